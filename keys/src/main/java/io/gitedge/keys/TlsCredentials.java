@@ -1,0 +1,85 @@
+package io.gitedge.keys;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A TLS server identity: a private key, its certificate chain (leaf first) and the PEM file the
+ * chain was read from or written to, which is the file clients trust for a self-signed gateway.
+ * Immutable and thread-safe. Created by {@link TlsKeys}.
+ */
+public final class TlsCredentials {
+  private final PrivateKey key;
+  private final List<X509Certificate> chain;
+  private final Path certificateFile;
+  private final boolean generated;
+
+  TlsCredentials(PrivateKey key, List<X509Certificate> chain, Path certificateFile,
+      boolean generated) {
+    this.key = Objects.requireNonNull(key);
+    this.chain = List.copyOf(chain);
+    this.certificateFile = certificateFile;
+    this.generated = generated;
+    if (this.chain.isEmpty()) {
+      throw new IllegalArgumentException("a certificate chain needs at least one certificate");
+    }
+  }
+
+  public X509Certificate certificate() {
+    return chain.get(0);
+  }
+
+  public List<X509Certificate> chain() {
+    return chain;
+  }
+
+  /** The PEM file holding the chain: what a client trusts when the certificate is self-signed. */
+  public Path certificateFile() {
+    return certificateFile;
+  }
+
+  /** True when GitEdge generated this certificate (self-signed) rather than loading one. */
+  public boolean generated() {
+    return generated;
+  }
+
+  /** SHA-256 over the leaf certificate's DER bytes, as colon-separated upper-case hex. */
+  public String sha256Fingerprint() {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(certificate().getEncoded());
+      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
+    } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * An in-memory PKCS#12 key store holding the key and chain under alias {@code gitedge}, for TLS
+   * servers that take a {@link KeyStore}.
+   */
+  public KeyStore toKeyStore(char[] password) {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("gitedge", key, password, chain.toArray(new X509Certificate[0]));
+      return ks;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot build an in-memory key store", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TlsCredentials[" + certificate().getSubjectX500Principal() + ", sha256="
+        + sha256Fingerprint() + "]";
+  }
+}

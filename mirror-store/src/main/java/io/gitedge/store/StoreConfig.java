@@ -1,0 +1,31 @@
+package io.gitedge.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the mirror store. Immutable.
+ *
+ * @param root folder holding the mirrors ({@code <dataDir>/mirrors})
+ * @param fetchTimeout how long one upstream connection may stay silent before a sync fails
+ * @param repackAfterPacks repack with bitmaps once this many packs lack a bitmap
+ */
+public record StoreConfig(Path root, Duration fetchTimeout, int repackAfterPacks) {
+  /** Defaults: 2 minute fetch timeout, repack after 8 unbitmapped packs. */
+  public static StoreConfig defaults(Path root) {
+    return new StoreConfig(root, Duration.ofMinutes(2), 8);
+  }
+
+  public StoreConfig {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(fetchTimeout, "fetchTimeout");
+    if (fetchTimeout.isNegative() || fetchTimeout.isZero()) {
+      throw new IllegalArgumentException("fetch timeout must be positive, got " + fetchTimeout);
+    }
+    if (repackAfterPacks < 1) {
+      throw new IllegalArgumentException("repackAfterPacks must be at least 1, got "
+          + repackAfterPacks);
+    }
+  }
+}

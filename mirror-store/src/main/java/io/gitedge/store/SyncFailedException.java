@@ -1,0 +1,18 @@
+package io.gitedge.store;
+
+/**
+ * A sync that could not complete: the upstream refused or was unreachable, a ref update was
+ * rejected, or the disk failed. Nothing was changed. The message is safe to log and to show to
+ * operators; it never contains credentials.
+ */
+public final class SyncFailedException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public SyncFailedException(String message) {
+    super(message);
+  }
+
+  public SyncFailedException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

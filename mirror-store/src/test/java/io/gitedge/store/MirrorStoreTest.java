@@ -1,0 +1,220 @@
+package io.gitedge.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.testing.HttpBackendServer;
+import io.gitedge.testing.TestUpstream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store against a real C git upstream ({@code file://} and http-backend). */
+class MirrorStoreTest {
+  @TempDir Path dir;
+  private TestUpstream upstream;
+  private MirrorStore store;
+  private MirrorName lib;
+  private Upstream libUpstream;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    upstream = TestUpstream.create(dir);
+    upstream.createRepo("acme/lib");
+    String c1 = upstream.commit("acme/lib", "main", Map.of("go.mod", "module github.com/acme/lib\n"),
+        "first");
+    upstream.tag("acme/lib", "v1.0.0", c1, false);
+    upstream.commit("acme/lib", "dev", Map.of("dev.txt", "dev\n"), "dev work");
+    store = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")));
+    lib = MirrorName.parse("github.com/acme/lib");
+    libUpstream = new Upstream(upstream.fileUrl() + "/acme/lib.git", Optional.empty());
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+    upstream.close();
+  }
+
+  private Map<String, String> mirrorRefs(MirrorName name) throws IOException {
+    Repository r = store.find(name).orElseThrow().repository();
+    Map<String, String> refs = new LinkedHashMap<>();
+    for (Ref ref : r.getRefDatabase().getRefsByPrefix(Constants.R_REFS)) {
+      refs.put(ref.getName(), ref.getObjectId().name());
+    }
+    return refs;
+  }
+
+  // ---------------------------------------------------------------- create
+
+  @Test
+  void firstSync_createsAMirrorWithTheUpstreamsBranchesTagsAndHead() throws Exception {
+    upstream.git("acme/lib", "update-ref", "refs/pull/1/head", "refs/heads/dev").assertOk();
+
+    SyncResult r = store.sync(lib, libUpstream);
+
+    assertEquals(SyncResult.Outcome.CREATED, r.outcome(), r.toString());
+    Map<String, String> expected = new LinkedHashMap<>(upstream.refs("acme/lib"));
+    expected.remove("refs/pull/1/head");
+    assertEquals(expected, mirrorRefs(lib));
+    Repository repo = store.find(lib).orElseThrow().repository();
+    assertEquals("refs/heads/main", repo.exactRef("HEAD").getTarget().getName());
+    assertTrue(Files.isDirectory(dir.resolve("mirrors/github.com/acme/lib.git")));
+    try (Stream<Path> s = Files.list(dir.resolve("mirrors/github.com/acme/lib.git/objects/pack"))) {
+      assertTrue(s.anyMatch(p -> p.toString().endsWith(".bitmap")), "clones need a bitmap");
+    }
+    MirrorState state = store.state(lib).orElseThrow();
+    assertEquals(libUpstream.url(), state.upstreamUrl());
+    assertTrue(state.lastSuccess().isPresent());
+    assertTrue(state.lastError().isEmpty());
+  }
+
+  @Test
+  void failedFirstSync_leavesNoMirrorAndNoScratch() throws Exception {
+    Upstream missing = new Upstream(upstream.fileUrl() + "/acme/nope.git", Optional.empty());
+
+    SyncResult r = store.sync(lib, missing);
+
+    assertEquals(SyncResult.Outcome.FAILED, r.outcome());
+    assertTrue(store.find(lib).isEmpty());
+    assertFalse(Files.exists(dir.resolve("mirrors/github.com/acme/lib.git")));
+    try (Stream<Path> s = Files.list(dir.resolve("mirrors/.incoming"))) {
+      assertEquals(0, s.count());
+    }
+    assertTrue(store.state(lib).orElseThrow().lastError().isPresent());
+  }
+
+  // ---------------------------------------------------------------- update
+
+  @Test
+  void laterSync_followsNewCommitsForcePushesAndDeletions() throws Exception {
+    store.sync(lib, libUpstream);
+    upstream.commit("acme/lib", "main", Map.of("a.go", "package lib\n"), "second");
+    upstream.git("acme/lib", "update-ref", "refs/heads/dev", "refs/heads/main~1").assertOk();
+    upstream.git("acme/lib", "branch", "-D", "dev").assertOk();
+    upstream.commit("acme/lib", "feature", Map.of("f.txt", "f\n"), "feature");
+
+    SyncResult r = store.sync(lib, libUpstream);
+
+    assertEquals(SyncResult.Outcome.UPDATED, r.outcome(), r.toString());
+    assertEquals(upstream.refs("acme/lib"), mirrorRefs(lib));
+    assertFalse(mirrorRefs(lib).containsKey("refs/heads/dev"));
+  }
+
+  @Test
+  void syncWithNothingNew_isUnchanged_andRefreshesLastSuccess() throws Exception {
+    store.sync(lib, libUpstream);
+    var first = store.state(lib).orElseThrow().lastSuccess().orElseThrow();
+
+    SyncResult r = store.sync(lib, libUpstream);
+
+    assertEquals(SyncResult.Outcome.UNCHANGED, r.outcome());
+    assertTrue(store.state(lib).orElseThrow().lastSuccess().orElseThrow().isAfter(first));
+  }
+
+  @Test
+  void headFollowsTheUpstreamsDefaultBranch() throws Exception {
+    store.sync(lib, libUpstream);
+    upstream.git("acme/lib", "symbolic-ref", "HEAD", "refs/heads/dev").assertOk();
+
+    store.sync(lib, libUpstream);
+
+    assertEquals("refs/heads/dev",
+        store.find(lib).orElseThrow().repository().exactRef("HEAD").getTarget().getName());
+  }
+
+  // ---------------------------------------------------------------- failure and atomicity
+
+  @Test
+  void refusedRefUpdate_changesNoRefAtAll_andIsReportedAsFailure() throws Exception {
+    store.sync(lib, libUpstream);
+    Map<String, String> before = mirrorRefs(lib);
+    upstream.commit("acme/lib", "main", Map.of("b.txt", "b\n"), "main moves");
+    upstream.commit("acme/lib", "dev", Map.of("c.txt", "c\n"), "dev moves");
+    Path lock = dir.resolve("mirrors/github.com/acme/lib.git/packed-refs.lock");
+    Files.writeString(lock, "");
+
+    SyncResult r = store.sync(lib, libUpstream);
+
+    assertEquals(SyncResult.Outcome.FAILED, r.outcome(), r.toString());
+    assertEquals(before, mirrorRefs(lib), "a failed sync must not change any ref");
+    assertTrue(store.state(lib).orElseThrow().lastError().orElseThrow().contains("refused"),
+        store.state(lib).toString());
+
+    Files.delete(lock);
+    assertEquals(SyncResult.Outcome.UPDATED, store.sync(lib, libUpstream).outcome());
+    assertEquals(upstream.refs("acme/lib"), mirrorRefs(lib));
+  }
+
+  @Test
+  void unreachableUpstream_keepsTheMirrorAndItsLastSuccess() throws Exception {
+    store.sync(lib, libUpstream);
+    Map<String, String> before = mirrorRefs(lib);
+    var lastSuccess = store.state(lib).orElseThrow().lastSuccess();
+
+    SyncResult r = store.sync(lib, new Upstream("http://127.0.0.1:9/acme/lib.git",
+        Optional.empty()));
+
+    assertEquals(SyncResult.Outcome.FAILED, r.outcome());
+    assertEquals(before, mirrorRefs(lib));
+    MirrorState s = store.state(lib).orElseThrow();
+    assertEquals(lastSuccess, s.lastSuccess());
+    assertTrue(s.lastError().isPresent());
+  }
+
+  @Test
+  void secondStoreOnTheSameFolder_isRefused() {
+    IOException e = assertThrows(IOException.class,
+        () -> MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors"))));
+    assertTrue(e.getMessage().contains("in use by another gitedge process"), e.getMessage());
+  }
+
+  @Test
+  void leftoverScratchFromACrash_isRemovedAtOpen() throws Exception {
+    store.close();
+    Path leftover = Files.createDirectories(dir.resolve("mirrors/.incoming/dead.git/objects"));
+    store = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")));
+    assertFalse(Files.exists(leftover));
+  }
+
+  @Test
+  void stateSurvivesARestart() throws Exception {
+    store.sync(lib, libUpstream);
+    MirrorState s = store.state(lib).orElseThrow();
+    store.close();
+    store = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")));
+    assertEquals(s, store.state(lib).orElseThrow());
+  }
+
+  // ---------------------------------------------------------------- HTTP upstream
+
+  @Test
+  void httpUpstreamWithToken_isFetchedWithTheTokenFromItsFile() throws Exception {
+    HttpBackendServer http = upstream.serveHttp("x-access-token", "s3cret-upstream-token");
+    Path tokenFile = Files.writeString(dir.resolve("acme.token"), "s3cret-upstream-token\n");
+    Upstream good = new Upstream(http.url() + "/acme/lib.git",
+        Optional.of(new Upstream.Credentials("x-access-token", tokenFile)));
+
+    assertEquals(SyncResult.Outcome.CREATED, store.sync(lib, good).outcome());
+    assertEquals(upstream.refs("acme/lib"), mirrorRefs(lib));
+
+    Files.writeString(tokenFile, "wrong-token\n");
+    upstream.commit("acme/lib", "main", Map.of("x", "x"), "more");
+    SyncResult bad = store.sync(lib, good);
+    assertEquals(SyncResult.Outcome.FAILED, bad.outcome());
+    assertFalse(bad.error().orElseThrow().contains("wrong-token"), bad.error().get());
+  }
+}

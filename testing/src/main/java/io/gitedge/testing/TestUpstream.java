@@ -1,0 +1,148 @@
+package io.gitedge.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Git host of the tests: bare repositories made and changed with the real git CLI under one
+ * project root, served by C git's {@code http-backend} ({@link #serveHttp}) or read as
+ * {@code file://} URLs. Commits are made in a work clone beside the root and pushed, the way a
+ * developer changes a repository.
+ */
+public final class TestUpstream implements AutoCloseable {
+  private final Path root;
+  private final Path work;
+  private final ClientHome author;
+  private HttpBackendServer server;
+
+  private TestUpstream(Path dir) {
+    try {
+      this.root = Files.createDirectories(dir.resolve("upstream"));
+      this.work = Files.createDirectories(dir.resolve("upstream-work"));
+      this.author = ClientHome.create(Files.createDirectories(dir.resolve("upstream-author")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A new, empty upstream in {@code dir}. */
+  public static TestUpstream create(Path dir) {
+    return new TestUpstream(dir);
+  }
+
+  /** The folder holding the bare repositories (the http-backend project root). */
+  public Path root() {
+    return root;
+  }
+
+  /** The bare repository for {@code repo} (e.g. {@code acme/lib} is {@code acme/lib.git}). */
+  public Path bare(String repo) {
+    return root.resolve(repo + ".git");
+  }
+
+  /** Creates an empty bare repository whose HEAD names {@code main}. */
+  public TestUpstream createRepo(String repo) {
+    Path bare = bare(repo);
+    author.git(root, "init", "--bare", "--initial-branch=main", bare.toString()).assertOk();
+    return this;
+  }
+
+  /**
+   * Writes {@code files} (path to content; a null content deletes) on {@code branch}, commits and
+   * pushes. Returns the new commit id.
+   */
+  public String commit(String repo, String branch, Map<String, String> files, String message) {
+    Path clone = workClone(repo);
+    author.git(clone, "fetch", "-q", "origin").assertOk();
+    ProcessResult has = author.git(clone, "rev-parse", "--verify", "-q",
+        "refs/remotes/origin/" + branch);
+    if (has.ok()) {
+      author.git(clone, "checkout", "-q", "-B", branch, "origin/" + branch).assertOk();
+    } else {
+      author.git(clone, "checkout", "-q", "--orphan", branch).assertOk();
+      author.git(clone, "rm", "-rfq", "--ignore-unmatch", ".").assertOk();
+    }
+    try {
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path p = clone.resolve(f.getKey());
+        if (f.getValue() == null) {
+          Files.deleteIfExists(p);
+        } else {
+          Files.createDirectories(p.getParent());
+          Files.writeString(p, f.getValue());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    author.git(clone, "add", "-A").assertOk();
+    author.git(clone, "commit", "-q", "--allow-empty", "-m", message).assertOk();
+    author.git(clone, "push", "-q", "origin", "HEAD:refs/heads/" + branch).assertOk();
+    return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();
+  }
+
+  /** Creates (or, with {@code force}, moves) lightweight tag {@code tag} at {@code rev}. */
+  public void tag(String repo, String tag, String rev, boolean force) {
+    author.git(bare(repo), force ? new String[] {"tag", "-f", tag, rev}
+        : new String[] {"tag", tag, rev}).assertOk();
+  }
+
+  /** Creates annotated tag {@code tag} at {@code rev}. */
+  public void annotatedTag(String repo, String tag, String rev) {
+    author.git(bare(repo), "tag", "-a", "-m", "release " + tag, tag, rev).assertOk();
+  }
+
+  /** Runs git in the bare repository of {@code repo}. */
+  public ProcessResult git(String repo, String... args) {
+    return author.git(bare(repo), args);
+  }
+
+  /** Every ref of {@code repo} as name to object id, as {@code git for-each-ref} shows them. */
+  public Map<String, String> refs(String repo) {
+    Map<String, String> refs = new LinkedHashMap<>();
+    String out = author.git(bare(repo), "for-each-ref", "--format=%(refname) %(objectname)")
+        .assertOk().stdout();
+    Arrays.stream(out.split("\n")).filter(l -> !l.isBlank()).forEach(l -> {
+      String[] p = l.split(" ");
+      refs.put(p[0], p[1]);
+    });
+    return refs;
+  }
+
+  /** The {@code file://} URL of the folder holding the repositories. */
+  public String fileUrl() {
+    return root.toUri().toString().replaceAll("/$", "");
+  }
+
+  /**
+   * Serves the repositories over HTTP with C git's http-backend; with a user, Basic credentials
+   * are required. Closed with this upstream.
+   */
+  public HttpBackendServer serveHttp(String user, String password) {
+    if (server != null) {
+      throw new IllegalStateException("already serving at " + server.url());
+    }
+    server = HttpBackendServer.start(root, author.home(), user, password);
+    return server;
+  }
+
+  private Path workClone(String repo) {
+    Path clone = work.resolve(repo);
+    if (!Files.exists(clone.resolve(".git"))) {
+      author.git(work, "clone", "-q", bare(repo).toString(), clone.toString()).assertOk();
+    }
+    return clone;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+  }
+}
