@@ -86,6 +86,31 @@ public final class TestUpstream implements AutoCloseable {
     return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();
   }
 
+  /**
+   * Commits a {@code .gitmodules} naming {@code url} for {@code path} and a gitlink at
+   * {@code path} pinned to {@code commit}, as {@code git submodule add} would, and pushes.
+   */
+  public String commitSubmodule(String repo, String branch, String path, String url,
+      String commit) {
+    Path clone = workClone(repo);
+    author.git(clone, "fetch", "-q", "origin").assertOk();
+    if (author.git(clone, "rev-parse", "--verify", "-q", "refs/remotes/origin/" + branch).ok()) {
+      author.git(clone, "checkout", "-q", "-B", branch, "origin/" + branch).assertOk();
+    } else {
+      author.git(clone, "checkout", "-q", "--orphan", branch).assertOk();
+    }
+    author.git(clone, "config", "-f", ".gitmodules", "submodule." + path + ".path", path)
+        .assertOk();
+    author.git(clone, "config", "-f", ".gitmodules", "submodule." + path + ".url", url)
+        .assertOk();
+    author.git(clone, "update-index", "--add", "--cacheinfo", "160000," + commit + "," + path)
+        .assertOk();
+    author.git(clone, "add", ".gitmodules").assertOk();
+    author.git(clone, "commit", "-q", "-m", "add submodule " + path).assertOk();
+    author.git(clone, "push", "-q", "origin", "HEAD:refs/heads/" + branch).assertOk();
+    return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();
+  }
+
   /** Creates (or, with {@code force}, moves) lightweight tag {@code tag} at {@code rev}. */
   public void tag(String repo, String tag, String rev, boolean force) {
     author.git(bare(repo), force ? new String[] {"tag", "-f", tag, rev}

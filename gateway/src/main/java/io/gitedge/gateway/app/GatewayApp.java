@@ -1,0 +1,186 @@
+package io.gitedge.gateway.app;
+
+import io.gitedge.auth.FileIdentitySource;
+import io.gitedge.auth.IdentityFile;
+import io.gitedge.config.ConfigException;
+import io.gitedge.gateway.config.GatewayConfig;
+import io.gitedge.gateway.config.HttpConfig;
+import io.gitedge.gateway.git.CallerAuthenticator;
+import io.gitedge.gateway.git.MirrorCatalog;
+import io.gitedge.gateway.git.MirrorResolver;
+import io.gitedge.gateway.git.UploadPackFactory;
+import io.gitedge.gateway.http.HttpFrontDoor;
+import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.keys.KeyMaterialException;
+import io.gitedge.keys.TlsCredentials;
+import io.gitedge.keys.TlsKeys;
+import io.gitedge.store.MirrorName;
+import io.gitedge.store.MirrorStore;
+import io.gitedge.store.StoreConfig;
+import io.gitedge.store.SyncResult;
+import io.gitedge.sync.SyncPlan;
+import io.gitedge.sync.SyncScheduler;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the one place that wires keys, identity, access rules, the mirror store, the
+ * sync scheduler, metrics and the front doors together, in that order, failing with one clear
+ * message if any part cannot start. Everything is built from the {@link GatewayConfig}; nothing
+ * is global, so tests run several gateways in one JVM.
+ */
+public final class GatewayApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
+
+  private final GatewayConfig config;
+  private final Optional<TlsCredentials> tls;
+  private final MirrorStore store;
+  private final SyncScheduler scheduler;
+  private final HttpFrontDoor https;
+
+  private GatewayApp(GatewayConfig config, Optional<TlsCredentials> tls, MirrorStore store,
+      SyncScheduler scheduler, HttpFrontDoor https) {
+    this.config = config;
+    this.tls = tls;
+    this.store = store;
+    this.scheduler = scheduler;
+    this.https = https;
+  }
+
+  /**
+   * Starts a gateway: binds its listeners and begins the first sync of every mirror in the
+   * background.
+   *
+   * @throws StartupException naming the config key (file and line) behind the problem
+   */
+  public static GatewayApp start(GatewayConfig config) throws StartupException {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      Files.createDirectories(config.dataDir());
+      Optional<TlsCredentials> tls = tls(config);
+      tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
+          t.sha256Fingerprint()));
+      CallerAuthenticator authenticator = new CallerAuthenticator(
+          new FileIdentitySource(IdentityFile.read(config.identity().file())));
+      MirrorStore store = openStore(config);
+      opened.add(store);
+      MirrorCatalog catalog = new MirrorCatalog(config.upstreams());
+      List<MirrorName> names = catalog.plans().stream().map(SyncPlan::name).toList();
+      GatewayMetrics metrics = new GatewayMetrics(config.region(), store, names,
+          Clock.systemUTC());
+      SyncScheduler scheduler = new SyncScheduler(store, List.copyOf(catalog.plans()),
+          config.sync().workers(), metrics.syncListener());
+      opened.add(scheduler);
+      MirrorResolver resolver = new MirrorResolver(catalog, config.access().toPolicy(), store,
+          scheduler, config.sync().firstSyncWait());
+      UploadPackFactory uploadPacks = new UploadPackFactory(config.http().idleTimeout());
+      HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, authenticator, resolver,
+          catalog, uploadPacks, metrics);
+      try {
+        https.start();
+      } catch (IOException e) {
+        throw config.origin().error("http.listen", "cannot listen on "
+            + config.http().listenHost() + ":" + config.http().listenPort() + ": "
+            + rootCause(e).getMessage(), e);
+      }
+      opened.add(https);
+      scheduler.start();
+      GatewayApp app = new GatewayApp(config, tls, store, scheduler, https);
+      log.info("GitEdge region {} serving {} ({} mirrors)", config.region(), app.publicUrl(),
+          names.size());
+      return app;
+    } catch (ConfigException e) {
+      closeAll(opened);
+      throw new StartupException(e.getMessage(), e);
+    } catch (IOException | KeyMaterialException e) {
+      closeAll(opened);
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  private static Optional<TlsCredentials> tls(GatewayConfig config)
+      throws KeyMaterialException, ConfigException {
+    HttpConfig.Tls t = config.http().tls();
+    if (t instanceof HttpConfig.Tls.Off) {
+      return Optional.empty();
+    }
+    if (t instanceof HttpConfig.Tls.Files f) {
+      try {
+        return Optional.of(TlsKeys.load(f.certFile(), f.keyFile()));
+      } catch (KeyMaterialException e) {
+        throw config.origin().error("http.tls.certFile", e.getMessage(), e);
+      }
+    }
+    List<String> names = config.http().publicUrl().map(URI::getHost).stream().toList();
+    return Optional.of(TlsKeys.loadOrGenerate(config.keysDir(), names));
+  }
+
+  private static MirrorStore openStore(GatewayConfig config) throws ConfigException {
+    try {
+      return MirrorStore.open(new StoreConfig(config.mirrorsDir(), config.sync().fetchTimeout(),
+          8));
+    } catch (IOException e) {
+      throw config.origin().error("dataDir", e.getMessage(), e);
+    }
+  }
+
+  /** The URL clients use: the configured {@code publicUrl}, or this listener's own. */
+  public URI publicUrl() {
+    return https.publicUrl();
+  }
+
+  /** The HTTPS port actually bound (useful when the config asked for port 0). */
+  public int httpsPort() {
+    return https.port();
+  }
+
+  /** The PEM certificate clients trust, when TLS is on. */
+  public Optional<Path> tlsCertificate() {
+    return tls.map(TlsCredentials::certificateFile);
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /** Syncs {@code name} now (joining a running sync) and returns its result. */
+  public CompletableFuture<SyncResult> syncNow(MirrorName name) {
+    return scheduler.requestSync(name);
+  }
+
+  public MirrorStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    closeAll(List.of(store, scheduler, https));
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static void closeAll(List<AutoCloseable> parts) {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception e) {
+        log.warn("error while stopping {}", parts.get(i), e);
+      }
+    }
+  }
+}

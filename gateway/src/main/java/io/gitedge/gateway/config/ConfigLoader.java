@@ -1,0 +1,302 @@
+package io.gitedge.gateway.config;
+
+import io.gitedge.auth.AccessPolicy;
+import io.gitedge.config.ConfigException;
+import io.gitedge.config.ConfigMap;
+import io.gitedge.config.ConfigNode;
+import io.gitedge.store.InvalidMirrorNameException;
+import io.gitedge.store.MirrorName;
+import io.gitedge.store.Upstream;
+import io.gitedge.store.UpstreamRoute;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a gateway config file into a {@link GatewayConfig}, or stops with one
+ * {@link ConfigException} naming file, line and key: unknown keys, bad durations, missing files,
+ * malformed addresses and URLs, duplicate mirrors. Relative paths resolve against the folder of
+ * the config file. The reference of every key is in the README; defaults are in this class.
+ */
+public final class ConfigLoader {
+  static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMinutes(5);
+  private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\s]+):(\\d{1,5})");
+  private static final Set<String> UPSTREAM_SCHEMES = Set.of("https", "http", "file");
+
+  private final String file;
+  private final Path baseDir;
+  private final Map<String, Integer> lines = new HashMap<>();
+
+  private ConfigLoader(Path file) {
+    this.file = file.toString();
+    this.baseDir = file.toAbsolutePath().getParent();
+  }
+
+  /** Loads and validates {@code file}. */
+  public static GatewayConfig load(Path file) throws ConfigException {
+    return new ConfigLoader(file).load(ConfigNode.read(file));
+  }
+
+  private GatewayConfig load(ConfigNode root) throws ConfigException {
+    ConfigMap top = root.asMap();
+    String region = "default";
+    ConfigNode r = node(top, "region");
+    if (r != null) {
+      region = r.asString();
+      if (!REGION.matcher(region).matches()) {
+        throw r.error("a region is lower-case letters, digits and hyphens, e.g. eu-west");
+      }
+    }
+    ConfigNode d = node(top, "dataDir");
+    Path dataDir = d != null ? d.asPath() : baseDir.resolve("data");
+    HttpConfig http = http(top.require("http"));
+    lines.put("http", top.require("http").line());
+    IdentityConfig identity = identity(top.require("identity"));
+    ConfigNode a = node(top, "access");
+    AccessConfig access = a != null ? access(a) : new AccessConfig(false, List.of());
+    ConfigNode s = node(top, "sync");
+    SyncConfig sync = sync(s);
+    List<UpstreamConfig> upstreams = upstreams(top.require("upstreams"));
+    top.finish();
+    return new GatewayConfig(region, dataDir, http, identity, access, sync, upstreams,
+        new ConfigOrigin(file, lines));
+  }
+
+  private HttpConfig http(ConfigNode n) throws ConfigException {
+    ConfigMap m = n.asMap();
+    ConfigNode listen = m.require("listen");
+    record(listen);
+    var matcher = LISTEN.matcher(listen.asString());
+    if (!matcher.matches()) {
+      throw listen.error("expected host:port, e.g. 127.0.0.1:8443 or 0.0.0.0:443, got \""
+          + listen.asString() + "\"");
+    }
+    String host = matcher.group(1).replaceAll("^\\[|]$", "");
+    int port = Integer.parseInt(matcher.group(2));
+    if (port > 65535) {
+      throw listen.error("port must be between 0 and 65535, got " + port);
+    }
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw listen.error("cannot resolve host \"" + host + "\"");
+    }
+    Optional<URI> publicUrl = Optional.empty();
+    ConfigNode pu = node(m, "publicUrl");
+    if (pu != null) {
+      publicUrl = Optional.of(publicUrl(pu));
+    }
+    HttpConfig.Tls tls = new HttpConfig.Tls.Generated();
+    if (m.has("tls")) {
+      ConfigNode t = m.get("tls").orElse(null);
+      if (t != null && t.isScalar()) {
+        if (!t.asString().equals("off")) {
+          throw t.error("expected \"off\" or a mapping with certFile and keyFile");
+        }
+        tls = new HttpConfig.Tls.Off();
+      } else if (t != null) {
+        ConfigMap tm = t.asMap();
+        Path cert = existingFile(tm.require("certFile"));
+        Path key = existingFile(tm.require("keyFile"));
+        tm.finish();
+        tls = new HttpConfig.Tls.Files(cert, key);
+      }
+    }
+    ConfigNode idle = node(m, "idleTimeout");
+    Duration idleTimeout = idle != null ? idle.asPositiveDuration() : Duration.ofMinutes(5);
+    ConfigNode max = node(m, "maxRequestSize");
+    long maxRequest = max != null ? max.asInt(1, 1024) * 1024L * 1024L : 64L * 1024 * 1024;
+    m.finish();
+    return new HttpConfig(host, port, publicUrl, tls, idleTimeout, maxRequest);
+  }
+
+  private static URI publicUrl(ConfigNode n) throws ConfigException {
+    String s = n.asNonBlankString();
+    try {
+      URI u = new URI(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+      if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme())) {
+        throw n.error("expected an https:// (or http://) URL, got \"" + s + "\"");
+      }
+      if (u.getHost() == null || u.getQuery() != null || u.getFragment() != null
+          || u.getUserInfo() != null || !(u.getPath() == null || u.getPath().isEmpty())) {
+        throw n.error("expected scheme://host[:port] without path, user or query, got \"" + s
+            + "\"");
+      }
+      return u;
+    } catch (URISyntaxException e) {
+      throw n.error("not a URL: \"" + s + "\"");
+    }
+  }
+
+  private IdentityConfig identity(ConfigNode n) throws ConfigException {
+    ConfigMap m = n.asMap();
+    Path f = existingFile(m.require("file"));
+    m.finish();
+    return new IdentityConfig(f);
+  }
+
+  private static AccessConfig access(ConfigNode n) throws ConfigException {
+    ConfigMap m = n.asMap();
+    boolean anonymous = false;
+    if (m.get("anonymousRead").isPresent()) {
+      anonymous = m.require("anonymousRead").asBoolean();
+    }
+    List<AccessPolicy.Rule> rules = new ArrayList<>();
+    for (ConfigNode rn : m.list("rules")) {
+      ConfigMap rm = rn.asMap();
+      ConfigNode repos = rm.require("repos");
+      Set<String> users = new LinkedHashSet<>();
+      for (ConfigNode u : rm.list("users")) {
+        users.add(u.asNonBlankString());
+      }
+      Set<String> groups = new LinkedHashSet<>();
+      for (ConfigNode g : rm.list("groups")) {
+        groups.add(g.asNonBlankString());
+      }
+      rm.finish();
+      try {
+        rules.add(new AccessPolicy.Rule(repos.asNonBlankString(), users, groups));
+      } catch (IllegalArgumentException e) {
+        throw rn.error(e.getMessage());
+      }
+    }
+    m.finish();
+    return new AccessConfig(anonymous, rules);
+  }
+
+  private SyncConfig sync(ConfigNode n) throws ConfigException {
+    int workers = 4;
+    Duration fetchTimeout = Duration.ofMinutes(2);
+    Duration firstWait = Duration.ofSeconds(30);
+    if (n != null) {
+      ConfigMap m = n.asMap();
+      ConfigNode w = node(m, "workers");
+      if (w != null) {
+        workers = w.asInt(1, 64);
+      }
+      ConfigNode ft = node(m, "fetchTimeout");
+      if (ft != null) {
+        fetchTimeout = ft.asPositiveDuration();
+      }
+      ConfigNode fw = node(m, "firstSyncWait");
+      if (fw != null) {
+        firstWait = fw.asDuration();
+      }
+      m.finish();
+    }
+    return new SyncConfig(workers, fetchTimeout, firstWait);
+  }
+
+  private List<UpstreamConfig> upstreams(ConfigNode n) throws ConfigException {
+    List<UpstreamConfig> out = new ArrayList<>();
+    Set<String> prefixes = new HashSet<>();
+    Set<MirrorName> names = new HashSet<>();
+    for (ConfigNode un : n.asList()) {
+      ConfigMap m = un.asMap();
+      ConfigNode p = m.require("prefix");
+      String prefix = p.asNonBlankString().replaceAll("/+$", "");
+      try {
+        MirrorName.parse(prefix + "/x");
+      } catch (InvalidMirrorNameException e) {
+        throw p.error("a prefix is a host and optional path, e.g. github.com/acme: "
+            + e.getMessage());
+      }
+      if (!prefixes.add(prefix)) {
+        throw p.error("prefix " + prefix + " is configured twice");
+      }
+      ConfigNode url = m.require("url");
+      String base = upstreamUrl(url);
+      Optional<Upstream.Credentials> credentials = Optional.empty();
+      ConfigNode c = node(m, "credentials");
+      if (c != null) {
+        ConfigMap cm = c.asMap();
+        Path tokenFile = existingFile(cm.require("tokenFile"));
+        ConfigNode user = node(cm, "username");
+        cm.finish();
+        credentials = Optional.of(new Upstream.Credentials(
+            user != null ? user.asNonBlankString() : "x-access-token", tokenFile));
+      }
+      ConfigNode si = node(m, "syncInterval");
+      Duration interval = si != null ? si.asPositiveDuration() : DEFAULT_SYNC_INTERVAL;
+      ConfigNode suffix = node(m, "urlSuffix");
+      UpstreamRoute route = new UpstreamRoute(prefix, base, credentials,
+          suffix != null ? suffix.asString() : ".git");
+      List<MirrorName> repos = new ArrayList<>();
+      for (ConfigNode rn : m.list("repos")) {
+        String rel = rn.asNonBlankString().replaceAll("^/+", "");
+        final MirrorName name;
+        try {
+          name = MirrorName.parse(prefix + "/" + rel);
+        } catch (InvalidMirrorNameException e) {
+          throw rn.error("not a usable repository name: " + e.getMessage());
+        }
+        if (!names.add(name)) {
+          throw rn.error(name + " is listed twice");
+        }
+        repos.add(name);
+      }
+      m.finish();
+      out.add(new UpstreamConfig(route, repos, interval));
+    }
+    return out;
+  }
+
+  private static String upstreamUrl(ConfigNode n) throws ConfigException {
+    String s = n.asNonBlankString().replaceAll("/+$", "");
+    if (s.matches("[A-Za-z0-9._-]+@[^:/]+:.*") || s.startsWith("ssh://")) {
+      throw n.error("SSH upstreams are not supported yet; use the https:// URL with a token in"
+          + " credentials.tokenFile");
+    }
+    try {
+      URI u = new URI(s);
+      if (u.getScheme() == null || !UPSTREAM_SCHEMES.contains(u.getScheme())) {
+        throw n.error("expected an https://, http:// or file:// URL, got \"" + s + "\"");
+      }
+      if (u.getUserInfo() != null) {
+        throw n.error("put credentials in credentials.tokenFile, not in the URL");
+      }
+      return s;
+    } catch (URISyntaxException e) {
+      throw n.error("not a URL: \"" + s + "\"");
+    }
+  }
+
+  private Path existingFile(ConfigNode n) throws ConfigException {
+    record(n);
+    Path p = n.asPath();
+    if (!Files.isRegularFile(p)) {
+      throw n.error("file not found: " + p);
+    }
+    if (!Files.isReadable(p)) {
+      throw n.error("file not readable: " + p);
+    }
+    return p;
+  }
+
+  /** The value under {@code key}, or null; remembers its line for later errors. */
+  private ConfigNode node(ConfigMap m, String key) {
+    ConfigNode n = m.get(key).orElse(null);
+    if (n != null) {
+      record(n);
+    }
+    return n;
+  }
+
+  private void record(ConfigNode n) {
+    lines.put(n.path(), n.line());
+  }
+}

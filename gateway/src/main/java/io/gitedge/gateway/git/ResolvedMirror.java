@@ -1,0 +1,11 @@
+package io.gitedge.gateway.git;
+
+import io.gitedge.store.Mirror;
+import io.gitedge.sync.SyncPlan;
+
+/** A mirror the caller may read, with the plan that says where it comes from. Immutable. */
+public record ResolvedMirror(Mirror mirror, SyncPlan plan) {
+  public String upstreamUrl() {
+    return plan.upstream().url();
+  }
+}

@@ -1,0 +1,203 @@
+package io.gitedge.gateway.http;
+
+import io.gitedge.auth.Principal;
+import io.gitedge.gateway.git.CallerAuthenticator;
+import io.gitedge.gateway.git.GatewayException;
+import io.gitedge.gateway.git.MirrorCatalog;
+import io.gitedge.gateway.git.MirrorResolver;
+import io.gitedge.gateway.git.ResolvedMirror;
+import io.gitedge.gateway.git.UploadPackFactory;
+import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.store.MirrorName;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.eclipse.jgit.transport.UploadPack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS front door: translates HTTP requests into calls on the shared read path and back.
+ *
+ * <pre>
+ * GET  /&lt;repo&gt;/info/refs?service=git-upload-pack   ref advertisement (v0) or capabilities (v2)
+ * POST /&lt;repo&gt;/git-upload-pack                     negotiation and pack
+ * *    /&lt;repo&gt;/...git-receive-pack                  403, "read-only mirror of &lt;upstream&gt;"
+ * GET  /&lt;repo&gt;[/sub/pkg]?go-get=1                  go-import page
+ * GET  /healthz, /readyz, /metrics
+ * </pre>
+ *
+ * Everything else, dumb HTTP included, is "not found". {@code <repo>} is a mirror name with or
+ * without {@code .git}. Errors go through {@link HttpErrorMapper}.
+ */
+final class GitHttpServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final Logger log = LoggerFactory.getLogger(GitHttpServlet.class);
+  private static final String INFO_REFS = "/info/refs";
+  private static final String UPLOAD_PACK = "/git-upload-pack";
+  private static final String RECEIVE_PACK = "/git-receive-pack";
+
+  private final transient CallerAuthenticator authenticator;
+  private final transient MirrorResolver resolver;
+  private final transient MirrorCatalog catalog;
+  private final transient UploadPackFactory uploadPacks;
+  private final transient GatewayMetrics metrics;
+  private final transient Supplier<URI> publicUrl;
+  private final transient BooleanSupplier ready;
+  private final long maxRequestBytes;
+
+  GitHttpServlet(CallerAuthenticator authenticator, MirrorResolver resolver,
+      MirrorCatalog catalog, UploadPackFactory uploadPacks, GatewayMetrics metrics,
+      Supplier<URI> publicUrl, BooleanSupplier ready, long maxRequestBytes) {
+    this.authenticator = authenticator;
+    this.resolver = resolver;
+    this.catalog = catalog;
+    this.uploadPacks = uploadPacks;
+    this.metrics = metrics;
+    this.publicUrl = publicUrl;
+    this.ready = ready;
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse response)
+      throws IOException {
+    long started = System.nanoTime();
+    CountingResponse rsp = new CountingResponse(response);
+    String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+    String service = "other";
+    String user = "-";
+    int status;
+    try {
+      if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
+        service = path.substring(1);
+        status = operational(path, rsp);
+      } else {
+        Principal caller = authenticator.authenticate(
+            HttpCredentials.token(req.getHeader("Authorization")));
+        user = caller.name();
+        if ("GET".equals(req.getMethod()) && "1".equals(req.getParameter("go-get"))) {
+          service = "go-get";
+          status = goGet(req, rsp, caller, repoPath(path, ""));
+        } else if (path.endsWith(INFO_REFS) && "GET".equals(req.getMethod())) {
+          String svc = req.getParameter("service");
+          service = svc == null ? "dumb" : svc;
+          status = infoRefs(req, rsp, caller, repoPath(path, INFO_REFS), svc);
+        } else if (path.endsWith(UPLOAD_PACK) && "POST".equals(req.getMethod())) {
+          service = "git-upload-pack";
+          status = uploadPack(req, rsp, caller, repoPath(path, UPLOAD_PACK));
+        } else if (path.endsWith(RECEIVE_PACK) && "POST".equals(req.getMethod())) {
+          service = "git-receive-pack";
+          throw readOnly(caller, repoPath(path, RECEIVE_PACK));
+        } else {
+          resolver.requireCaller(caller);
+          throw new GatewayException.MirrorNotFound();
+        }
+      }
+    } catch (GatewayException e) {
+      status = rsp.isCommitted() ? rsp.getStatus() : HttpErrorMapper.send(rsp, e);
+    }
+    metrics.request("https", service, status, rsp.bytes());
+    log.info("{} {} {} {} {}B {}ms", req.getMethod(), path, status, user, rsp.bytes(),
+        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private int operational(String path, HttpServletResponse rsp) throws IOException {
+    int status = 200;
+    String body;
+    String type = "text/plain; charset=utf-8";
+    if (path.equals("/healthz")) {
+      body = "ok\n";
+    } else if (path.equals("/readyz")) {
+      status = ready.getAsBoolean() ? 200 : 503;
+      body = status == 200 ? "ready\n" : "starting\n";
+    } else {
+      type = "text/plain; version=0.0.4; charset=utf-8";
+      body = metrics.scrape();
+    }
+    rsp.setStatus(status);
+    rsp.setContentType(type);
+    rsp.setHeader("Cache-Control", "no-cache");
+    rsp.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    return status;
+  }
+
+  private int infoRefs(HttpServletRequest req, HttpServletResponse rsp, Principal caller,
+      String repo, String svc) throws IOException, GatewayException {
+    if ("git-receive-pack".equals(svc)) {
+      throw readOnly(caller, repo);
+    }
+    if (!"git-upload-pack".equals(svc)) {
+      // dumb HTTP and unknown services: smart upload-pack is the only thing served
+      resolver.requireCaller(caller);
+      throw new GatewayException.MirrorNotFound();
+    }
+    ResolvedMirror m = resolver.resolve(caller, repo);
+    UploadPack up = uploadPacks.create(m,
+        UploadPackFactory.protocolParameters(req.getHeader("Git-Protocol")));
+    byte[] advertisement = SmartHttp.advertise(up);
+    rsp.setStatus(200);
+    rsp.setContentType("application/x-git-upload-pack-advertisement");
+    SmartHttp.noCache(rsp);
+    SmartHttp.writeSmall(req, rsp, advertisement);
+    return 200;
+  }
+
+  private int uploadPack(HttpServletRequest req, HttpServletResponse rsp, Principal caller,
+      String repo) throws IOException, GatewayException {
+    if (!"application/x-git-upload-pack-request".equals(req.getContentType())) {
+      throw new GatewayException.BadRequest("expected Content-Type"
+          + " application/x-git-upload-pack-request");
+    }
+    ResolvedMirror m = resolver.resolve(caller, repo);
+    try (UploadPack up = uploadPacks.create(m,
+        UploadPackFactory.protocolParameters(req.getHeader("Git-Protocol")));
+        InputStream in = SmartHttp.requestBody(req, maxRequestBytes)) {
+      rsp.setStatus(200);
+      rsp.setContentType("application/x-git-upload-pack-result");
+      SmartHttp.noCache(rsp);
+      OutputStream out = rsp.getOutputStream();
+      return SmartHttp.upload(up, in, out, rsp, m.mirror().name());
+    }
+  }
+
+  private int goGet(HttpServletRequest req, HttpServletResponse rsp, Principal caller,
+      String path) throws IOException, GatewayException {
+    resolver.requireCaller(caller);
+    Optional<MirrorName> name = catalog.containing(path);
+    if (name.isEmpty() && path.endsWith(".git")) {
+      name = catalog.containing(path.substring(0, path.length() - 4));
+    }
+    if (name.isEmpty() || !resolver.mayRead(caller, name.get())) {
+      throw new GatewayException.MirrorNotFound();
+    }
+    String content = GoImportPage.content(req.getServerName(), publicUrl.get(),
+        name.get().value());
+    byte[] body = GoImportPage.html(content).getBytes(StandardCharsets.UTF_8);
+    rsp.setStatus(200);
+    rsp.setContentType("text/html; charset=utf-8");
+    rsp.setContentLength(body.length);
+    rsp.getOutputStream().write(body);
+    return 200;
+  }
+
+  private GatewayException readOnly(Principal caller, String repo) throws GatewayException {
+    ResolvedMirror m = resolver.resolve(caller, repo);
+    log.info("refused push by {} to read-only mirror {}", caller.name(), m.mirror().name());
+    return new GatewayException.ReadOnly(m.mirror().name().value(), m.upstreamUrl());
+  }
+
+  /** {@code /github.com/acme/lib.git/info/refs} minus {@code suffix}: the repository name. */
+  private static String repoPath(String path, String suffix) {
+    String p = path.substring(0, path.length() - suffix.length());
+    return p.startsWith("/") ? p.substring(1) : p;
+  }
+}

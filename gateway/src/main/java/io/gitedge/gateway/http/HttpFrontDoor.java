@@ -1,0 +1,127 @@
+package io.gitedge.gateway.http;
+
+import io.gitedge.gateway.config.HttpConfig;
+import io.gitedge.gateway.git.CallerAuthenticator;
+import io.gitedge.gateway.git.MirrorCatalog;
+import io.gitedge.gateway.git.MirrorResolver;
+import io.gitedge.gateway.git.UploadPackFactory;
+import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.keys.TlsCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The HTTPS listener: Jetty 12 with one servlet ({@link GitHttpServlet}) on {@code /*}, HTTP/1.1
+ * over TLS (or plain HTTP when TLS is off), no server version header, and an idle timeout long
+ * enough for a large repository's silent "counting objects" phase. Start once, close once.
+ */
+public final class HttpFrontDoor implements AutoCloseable {
+  private final Server server;
+  private final ServerConnector connector;
+  private final boolean tls;
+  private final Optional<URI> configuredPublicUrl;
+  private final AtomicBoolean ready = new AtomicBoolean();
+
+  /**
+   * @param credentials the TLS key material, or empty for plain HTTP
+   */
+  public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials,
+      CallerAuthenticator authenticator, MirrorResolver resolver, MirrorCatalog catalog,
+      UploadPackFactory uploadPacks, GatewayMetrics metrics) {
+    QueuedThreadPool pool = new QueuedThreadPool(200, 8);
+    pool.setName("gitedge-https");
+    this.server = new Server(pool);
+    this.tls = credentials.isPresent();
+    this.configuredPublicUrl = config.publicUrl();
+    HttpConfiguration hc = new HttpConfiguration();
+    hc.setSendServerVersion(false);
+    hc.setSendXPoweredBy(false);
+    if (tls) {
+      SecureRequestCustomizer src = new SecureRequestCustomizer();
+      // clients reach a gateway by many names (IP, GeoDNS name, localhost): do not demand
+      // that the SNI name match the certificate; the client verifies the certificate itself
+      src.setSniHostCheck(false);
+      hc.addCustomizer(src);
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      char[] pw = "gitedge".toCharArray();
+      ssl.setKeyStore(credentials.get().toKeyStore(pw));
+      ssl.setKeyStorePassword(new String(pw));
+      ssl.setSniRequired(false);
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+          new HttpConnectionFactory(hc));
+    } else {
+      connector = new ServerConnector(server, new HttpConnectionFactory(hc));
+    }
+    connector.setHost(config.listenHost());
+    connector.setPort(config.listenPort());
+    connector.setIdleTimeout(config.idleTimeout().toMillis());
+    server.addConnector(connector);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ctx.addServlet(new ServletHolder("git", new GitHttpServlet(authenticator, resolver, catalog,
+        uploadPacks, metrics, this::publicUrl, ready::get, config.maxRequestBytes())), "/*");
+    server.setHandler(ctx);
+    server.setStopTimeout(5_000);
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws IOException when the address cannot be bound (in use, not local, not permitted)
+   */
+  public void start() throws IOException {
+    try {
+      server.start();
+    } catch (IOException e) {
+      stopQuietly();
+      throw e;
+    } catch (Exception e) {
+      stopQuietly();
+      throw new IOException(e.getMessage(), e);
+    }
+    ready.set(true);
+  }
+
+  /** The port actually bound. */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** The configured public URL, or this listener's own URL. */
+  public URI publicUrl() {
+    return configuredPublicUrl.orElseGet(() -> URI.create((tls ? "https" : "http") + "://"
+        + hostForUrl(connector.getHost()) + ":" + port()));
+  }
+
+  private static String hostForUrl(String host) {
+    if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
+      return "localhost";
+    }
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private void stopQuietly() {
+    try {
+      server.stop();
+    } catch (Exception ignored) {
+      // already failing to start; the original error is what matters
+    }
+  }
+
+  @Override
+  public void close() {
+    ready.set(false);
+    stopQuietly();
+  }
+}

@@ -1,0 +1,224 @@
+package io.gitedge.gateway;
+
+import io.gitedge.auth.AccessToken;
+import io.gitedge.auth.IdentityFile;
+import io.gitedge.gateway.app.GatewayApp;
+import io.gitedge.gateway.config.ConfigLoader;
+import io.gitedge.store.MirrorName;
+import io.gitedge.store.SyncResult;
+import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.HttpBackendServer;
+import io.gitedge.testing.TestUpstream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fresh gateway on loopback for one test: a C git upstream (http-backend demanding a token)
+ * holding Go modules, an identity file with two users, a config file read by the real loader,
+ * and the gateway itself on a random port with its generated certificate.
+ *
+ * <pre>
+ * github.com/acme/lib     module github.com/acme/lib, tags v1.0.0 and v1.1.0   group eng
+ * github.com/acme/app     module github.com/acme/app v1.0.0, requires lib v1.1.0 group eng
+ * github.com/acme/hosted  module 127.0.0.1/github.com/acme/hosted v1.0.0      group eng
+ * github.com/secret/vault a repository alice (eng) may not read               group security
+ * </pre>
+ *
+ * Users: {@code alice} (eng) and {@code bob} (security), each with a token.
+ */
+public final class GatewayHarness implements AutoCloseable {
+  public static final String LIB = "github.com/acme/lib";
+  public static final String APP = "github.com/acme/app";
+  public static final String VAULT = "github.com/secret/vault";
+  public static final String HOSTED = "github.com/acme/hosted";
+
+  private final Path dir;
+  private final TestUpstream upstream;
+  private final HttpBackendServer upstreamHttp;
+  private final Map<String, AccessToken> tokens = new LinkedHashMap<>();
+  private final GatewayApp app;
+
+  /** Extra settings for the gateway's config. */
+  public record Options(String listen, String publicUrl, String extraYaml) {
+    public static Options defaults() {
+      return new Options("127.0.0.1:0", null, "");
+    }
+
+    public Options withListen(String l) {
+      return new Options(l, publicUrl, extraYaml);
+    }
+
+    public Options withPublicUrl(String u) {
+      return new Options(listen, u, extraYaml);
+    }
+  }
+
+  private GatewayHarness(Path dir, Options options) throws Exception {
+    this.dir = dir;
+    this.upstream = TestUpstream.create(dir);
+    seedUpstream(upstream);
+    this.upstreamHttp = upstream.serveHttp("x-access-token", "upstream-secret");
+    Files.writeString(dir.resolve("upstream.token"), "upstream-secret\n");
+    Path identity = dir.resolve("identity.yaml");
+    addUser(identity, "alice", "eng");
+    addUser(identity, "bob", "security");
+    Path config = dir.resolve("gitedge.yaml");
+    Files.writeString(config, """
+        region: test
+        dataDir: ./data
+        http:
+          listen: %s
+        %s
+        identity:
+          file: identity.yaml
+        access:
+          rules:
+            - repos: "github.com/acme/**"
+              groups: [eng]
+            - repos: "github.com/secret/**"
+              groups: [security]
+        upstreams:
+          - prefix: github.com/acme
+            url: %s/acme
+            credentials: { tokenFile: upstream.token, username: x-access-token }
+            repos: [lib, app, super, hosted]
+            syncInterval: 1h
+          - prefix: github.com/secret
+            url: %s/secret
+            credentials: { tokenFile: upstream.token }
+            repos: [vault]
+            syncInterval: 1h
+        %s
+        """.formatted(options.listen(),
+        options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl(),
+        upstreamHttp.url(), upstreamHttp.url(), options.extraYaml()));
+    this.app = GatewayApp.start(ConfigLoader.load(config));
+    for (String repo : new String[] {LIB, APP, VAULT, HOSTED}) {
+      SyncResult r = sync(repo);
+      if (!r.succeeded()) {
+        throw new IllegalStateException("first sync of " + repo + " failed: " + r);
+      }
+    }
+  }
+
+  public static GatewayHarness start(Path dir) throws Exception {
+    return new GatewayHarness(dir, Options.defaults());
+  }
+
+  public static GatewayHarness start(Path dir, Options options) throws Exception {
+    return new GatewayHarness(dir, options);
+  }
+
+  /** Two Go modules and a private repository, as git pushes would leave them. */
+  private static void seedUpstream(TestUpstream u) {
+    u.createRepo("acme/lib").createRepo("acme/app").createRepo("acme/super")
+        .createRepo("secret/vault");
+    String mod = "module github.com/acme/lib\n\ngo 1.19\n";
+    String v1 = u.commit("acme/lib", "main", Map.of("go.mod", mod,
+        "lib.go", "package lib\n\nfunc Version() string { return \"v1.0.0\" }\n"), "v1.0.0");
+    u.tag("acme/lib", "v1.0.0", v1, false);
+    String v11 = u.commit("acme/lib", "main", Map.of(
+        "lib.go", "package lib\n\nfunc Version() string { return \"v1.1.0\" }\n",
+        "docs/README.md", "# lib\n"), "v1.1.0");
+    u.annotatedTag("acme/lib", "v1.1.0", v11);
+    String app = u.commit("acme/app", "main", Map.of("go.mod",
+        "module github.com/acme/app\n\ngo 1.19\n\nrequire github.com/acme/lib v1.1.0\n",
+        "main.go", "package main\n\nimport \"github.com/acme/lib\"\n\n"
+            + "func main() { println(lib.Version()) }\n"), "app v1.0.0");
+    u.tag("acme/app", "v1.0.0", app, false);
+    u.commit("secret/vault", "main", Map.of("secret.txt", "top secret\n"), "secret");
+    u.createRepo("acme/hosted");
+    String hosted = u.commit("acme/hosted", "main", Map.of("go.mod",
+        "module 127.0.0.1/github.com/acme/hosted\n\ngo 1.19\n",
+        "hosted.go", "package hosted\n"), "a module named after the gateway's own host");
+    u.tag("acme/hosted", "v1.0.0", hosted, false);
+  }
+
+  private void addUser(Path identity, String user, String group) throws Exception {
+    AccessToken t = AccessToken.generate();
+    IdentityFile.addToken(identity, user, Set.of(group), t.hash());
+    tokens.put(user, t);
+  }
+
+  /** The gateway's base URL, e.g. {@code https://127.0.0.1:40123}. */
+  public String url() {
+    return app.publicUrl().toString();
+  }
+
+  /** The HTTPS URL of repository {@code name} ({@code github.com/acme/lib}), with .git. */
+  public String repoUrl(String name) {
+    return url() + "/" + name + ".git";
+  }
+
+  public int port() {
+    return app.httpsPort();
+  }
+
+  /** The certificate clients must trust. */
+  public Path certificate() {
+    return app.tlsCertificate().orElseThrow();
+  }
+
+  public String token(String user) {
+    return tokens.get(user).reveal();
+  }
+
+  public TestUpstream upstream() {
+    return upstream;
+  }
+
+  public HttpBackendServer upstreamHttp() {
+    return upstreamHttp;
+  }
+
+  public GatewayApp app() {
+    return app;
+  }
+
+  /** Syncs a mirror now and waits for the result. */
+  public SyncResult sync(String name) {
+    try {
+      return app.syncNow(MirrorName.parse(name)).get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("sync of " + name + " did not finish", e);
+    }
+  }
+
+  /** A fresh client (own HOME) that trusts the gateway's certificate and has no credentials. */
+  public ClientHome client(String name) {
+    try {
+      return ClientHome.create(Files.createDirectories(dir.resolve("clients").resolve(name)))
+          .trusting(certificate());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A client whose {@code ~/.netrc} holds {@code user}'s token for the gateway. */
+  public ClientHome clientWithNetrc(String user) {
+    ClientHome c = client(user + "-" + System.nanoTime());
+    c.addNetrc("127.0.0.1", user, token(user));
+    return c;
+  }
+
+  /** A folder for a test to work in. */
+  public Path workDir(String name) {
+    try {
+      return Files.createDirectories(dir.resolve("work").resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    upstream.close();
+  }
+}

@@ -1,0 +1,202 @@
+package io.gitedge.gateway;
+
+import static io.gitedge.gateway.GatewayHarness.LIB;
+import static io.gitedge.gateway.GatewayHarness.VAULT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.ProcessResult;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only the HTTPS front door does: HTTP credentials, go-get pages, dumb HTTP, health. */
+class HttpsFrontDoorTest {
+  @TempDir Path dir;
+  GatewayHarness gw;
+  HttpClient http;
+
+  @BeforeEach
+  void start() throws Exception {
+    gw = GatewayHarness.start(dir);
+    http = trustingClient(gw.certificate());
+  }
+
+  @AfterEach
+  void stop() {
+    gw.close();
+  }
+
+  static HttpClient trustingClient(Path cert) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (InputStream in = Files.newInputStream(cert)) {
+      ks.setCertificateEntry("gateway", CertificateFactory.getInstance("X.509")
+          .generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(
+        TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  private HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + path)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  // ------------------------------------------------------------------------- credentials
+
+  @Test
+  void bearerTokenInExtraHeader_clones() {
+    ClientHome c = gw.client("header");
+    Path work = gw.workDir("header");
+    c.git(work, "-c", "http.extraHeader=Authorization: Bearer " + gw.token("alice"), "clone",
+        gw.repoUrl(LIB), "lib").assertOk();
+    assertTrue(Files.exists(work.resolve("lib/go.mod")));
+  }
+
+  @Test
+  void missingToken_isAskedFor_andRefusedWithoutOne() throws Exception {
+    ProcessResult r = gw.client("nobody").git(gw.workDir("none"), "ls-remote", gw.repoUrl(LIB))
+        .assertFailed();
+    assertTrue(r.stderr().contains("could not read Username"), r.describe());
+
+    HttpResponse<String> rsp = get("/" + LIB + ".git/info/refs?service=git-upload-pack", null);
+    assertEquals(401, rsp.statusCode());
+    assertEquals("Basic realm=\"gitedge\"",
+        rsp.headers().firstValue("WWW-Authenticate").orElse(""));
+    // an anonymous caller learns nothing about which repositories exist
+    assertEquals(rsp.body(), get("/github.com/acme/nope.git/info/refs?service=git-upload-pack",
+        null).body());
+  }
+
+  @Test
+  void wrongToken_isRefused() throws Exception {
+    ClientHome c = gw.client("wrong");
+    Files.writeString(c.home().resolve(".git-credentials"),
+        "https://alice:" + gw.token("alice") + "x@127.0.0.1%3a" + gw.port() + "\n");
+    c.git(dir, "config", "--global", "credential.helper", "store").assertOk();
+
+    ProcessResult r = c.git(gw.workDir("wrong"), "ls-remote", gw.repoUrl(LIB)).assertFailed();
+
+    assertTrue(r.stderr().contains("Authentication failed"), r.describe());
+    assertEquals("", r.stdout());
+    assertEquals(401, get("/" + LIB + ".git/info/refs?service=git-upload-pack",
+        gw.token("alice") + "x").statusCode());
+  }
+
+  @Test
+  void tokenAsBasicUserName_isAcceptedToo() throws Exception {
+    String basic = java.util.Base64.getEncoder().encodeToString(
+        (gw.token("alice") + ":").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(
+            URI.create(gw.url() + "/" + LIB + ".git/info/refs?service=git-upload-pack"))
+        .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, rsp.statusCode());
+    assertEquals("application/x-git-upload-pack-advertisement",
+        rsp.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(rsp.body().startsWith("001e# service=git-upload-pack\n0000"), rsp.body());
+  }
+
+  // ------------------------------------------------------------------------- go-get
+
+  @Test
+  void goGetPage_carriesTheGoImportLineOfTheRepositoryRoot() throws Exception {
+    String expected = "<meta name=\"go-import\" content=\"127.0.0.1/" + LIB + " git " + gw.url()
+        + "/" + LIB + "\">";
+    for (String path : new String[] {"/" + LIB, "/" + LIB + "/sub/pkg"}) {
+      HttpResponse<String> rsp = get(path + "?go-get=1", gw.token("alice"));
+      assertEquals(200, rsp.statusCode());
+      assertTrue(rsp.body().contains(expected), rsp.body());
+    }
+  }
+
+  @Test
+  void goGetPage_forUnknownAndForbiddenRepositories_isTheSameNotFound() throws Exception {
+    HttpResponse<String> forbidden = get("/" + VAULT + "?go-get=1", gw.token("alice"));
+    HttpResponse<String> unknown = get("/github.com/secret/nope?go-get=1", gw.token("alice"));
+    assertEquals(404, forbidden.statusCode());
+    assertEquals(404, unknown.statusCode());
+    assertEquals(forbidden.body(), unknown.body());
+    assertEquals(200, get("/" + VAULT + "?go-get=1", gw.token("bob")).statusCode());
+    assertEquals(401, get("/" + LIB + "?go-get=1", null).statusCode());
+  }
+
+  @Test
+  void goModDownload_ofAModuleNamedAfterTheGatewaysOwnHost() throws Exception {
+    gw.close();
+    try (ServerSocket probe = new ServerSocket(443, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      probe.setReuseAddress(true);
+    } catch (java.io.IOException e) {
+      Assumptions.abort("cannot listen on 127.0.0.1:443 here (" + e.getMessage()
+          + "); Go forbids ports in module paths, so this needs the default HTTPS port");
+    }
+    gw = GatewayHarness.start(dir.resolve("on443"), GatewayHarness.Options.defaults()
+        .withListen("127.0.0.1:443").withPublicUrl("https://127.0.0.1"));
+    ClientHome go = gw.clientWithNetrc("alice").with("GOPRIVATE", "127.0.0.1")
+        .with("GOPROXY", "direct").with("GOFLAGS", "-mod=mod -modcacherw");
+
+    ProcessResult r = go.go(gw.workDir("hosted"), "mod", "download", "-json",
+        "127.0.0.1/github.com/acme/hosted@v1.0.0").assertOk();
+
+    assertTrue(r.stdout().contains("\"URL\": \"https://127.0.0.1/github.com/acme/hosted\""),
+        r.stdout());
+    assertTrue(r.stdout().matches("(?s).*\"Sum\": \"h1:\\S{44}\".*"), r.stdout());
+  }
+
+  // ------------------------------------------------------------------------- dumb HTTP
+
+  @Test
+  void dumbHttp_isNotServed() throws Exception {
+    String t = gw.token("alice");
+    for (String p : new String[] {"/HEAD", "/info/refs", "/objects/info/packs",
+        "/objects/info/alternates", "/config"}) {
+      HttpResponse<String> rsp = get("/" + LIB + ".git" + p, t);
+      assertEquals(404, rsp.statusCode(), p);
+      assertFalse(rsp.body().contains("refs/heads"), p);
+    }
+    ClientHome c = gw.clientWithNetrc("alice").with("GIT_SMART_HTTP", "0");
+    c.git(gw.workDir("dumb"), "clone", gw.repoUrl(LIB), "lib").assertFailed();
+  }
+
+  // ------------------------------------------------------------------------- operations
+
+  @Test
+  void healthReadinessAndMetrics_areServedWithoutCredentials() throws Exception {
+    assertEquals(200, get("/healthz", null).statusCode());
+    assertEquals("ready\n", get("/readyz", null).body());
+    gw.clientWithNetrc("alice").git(gw.workDir("m"), "ls-remote", gw.repoUrl(LIB)).assertOk();
+    String metrics = get("/metrics", null).body();
+    assertTrue(metrics.contains("gitedge_requests_total{door=\"https\",region=\"test\","
+        + "service=\"git-upload-pack\",status=\"200\"}"), metrics);
+    assertTrue(metrics.contains("gitedge_mirror_last_sync_age_seconds{mirror=\"" + LIB + "\""),
+        metrics);
+    assertTrue(metrics.contains("gitedge_syncs_total{mirror=\"" + LIB + "\",outcome=\"created\""),
+        metrics);
+  }
+}

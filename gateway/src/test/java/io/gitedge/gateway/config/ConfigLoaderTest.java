@@ -1,0 +1,156 @@
+package io.gitedge.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.config.ConfigException;
+import io.gitedge.store.MirrorName;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @BeforeEach
+  void files() throws Exception {
+    Files.writeString(dir.resolve("identity.yaml"), "users: {}\n");
+    Files.writeString(dir.resolve("acme.token"), "t\n");
+  }
+
+  private GatewayConfig load(String yaml) throws ConfigException {
+    try {
+      Path f = Files.writeString(dir.resolve("gitedge.yaml"), yaml);
+      return ConfigLoader.load(f);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private ConfigException error(String yaml) {
+    return assertThrows(ConfigException.class, () -> load(yaml));
+  }
+
+  private static final String FULL = """
+      region: eu-west
+      dataDir: ./data
+      http:
+        listen: 127.0.0.1:8443
+        publicUrl: https://git.eu.example.com
+        tls:
+      identity:
+        file: identity.yaml
+      access:
+        anonymousRead: false
+        rules:
+          - repos: "github.com/acme/**"
+            groups: [eng]
+      upstreams:
+        - prefix: github.com/acme
+          url: https://github.com/acme
+          credentials: { tokenFile: acme.token, username: x-access-token }
+          repos: [lib, app]
+          syncInterval: 5m
+      """;
+
+  @Test
+  void theDocumentedExample_loadsIntoTypedRecords() throws Exception {
+    GatewayConfig c = load(FULL);
+    assertEquals("eu-west", c.region());
+    assertEquals(dir.resolve("data"), c.dataDir());
+    assertEquals("127.0.0.1", c.http().listenHost());
+    assertEquals(8443, c.http().listenPort());
+    assertEquals(Optional.of(URI.create("https://git.eu.example.com")), c.http().publicUrl());
+    assertInstanceOf(HttpConfig.Tls.Generated.class, c.http().tls());
+    assertEquals(dir.resolve("identity.yaml"), c.identity().file());
+    UpstreamConfig u = c.upstreams().get(0);
+    assertEquals(List.of(MirrorName.parse("github.com/acme/lib"),
+        MirrorName.parse("github.com/acme/app")), u.repos());
+    assertEquals(Duration.ofMinutes(5), u.syncInterval());
+    assertEquals("https://github.com/acme/lib.git",
+        u.route().upstreamFor(MirrorName.parse("github.com/acme/lib")).orElseThrow().url());
+    assertEquals(dir.resolve("acme.token"),
+        u.route().credentials().orElseThrow().tokenFile());
+    assertEquals(4, c.sync().workers());
+  }
+
+  @Test
+  void tlsOff_meansPlainHttp() throws Exception {
+    GatewayConfig c = load(FULL.replace("  tls:\n", "  tls: off\n"));
+    assertInstanceOf(HttpConfig.Tls.Off.class, c.http().tls());
+  }
+
+  @Test
+  void tlsFilesThatDoNotExist_areNamed() {
+    ConfigException e = error(FULL.replace("  tls:\n",
+        "  tls:\n    certFile: /nope/tls.crt\n    keyFile: /nope/tls.key\n"));
+    assertEquals("http.tls.certFile", e.key());
+    assertEquals(7, e.line());
+  }
+
+  @Test
+  void publicUrlWithAPath_isRefused() {
+    ConfigException e = error(FULL.replace("https://git.eu.example.com",
+        "https://git.eu.example.com/git"));
+    assertEquals("http.publicUrl", e.key());
+  }
+
+  @Test
+  void sshUpstream_isRefusedWithAWayForward() {
+    ConfigException e = error(FULL.replace("url: https://github.com/acme",
+        "url: git@github.com:acme"));
+    assertEquals("upstreams[0].url", e.key());
+    assertTrue(e.problem().contains("https://"), e.getMessage());
+  }
+
+  @Test
+  void credentialsInTheUrl_areRefused() {
+    ConfigException e = error(FULL.replace("url: https://github.com/acme",
+        "url: https://x:secret@github.com/acme"));
+    assertTrue(e.problem().contains("tokenFile"), e.getMessage());
+  }
+
+  @Test
+  void missingTokenFile_isNamed() {
+    ConfigException e = error(FULL.replace("tokenFile: acme.token", "tokenFile: gone.token"));
+    assertEquals("upstreams[0].credentials.tokenFile", e.key());
+    assertEquals(17, e.line());
+  }
+
+  @Test
+  void aRepositoryListedTwice_isRefused() {
+    ConfigException e = error(FULL.replace("repos: [lib, app]", "repos: [lib, app, lib.git]"));
+    assertEquals("upstreams[0].repos[2]", e.key());
+  }
+
+  @Test
+  void hostileRepositoryNames_areRefused() {
+    ConfigException e = error(FULL.replace("repos: [lib, app]", "repos: [lib, ../../etc]"));
+    assertEquals("upstreams[0].repos[1]", e.key());
+  }
+
+  @Test
+  void anAccessRuleWithoutUsersOrGroups_isRefused() {
+    ConfigException e = error(FULL.replace("      groups: [eng]\n", ""));
+    assertEquals("access.rules[0]", e.key());
+  }
+
+  @Test
+  void aBadRegion_isRefused() {
+    assertEquals("region", error(FULL.replace("eu-west", "EU West")).key());
+  }
+
+  @Test
+  void aMissingHttpSection_isNamed() {
+    ConfigException e = error("identity:\n  file: identity.yaml\nupstreams: []\n");
+    assertEquals("http", e.key());
+  }
+}
