@@ -44,18 +44,38 @@ public final class GatewayHarness implements AutoCloseable {
   private final Map<String, AccessToken> tokens = new LinkedHashMap<>();
   private final GatewayApp app;
 
-  /** Extra settings for the gateway's config. */
-  public record Options(String listen, String publicUrl, String extraYaml) {
+  /**
+   * Extra settings: the listen address, a public URL, YAML lines added to the {@code http} and
+   * {@code sync} sections, and whether the upstream is down when the gateway starts.
+   */
+  public record Options(String listen, String publicUrl, String httpYaml, String syncYaml,
+      boolean upstreamDownAtStart) {
     public static Options defaults() {
-      return new Options("127.0.0.1:0", null, "");
+      return new Options("127.0.0.1:0", null, "", "", false);
     }
 
     public Options withListen(String l) {
-      return new Options(l, publicUrl, extraYaml);
+      return new Options(l, publicUrl, httpYaml, syncYaml, upstreamDownAtStart);
     }
 
     public Options withPublicUrl(String u) {
-      return new Options(listen, u, extraYaml);
+      return new Options(listen, u, httpYaml, syncYaml, upstreamDownAtStart);
+    }
+
+    /** Adds {@code key: value} under {@code http:}. */
+    public Options withHttp(String key, String value) {
+      return new Options(listen, publicUrl, httpYaml + "  " + key + ": " + value + "\n", syncYaml,
+          upstreamDownAtStart);
+    }
+
+    /** Adds {@code key: value} under {@code sync:}. */
+    public Options withSync(String key, String value) {
+      return new Options(listen, publicUrl, httpYaml, syncYaml + "  " + key + ": " + value + "\n",
+          upstreamDownAtStart);
+    }
+
+    public Options withUpstreamDownAtStart() {
+      return new Options(listen, publicUrl, httpYaml, syncYaml, true);
     }
   }
 
@@ -74,6 +94,9 @@ public final class GatewayHarness implements AutoCloseable {
         dataDir: ./data
         http:
           listen: %s
+        %s%s
+        sync:
+          workers: 4
         %s
         identity:
           file: identity.yaml
@@ -94,11 +117,14 @@ public final class GatewayHarness implements AutoCloseable {
             credentials: { tokenFile: upstream.token }
             repos: [vault]
             syncInterval: 1h
-        %s
         """.formatted(options.listen(),
-        options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl(),
-        upstreamHttp.url(), upstreamHttp.url(), options.extraYaml()));
+        options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl() + "\n",
+        options.httpYaml(), options.syncYaml(), upstreamHttp.url(), upstreamHttp.url()));
+    upstreamHttp.setDown(options.upstreamDownAtStart());
     this.app = GatewayApp.start(ConfigLoader.load(config));
+    if (options.upstreamDownAtStart()) {
+      return;
+    }
     for (String repo : new String[] {LIB, APP, VAULT, HOSTED}) {
       SyncResult r = sync(repo);
       if (!r.succeeded()) {

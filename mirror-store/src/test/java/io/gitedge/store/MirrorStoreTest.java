@@ -136,6 +136,32 @@ class MirrorStoreTest {
         store.find(lib).orElseThrow().repository().exactRef("HEAD").getTarget().getName());
   }
 
+  /** Whether the newest pack, the one a fetch or a repack just wrote, has a bitmap. */
+  private boolean newestPackHasBitmap() throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve("mirrors/github.com/acme/lib.git/objects/pack"))) {
+      Path newest = s.filter(p -> p.toString().endsWith(".pack"))
+          .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified())).orElseThrow();
+      return Files.exists(Path.of(newest.toString().replaceAll("\\.pack$", ".bitmap")));
+    }
+  }
+
+  @Test
+  void largeFetch_isRepackedWithABitmap_butASmallOneIsNot() throws Exception {
+    store.sync(lib, libUpstream);
+    byte[] noise = new byte[256 * 1024];
+    new java.util.Random(42).nextBytes(noise);
+    upstream.commit("acme/lib", "main",
+        Map.of("blob.bin", java.util.Base64.getEncoder().encodeToString(noise)), "big");
+
+    assertEquals(SyncResult.Outcome.UPDATED, store.sync(lib, libUpstream).outcome());
+    assertTrue(newestPackHasBitmap(), "a large fetch must end in a bitmapped pack");
+
+    upstream.commit("acme/lib", "main", Map.of("small.txt", "x\n"), "small");
+    assertEquals(SyncResult.Outcome.UPDATED, store.sync(lib, libUpstream).outcome());
+    assertFalse(newestPackHasBitmap(), "a small fetch is not worth a repack");
+    assertEquals(upstream.refs("acme/lib"), mirrorRefs(lib));
+  }
+
   // ---------------------------------------------------------------- failure and atomicity
 
   @Test

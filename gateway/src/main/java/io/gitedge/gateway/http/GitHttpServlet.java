@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * GET  /healthz, /readyz, /metrics
  * </pre>
  *
- * Everything else, dumb HTTP included, is "not found". {@code <repo>} is a mirror name with or
- * without {@code .git}. Errors go through {@link HttpErrorMapper}.
+ * Everything else, dumb HTTP included, is "not found", and so is any path that arrived
+ * percent-encoded or with dot segments. {@code <repo>} is a mirror name with or without
+ * {@code .git}. Errors go through {@link HttpErrorMapper}.
  */
 final class GitHttpServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -84,12 +85,18 @@ final class GitHttpServlet extends HttpServlet {
         Principal caller = authenticator.authenticate(
             HttpCredentials.token(req.getHeader("Authorization")));
         user = caller.name();
-        if ("GET".equals(req.getMethod()) && "1".equals(req.getParameter("go-get"))) {
+        if (!path.equals(req.getRequestURI())) {
+          // the path was percent-encoded or had dot segments the HTTP layer normalised away;
+          // no client of ours sends that, so only canonical paths are served
+          resolver.requireCaller(caller);
+          throw new GatewayException.MirrorNotFound();
+        } else if ("GET".equals(req.getMethod()) && "1".equals(req.getParameter("go-get"))) {
           service = "go-get";
           status = goGet(req, rsp, caller, repoPath(path, ""));
         } else if (path.endsWith(INFO_REFS) && "GET".equals(req.getMethod())) {
           String svc = req.getParameter("service");
-          service = svc == null ? "dumb" : svc;
+          // a fixed set of label values: the parameter is the client's to choose
+          service = "git-upload-pack".equals(svc) || "git-receive-pack".equals(svc) ? svc : "dumb";
           status = infoRefs(req, rsp, caller, repoPath(path, INFO_REFS), svc);
         } else if (path.endsWith(UPLOAD_PACK) && "POST".equals(req.getMethod())) {
           service = "git-upload-pack";
@@ -106,8 +113,8 @@ final class GitHttpServlet extends HttpServlet {
       status = rsp.isCommitted() ? rsp.getStatus() : HttpErrorMapper.send(rsp, e);
     }
     metrics.request("https", service, status, rsp.bytes());
-    log.info("{} {} {} {} {}B {}ms", req.getMethod(), path, status, user, rsp.bytes(),
-        (System.nanoTime() - started) / 1_000_000);
+    log.info("{} {} {} {} {}B {}ms", req.getMethod(), printable(req.getRequestURI()), status,
+        user, rsp.bytes(), (System.nanoTime() - started) / 1_000_000);
   }
 
   private int operational(String path, HttpServletResponse rsp) throws IOException {
@@ -193,6 +200,15 @@ final class GitHttpServlet extends HttpServlet {
     ResolvedMirror m = resolver.resolve(caller, repo);
     log.info("refused push by {} to read-only mirror {}", caller.name(), m.mirror().name());
     return new GatewayException.ReadOnly(m.mirror().name().value(), m.upstreamUrl());
+  }
+
+  /** The request path as sent, cut short and with control characters escaped, for the log. */
+  private static String printable(String raw) {
+    String s = raw.length() > 300 ? raw.substring(0, 300) + "..." : raw;
+    StringBuilder b = new StringBuilder(s.length());
+    s.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c)
+        : String.valueOf((char) c)));
+    return b.toString();
   }
 
   /** {@code /github.com/acme/lib.git/info/refs} minus {@code suffix}: the repository name. */
