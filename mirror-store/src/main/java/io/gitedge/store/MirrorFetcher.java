@@ -1,9 +1,6 @@
 package io.gitedge.store;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +21,6 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.transport.Transport;
-import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * The upstream side of a sync, with JGit's transport: list the upstream's refs, fetch the
@@ -50,8 +45,8 @@ final class MirrorFetcher {
 
   /** The upstream's HEAD and its branches and tags (peeled entries left out). */
   Map<String, Ref> listRemote(Repository local, Upstream upstream) throws SyncFailedException {
-    try (Transport t = open(local, upstream);
-        FetchConnection c = t.openFetch(REFSPECS, Constants.HEAD)) {
+    try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout);
+        FetchConnection c = t.transport().openFetch(REFSPECS, Constants.HEAD)) {
       Map<String, Ref> out = new TreeMap<>();
       for (Ref r : c.getRefs()) {
         if (r.getName().equals(Constants.HEAD) || isMirrored(r.getName())) {
@@ -86,7 +81,8 @@ final class MirrorFetcher {
    */
   List<RefChange> fetch(Repository local, Upstream upstream) throws SyncFailedException {
     FetchResult result;
-    try (Transport t = open(local, upstream)) {
+    try (UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout)) {
+      Transport t = ut.transport();
       t.setRemoveDeletedRefs(true);
       t.setTagOpt(TagOpt.NO_TAGS);
       result = t.fetch(NullProgressMonitor.INSTANCE, REFSPECS);
@@ -152,37 +148,5 @@ final class MirrorFetcher {
   static boolean isMirrored(String ref) {
     return (ref.startsWith(Constants.R_HEADS) || ref.startsWith(Constants.R_TAGS))
         && !ref.endsWith("^{}");
-  }
-
-  private Transport open(Repository local, Upstream upstream) throws SyncFailedException {
-    try {
-      Transport t = Transport.open(local, new URIish(upstream.url()));
-      t.setTimeout((int) Math.max(1, timeout.toSeconds()));
-      if (upstream.credentials().isPresent()) {
-        Upstream.Credentials c = upstream.credentials().get();
-        t.setCredentialsProvider(
-            new UsernamePasswordCredentialsProvider(c.username(), readToken(c)));
-      }
-      return t;
-    } catch (java.net.URISyntaxException e) {
-      throw new SyncFailedException("not a usable upstream URL: " + upstream.url(), e);
-    } catch (NotSupportedException | TransportException e) {
-      throw new SyncFailedException("cannot reach " + upstream.url() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String readToken(Upstream.Credentials c) throws SyncFailedException {
-    try {
-      String token = Files.readString(c.tokenFile(), StandardCharsets.UTF_8).strip();
-      if (token.isEmpty()) {
-        throw new SyncFailedException("upstream token file " + c.tokenFile() + " is empty");
-      }
-      return token;
-    } catch (NoSuchFileException e) {
-      throw new SyncFailedException("upstream token file not found: " + c.tokenFile());
-    } catch (IOException e) {
-      throw new SyncFailedException("cannot read upstream token file " + c.tokenFile() + ": "
-          + e.getMessage(), e);
-    }
   }
 }

@@ -17,14 +17,29 @@ public record Upstream(String url, Optional<Credentials> credentials) {
     Objects.requireNonNull(credentials, "credentials");
   }
 
+  /** How the gateway authenticates to an upstream. Files are read at every sync. */
+  public sealed interface Credentials permits Token, SshKey {}
+
   /**
-   * HTTP credentials: a user name and a file holding the token used as password. The file is
-   * read at every sync, so a rotated token takes effect without a restart.
+   * HTTP Basic with a user name and a token read from a file as the password, so a rotated token
+   * takes effect without a restart.
    */
-  public record Credentials(String username, Path tokenFile) {
-    public Credentials {
+  public record Token(String username, Path tokenFile) implements Credentials {
+    public Token {
       Objects.requireNonNull(username, "username");
       Objects.requireNonNull(tokenFile, "tokenFile");
+    }
+  }
+
+  /**
+   * SSH public key authentication with an unencrypted OpenSSH or PEM private key, against a
+   * server whose host key must be listed in {@code knownHostsFile} (unknown or changed host keys
+   * fail the sync; nothing is ever added to the file).
+   */
+  public record SshKey(Path privateKeyFile, Path knownHostsFile) implements Credentials {
+    public SshKey {
+      Objects.requireNonNull(privateKeyFile, "privateKeyFile");
+      Objects.requireNonNull(knownHostsFile, "knownHostsFile");
     }
   }
 

@@ -17,7 +17,9 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
+import io.gitedge.testing.OpenSshServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -232,7 +234,7 @@ class MirrorStoreTest {
     HttpBackendServer http = upstream.serveHttp("x-access-token", "s3cret-upstream-token");
     Path tokenFile = Files.writeString(dir.resolve("acme.token"), "s3cret-upstream-token\n");
     Upstream good = new Upstream(http.url() + "/acme/lib.git",
-        Optional.of(new Upstream.Credentials("x-access-token", tokenFile)));
+        Optional.of(new Upstream.Token("x-access-token", tokenFile)));
 
     assertEquals(SyncResult.Outcome.CREATED, store.sync(lib, good).outcome());
     assertEquals(upstream.refs("acme/lib"), mirrorRefs(lib));
@@ -242,5 +244,46 @@ class MirrorStoreTest {
     SyncResult bad = store.sync(lib, good);
     assertEquals(SyncResult.Outcome.FAILED, bad.outcome());
     assertFalse(bad.error().orElseThrow().contains("wrong-token"), bad.error().get());
+  }
+
+  // ---------------------------------------------------------------- SSH upstream
+
+  @Test
+  void sshUpstream_isFetchedWithItsKey_fromAHostListedInKnownHosts() throws Exception {
+    Assumptions.assumeTrue(OpenSshServer.available(), "needs /usr/sbin/sshd and root");
+    try (OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"))) {
+      Path knownHosts = Files.writeString(dir.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
+      Upstream ssh = new Upstream(sshd.url(upstream.bare("acme/lib")),
+          Optional.of(new Upstream.SshKey(sshd.clientKey(), knownHosts)));
+
+      SyncResult r = store.sync(lib, ssh);
+
+      assertEquals(SyncResult.Outcome.CREATED, r.outcome(), r.toString());
+      assertEquals(upstream.refs("acme/lib"), mirrorRefs(lib));
+      String pushed = upstream.commit("acme/lib", "main", Map.of("ssh.txt", "x\n"), "over ssh");
+      assertEquals(SyncResult.Outcome.UPDATED, store.sync(lib, ssh).outcome());
+      assertEquals(pushed, mirrorRefs(lib).get("refs/heads/main"));
+    }
+  }
+
+  @Test
+  void sshUpstreamWithAnUnknownHostKey_failsAndChangesNothing() throws Exception {
+    Assumptions.assumeTrue(OpenSshServer.available(), "needs /usr/sbin/sshd and root");
+    store.sync(lib, libUpstream);
+    Map<String, String> before = mirrorRefs(lib);
+    upstream.commit("acme/lib", "main", Map.of("mitm.txt", "x\n"), "should not arrive");
+    try (OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"))) {
+      Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
+          "[127.0.0.1]:" + sshd.port() + " ssh-ed25519 "
+              + "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
+      Upstream ssh = new Upstream(sshd.url(upstream.bare("acme/lib")),
+          Optional.of(new Upstream.SshKey(sshd.clientKey(), knownHosts)));
+
+      SyncResult r = store.sync(lib, ssh);
+
+      assertEquals(SyncResult.Outcome.FAILED, r.outcome(), r.toString());
+      assertTrue(r.error().orElseThrow().contains("Server key did not validate"), r.toString());
+      assertEquals(before, mirrorRefs(lib));
+    }
   }
 }

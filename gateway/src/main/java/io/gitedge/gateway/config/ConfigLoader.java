@@ -35,7 +35,8 @@ public final class ConfigLoader {
   static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMinutes(5);
   private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\s]+):(\\d{1,5})");
-  private static final Set<String> UPSTREAM_SCHEMES = Set.of("https", "http", "file");
+  private static final Set<String> UPSTREAM_SCHEMES = Set.of("https", "http", "ssh", "file");
+  private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[^:/]+:[^/].*");
 
   private final String file;
   private final Path baseDir;
@@ -219,17 +220,10 @@ public final class ConfigLoader {
         throw p.error("prefix " + prefix + " is configured twice");
       }
       ConfigNode url = m.require("url");
+      record(url);
       String base = upstreamUrl(url);
-      Optional<Upstream.Credentials> credentials = Optional.empty();
-      ConfigNode c = node(m, "credentials");
-      if (c != null) {
-        ConfigMap cm = c.asMap();
-        Path tokenFile = existingFile(cm.require("tokenFile"));
-        ConfigNode user = node(cm, "username");
-        cm.finish();
-        credentials = Optional.of(new Upstream.Credentials(
-            user != null ? user.asNonBlankString() : "x-access-token", tokenFile));
-      }
+      Optional<Upstream.Credentials> credentials = credentials(node(m, "credentials"), url,
+          isSsh(base));
       ConfigNode si = node(m, "syncInterval");
       Duration interval = si != null ? si.asPositiveDuration() : DEFAULT_SYNC_INTERVAL;
       ConfigNode suffix = node(m, "urlSuffix");
@@ -255,24 +249,59 @@ public final class ConfigLoader {
     return out;
   }
 
+  private static boolean isSsh(String url) {
+    return url.startsWith("ssh://") || SCP_LIKE.matcher(url).matches();
+  }
+
   private static String upstreamUrl(ConfigNode n) throws ConfigException {
     String s = n.asNonBlankString().replaceAll("/+$", "");
-    if (s.matches("[A-Za-z0-9._-]+@[^:/]+:.*") || s.startsWith("ssh://")) {
-      throw n.error("SSH upstreams are not supported yet; use the https:// URL with a token in"
-          + " credentials.tokenFile");
+    if (SCP_LIKE.matcher(s).matches()) {
+      return s;
     }
     try {
       URI u = new URI(s);
       if (u.getScheme() == null || !UPSTREAM_SCHEMES.contains(u.getScheme())) {
-        throw n.error("expected an https://, http:// or file:// URL, got \"" + s + "\"");
+        throw n.error("expected an https://, http://, ssh:// or file:// URL (or user@host:path),"
+            + " got \"" + s + "\"");
       }
-      if (u.getUserInfo() != null) {
+      if (u.getRawUserInfo() != null && u.getRawUserInfo().contains(":")) {
         throw n.error("put credentials in credentials.tokenFile, not in the URL");
+      }
+      if (u.getUserInfo() != null && !"ssh".equals(u.getScheme())) {
+        throw n.error("put the user name in credentials.username, not in the URL");
       }
       return s;
     } catch (URISyntaxException e) {
       throw n.error("not a URL: \"" + s + "\"");
     }
+  }
+
+  /**
+   * {@code { tokenFile, username }} for HTTP upstreams, {@code { sshKeyFile, knownHostsFile }}
+   * (both required) for SSH ones.
+   */
+  private Optional<Upstream.Credentials> credentials(ConfigNode c, ConfigNode url, boolean ssh)
+      throws ConfigException {
+    if (c == null) {
+      if (ssh) {
+        throw url.error("an SSH upstream needs credentials: { sshKeyFile: ..., knownHostsFile:"
+            + " ... }");
+      }
+      return Optional.empty();
+    }
+    ConfigMap cm = c.asMap();
+    if (ssh) {
+      ConfigNode key = cm.require("sshKeyFile");
+      ConfigNode hosts = cm.require("knownHostsFile");
+      Upstream.Credentials creds = new Upstream.SshKey(existingFile(key), existingFile(hosts));
+      cm.finish();
+      return Optional.of(creds);
+    }
+    Path tokenFile = existingFile(cm.require("tokenFile"));
+    ConfigNode user = node(cm, "username");
+    cm.finish();
+    return Optional.of(new Upstream.Token(
+        user != null ? user.asNonBlankString() : "x-access-token", tokenFile));
   }
 
   private Path existingFile(ConfigNode n) throws ConfigException {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.config.ConfigException;
 import io.gitedge.store.MirrorName;
+import io.gitedge.store.Upstream;
+import io.gitedge.store.UpstreamRoute;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +79,8 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMinutes(5), u.syncInterval());
     assertEquals("https://github.com/acme/lib.git",
         u.route().upstreamFor(MirrorName.parse("github.com/acme/lib")).orElseThrow().url());
-    assertEquals(dir.resolve("acme.token"),
-        u.route().credentials().orElseThrow().tokenFile());
+    assertEquals(new Upstream.Token("x-access-token", dir.resolve("acme.token")),
+        u.route().credentials().orElseThrow());
     assertEquals(4, c.sync().workers());
   }
 
@@ -104,11 +106,28 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void sshUpstream_isRefusedWithAWayForward() {
+  void sshUpstream_takesAKeyAndKnownHosts() throws Exception {
+    Files.writeString(dir.resolve("id_ed25519"), "key\n");
+    Files.writeString(dir.resolve("known_hosts"), "github.com ssh-ed25519 AAAA\n");
+    GatewayConfig c = load(FULL.replace("url: https://github.com/acme", "url: git@github.com:acme")
+        .replace("{ tokenFile: acme.token, username: x-access-token }",
+            "{ sshKeyFile: id_ed25519, knownHostsFile: known_hosts }"));
+    UpstreamRoute r = c.upstreams().get(0).route();
+    assertEquals("git@github.com:acme/lib.git",
+        r.upstreamFor(MirrorName.parse("github.com/acme/lib")).orElseThrow().url());
+    assertEquals(new Upstream.SshKey(dir.resolve("id_ed25519"), dir.resolve("known_hosts")),
+        r.credentials().orElseThrow());
+  }
+
+  @Test
+  void sshUpstreamWithATokenOrNothing_isRefusedWithAWayForward() {
     ConfigException e = error(FULL.replace("url: https://github.com/acme",
-        "url: git@github.com:acme"));
+        "url: ssh://git@github.com/acme"));
+    assertEquals("upstreams[0].credentials.sshKeyFile", e.key());
+    e = error(FULL.replace("url: https://github.com/acme", "url: ssh://git@github.com/acme")
+        .replace("    credentials: { tokenFile: acme.token, username: x-access-token }\n", ""));
     assertEquals("upstreams[0].url", e.key());
-    assertTrue(e.problem().contains("https://"), e.getMessage());
+    assertTrue(e.problem().contains("sshKeyFile"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,144 @@
+package io.gitedge.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.eclipse.jgit.errors.NotSupportedException;
+import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+
+/**
+ * A JGit {@link Transport} to one upstream, set up with that upstream's credentials and nothing
+ * of the machine's own: an HTTP token read from its file, or for {@code ssh://} an SSH key and a
+ * known-hosts file, with no {@code ~/.ssh/config}, no agent and no default keys. Closing it
+ * closes the SSH client too.
+ */
+final class UpstreamTransport implements AutoCloseable {
+  private final Transport transport;
+  private final SshdSessionFactory ssh;
+
+  private UpstreamTransport(Transport transport, SshdSessionFactory ssh) {
+    this.transport = transport;
+    this.ssh = ssh;
+  }
+
+  static UpstreamTransport open(Repository local, Upstream upstream, Duration timeout)
+      throws SyncFailedException {
+    Transport t;
+    try {
+      t = Transport.open(local, new URIish(upstream.url()));
+    } catch (URISyntaxException e) {
+      throw new SyncFailedException("not a usable upstream URL: " + upstream.url(), e);
+    } catch (NotSupportedException | TransportException e) {
+      throw new SyncFailedException("cannot reach " + upstream.url() + ": " + e.getMessage(), e);
+    }
+    t.setTimeout((int) Math.max(1, timeout.toSeconds()));
+    SshdSessionFactory ssh = null;
+    try {
+      Upstream.Credentials c = upstream.credentials().orElse(null);
+      if (t instanceof SshTransport st) {
+        if (!(c instanceof Upstream.SshKey key)) {
+          throw new SyncFailedException("upstream " + upstream.url()
+              + " is reached over SSH and needs an SSH key and a known_hosts file");
+        }
+        ssh = sessionFactory(key);
+        st.setSshSessionFactory(ssh);
+      } else if (c instanceof Upstream.Token token) {
+        t.setCredentialsProvider(
+            new UsernamePasswordCredentialsProvider(token.username(), readToken(token)));
+      } else if (c instanceof Upstream.SshKey) {
+        throw new SyncFailedException("upstream " + upstream.url()
+            + " is not an ssh:// URL but has an SSH key as credentials");
+      }
+      return new UpstreamTransport(t, ssh);
+    } catch (SyncFailedException | RuntimeException e) {
+      t.close();
+      if (ssh != null) {
+        ssh.close();
+      }
+      throw e;
+    }
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  private static SshdSessionFactory sessionFactory(Upstream.SshKey key)
+      throws SyncFailedException {
+    List<KeyPair> keys = readKey(key.privateKeyFile());
+    if (!Files.isReadable(key.knownHostsFile())) {
+      throw new SyncFailedException("known_hosts file not readable: " + key.knownHostsFile());
+    }
+    Path dir = key.privateKeyFile().toAbsolutePath().getParent();
+    return new SshdSessionFactoryBuilder()
+        .setHomeDirectory(dir.toFile())
+        .setSshDirectory(dir.toFile())
+        .setConfigFile(sshDir -> null)
+        .setDefaultKeysProvider(sshDir -> keys)
+        .setDefaultKnownHostsFiles(sshDir -> List.of(key.knownHostsFile()))
+        .setPreferredAuthentications("publickey")
+        .build(null);
+  }
+
+  private static List<KeyPair> readKey(Path file) throws SyncFailedException {
+    try (InputStream in = Files.newInputStream(file)) {
+      List<KeyPair> keys = new ArrayList<>();
+      Iterable<KeyPair> loaded = SecurityUtils.loadKeyPairIdentities(null,
+          NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY);
+      if (loaded != null) {
+        loaded.forEach(keys::add);
+      }
+      if (keys.isEmpty()) {
+        throw new SyncFailedException("no private key in " + file);
+      }
+      return List.copyOf(keys);
+    } catch (NoSuchFileException e) {
+      throw new SyncFailedException("upstream SSH key not found: " + file);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new SyncFailedException("cannot read upstream SSH key " + file
+          + " (it must be unencrypted): " + e.getMessage(), e);
+    }
+  }
+
+  private static String readToken(Upstream.Token c) throws SyncFailedException {
+    try {
+      String token = Files.readString(c.tokenFile(), StandardCharsets.UTF_8).strip();
+      if (token.isEmpty()) {
+        throw new SyncFailedException("upstream token file " + c.tokenFile() + " is empty");
+      }
+      return token;
+    } catch (NoSuchFileException e) {
+      throw new SyncFailedException("upstream token file not found: " + c.tokenFile());
+    } catch (IOException e) {
+      throw new SyncFailedException("cannot read upstream token file " + c.tokenFile() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+    if (ssh != null) {
+      ssh.close();
+    }
+  }
+}
