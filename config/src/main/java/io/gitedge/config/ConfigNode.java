@@ -119,10 +119,6 @@ public final class ConfigNode {
     return node instanceof ScalarNode && !isNull();
   }
 
-  public boolean isMap() {
-    return node instanceof MappingNode;
-  }
-
   /** The scalar's text, whatever YAML type it resolved to. */
   public String asString() throws ConfigException {
     if (isNull()) {

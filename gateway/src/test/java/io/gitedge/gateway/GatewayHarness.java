@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * github.com/secret/vault a repository alice (eng) may not read               group security
  * </pre>
  *
- * Users: {@code alice} (eng) and {@code bob} (security), each with a token.
+ * Users: {@code alice} (eng), {@code bob} (security) and {@code ops} (admins), each with a token.
  */
 public final class GatewayHarness implements AutoCloseable {
   public static final String LIB = "github.com/acme/lib";
@@ -88,6 +88,7 @@ public final class GatewayHarness implements AutoCloseable {
     Path identity = dir.resolve("identity.yaml");
     addUser(identity, "alice", "eng");
     addUser(identity, "bob", "security");
+    addUser(identity, "ops", "admins");
     Path config = dir.resolve("gitedge.yaml");
     Files.writeString(config, """
         region: test

@@ -187,11 +187,17 @@ class HttpsFrontDoorTest {
   // ------------------------------------------------------------------------- operations
 
   @Test
-  void healthReadinessAndMetrics_areServedWithoutCredentials() throws Exception {
+  void healthAndReadiness_needNoCredentials_butMetricsAreForAdmins() throws Exception {
     assertEquals(200, get("/healthz", null).statusCode());
     assertEquals("ready\n", get("/readyz", null).body());
     gw.clientWithNetrc("alice").git(gw.workDir("m"), "ls-remote", gw.repoUrl(LIB)).assertOk();
-    String metrics = get("/metrics", null).body();
+    assertEquals(401, get("/metrics", null).statusCode());
+    HttpResponse<String> developer = get("/metrics", gw.token("alice"));
+    assertEquals(403, developer.statusCode());
+    assertFalse(developer.body().contains(VAULT), "metrics name private mirrors");
+    HttpResponse<String> admin = get("/metrics", gw.token("ops"));
+    assertEquals(200, admin.statusCode());
+    String metrics = admin.body();
     assertTrue(metrics.contains("gitedge_requests_total{door=\"https\",region=\"test\","
         + "service=\"git-upload-pack\",status=\"200\"}"), metrics);
     assertTrue(metrics.contains("gitedge_mirror_last_sync_age_seconds{mirror=\"" + LIB + "\""),

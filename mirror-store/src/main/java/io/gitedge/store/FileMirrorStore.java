@@ -110,14 +110,18 @@ final class FileMirrorStore implements MirrorStore {
       log.warn("mirror {} resolves outside {} (symbolic link?); not serving it", name, root);
       return Optional.empty();
     }
-    Repository repo = repositories.computeIfAbsent(name, n -> {
-      try {
-        return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    return Optional.of(new Mirror(name, repo));
+    try {
+      Repository repo = repositories.computeIfAbsent(name, n -> {
+        try {
+          return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      return Optional.of(new Mirror(name, repo));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   @Override

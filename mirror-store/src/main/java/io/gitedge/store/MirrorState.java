@@ -1,6 +1,5 @@
 package io.gitedge.store;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -9,9 +8,4 @@ import java.util.Optional;
  * sync last succeeded and, if the latest attempt failed, when and why. Immutable.
  */
 public record MirrorState(String upstreamUrl, Optional<Instant> lastSuccess,
-    Optional<Instant> lastAttempt, Optional<String> lastError) {
-  /** How long ago the last successful sync was, or empty if there never was one. */
-  public Optional<Duration> age(Instant now) {
-    return lastSuccess.map(t -> Duration.between(t, now));
-  }
-}
+    Optional<Instant> lastAttempt, Optional<String> lastError) {}

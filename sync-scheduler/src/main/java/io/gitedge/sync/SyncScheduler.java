@@ -6,7 +6,6 @@ import io.gitedge.store.SyncResult;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -73,11 +72,6 @@ public final class SyncScheduler implements AutoCloseable {
       timer.scheduleWithFixedDelay(() -> requestSync(p.name()), every, every,
           TimeUnit.MILLISECONDS);
     }
-  }
-
-  /** The plan of {@code name}, if the scheduler keeps that mirror. */
-  public Optional<SyncPlan> plan(MirrorName name) {
-    return Optional.ofNullable(plans.get(name));
   }
 
   /**

@@ -26,11 +26,6 @@ public record ProcessResult(List<String> command, int exitCode, String stdout, S
     return this;
   }
 
-  /** Both streams, for messages. */
-  public String output() {
-    return stdout + stderr;
-  }
-
   public String describe() {
     return "$ " + String.join(" ", command) + "\nexit " + exitCode + "\n--- stdout\n" + stdout
         + "--- stderr\n" + stderr;

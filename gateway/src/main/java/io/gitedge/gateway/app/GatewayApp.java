@@ -41,15 +41,13 @@ import org.slf4j.LoggerFactory;
 public final class GatewayApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
 
-  private final GatewayConfig config;
   private final Optional<TlsCredentials> tls;
   private final MirrorStore store;
   private final SyncScheduler scheduler;
   private final HttpFrontDoor https;
 
-  private GatewayApp(GatewayConfig config, Optional<TlsCredentials> tls, MirrorStore store,
-      SyncScheduler scheduler, HttpFrontDoor https) {
-    this.config = config;
+  private GatewayApp(Optional<TlsCredentials> tls, MirrorStore store, SyncScheduler scheduler,
+      HttpFrontDoor https) {
     this.tls = tls;
     this.store = store;
     this.scheduler = scheduler;
@@ -94,7 +92,7 @@ public final class GatewayApp implements AutoCloseable {
       }
       opened.add(https);
       scheduler.start();
-      GatewayApp app = new GatewayApp(config, tls, store, scheduler, https);
+      GatewayApp app = new GatewayApp(tls, store, scheduler, https);
       log.info("GitEdge region {} serving {} ({} mirrors)", config.region(), app.publicUrl(),
           names.size());
       return app;
@@ -148,17 +146,9 @@ public final class GatewayApp implements AutoCloseable {
     return tls.map(TlsCredentials::certificateFile);
   }
 
-  public GatewayConfig config() {
-    return config;
-  }
-
   /** Syncs {@code name} now (joining a running sync) and returns its result. */
   public CompletableFuture<SyncResult> syncNow(MirrorName name) {
     return scheduler.requestSync(name);
-  }
-
-  public MirrorStore store() {
-    return store;
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.gitedge.gateway.config.UpstreamConfig;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.Upstream;
 import io.gitedge.sync.SyncPlan;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +48,6 @@ public final class MirrorCatalog {
   }
 
   public Collection<SyncPlan> plans() {
-    return List.copyOf(new ArrayList<>(plans.values()));
+    return List.copyOf(plans.values());
   }
 }

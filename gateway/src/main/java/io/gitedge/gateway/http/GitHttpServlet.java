@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * POST /&lt;repo&gt;/git-upload-pack                     negotiation and pack
  * *    /&lt;repo&gt;/...git-receive-pack                  403, "read-only mirror of &lt;upstream&gt;"
  * GET  /&lt;repo&gt;[/sub/pkg]?go-get=1                  go-import page
- * GET  /healthz, /readyz, /metrics
+ * GET  /healthz, /readyz                           no credentials needed
+ * GET  /metrics                                    callers in the admins group
  * </pre>
  *
  * Everything else, dumb HTTP included, is "not found", and so is any path that arrived
@@ -45,6 +46,7 @@ final class GitHttpServlet extends HttpServlet {
   private static final String INFO_REFS = "/info/refs";
   private static final String UPLOAD_PACK = "/git-upload-pack";
   private static final String RECEIVE_PACK = "/git-receive-pack";
+  private static final String ADMINS = "admins";
 
   private final transient CallerAuthenticator authenticator;
   private final transient MirrorResolver resolver;
@@ -78,9 +80,15 @@ final class GitHttpServlet extends HttpServlet {
     String user = "-";
     int status;
     try {
-      if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
+      if (path.equals("/healthz") || path.equals("/readyz")) {
         service = path.substring(1);
-        status = operational(path, rsp);
+        status = health(path, rsp);
+      } else if (path.equals("/metrics")) {
+        service = "metrics";
+        Principal caller = authenticator.authenticate(
+            HttpCredentials.token(req.getHeader("Authorization")));
+        user = caller.name();
+        status = metrics(caller, rsp);
       } else {
         Principal caller = authenticator.authenticate(
             HttpCredentials.token(req.getHeader("Authorization")));
@@ -117,19 +125,30 @@ final class GitHttpServlet extends HttpServlet {
         user, rsp.bytes(), (System.nanoTime() - started) / 1_000_000);
   }
 
-  private int operational(String path, HttpServletResponse rsp) throws IOException {
-    int status = 200;
-    String body;
-    String type = "text/plain; charset=utf-8";
-    if (path.equals("/healthz")) {
-      body = "ok\n";
-    } else if (path.equals("/readyz")) {
-      status = ready.getAsBoolean() ? 200 : 503;
-      body = status == 200 ? "ready\n" : "starting\n";
-    } else {
-      type = "text/plain; version=0.0.4; charset=utf-8";
-      body = metrics.scrape();
+  private int health(String path, HttpServletResponse rsp) throws IOException {
+    int status = path.equals("/healthz") || ready.getAsBoolean() ? 200 : 503;
+    String body = path.equals("/healthz") ? "ok\n" : status == 200 ? "ready\n" : "starting\n";
+    return text(rsp, status, "text/plain; charset=utf-8", body);
+  }
+
+  /**
+   * Metrics name every mirror, private ones included, so only callers in the {@value #ADMINS}
+   * group may read them (a Prometheus scraper gets a token of its own).
+   */
+  private int metrics(Principal caller, HttpServletResponse rsp)
+      throws IOException, GatewayException {
+    if (caller.anonymous()) {
+      throw new GatewayException.Unauthenticated();
     }
+    if (!caller.groups().contains(ADMINS)) {
+      return text(rsp, HttpServletResponse.SC_FORBIDDEN, "text/plain; charset=utf-8",
+          "gitedge: metrics are for members of the " + ADMINS + " group\n");
+    }
+    return text(rsp, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+  }
+
+  private static int text(HttpServletResponse rsp, int status, String type, String body)
+      throws IOException {
     rsp.setStatus(status);
     rsp.setContentType(type);
     rsp.setHeader("Cache-Control", "no-cache");
