@@ -148,6 +148,23 @@ abstract class ReadPathSpec {
     assertEquals(pushed, alice.git(lib, "rev-parse", "origin/main").assertOk().stdout().trim());
   }
 
+  @Test
+  void fetchByCommitId_servesAnyCommitReachableFromABranchOrTag_andNothingElse()
+      throws Exception {
+    ClientHome alice = clientFor("alice");
+    Path repo = gw.workDir("by-id");
+    alice.git(repo, "init", "-q").assertOk();
+    String v1 = gw.upstream().refs("acme/lib").get("refs/tags/v1.0.0");
+
+    alice.git(repo, "fetch", "-q", url(LIB), v1).assertOk();
+
+    assertEquals(v1, alice.git(repo, "rev-parse", "FETCH_HEAD").assertOk().stdout().trim());
+    String elsewhere = gw.upstream().refs("secret/vault").get("refs/heads/main");
+    ProcessResult foreign = alice.git(repo, "fetch", "-q", url(LIB), elsewhere).assertFailed();
+    assertFalse(alice.git(repo, "cat-file", "-e", elsewhere).ok(),
+        "a commit of another repository must not be served:\n" + foreign.describe());
+  }
+
   // ------------------------------------------------------------------------- refusals
 
   @Test
