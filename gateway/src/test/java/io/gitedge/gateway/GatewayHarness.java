@@ -49,33 +49,38 @@ public final class GatewayHarness implements AutoCloseable {
    * {@code sync} sections, and whether the upstream is down when the gateway starts.
    */
   public record Options(String listen, String publicUrl, String httpYaml, String syncYaml,
-      boolean upstreamDownAtStart) {
+      boolean upstreamDownAtStart, String syncInterval) {
     public static Options defaults() {
-      return new Options("127.0.0.1:0", null, "", "", false);
+      return new Options("127.0.0.1:0", null, "", "", false, "1h");
     }
 
     public Options withListen(String l) {
-      return new Options(l, publicUrl, httpYaml, syncYaml, upstreamDownAtStart);
+      return new Options(l, publicUrl, httpYaml, syncYaml, upstreamDownAtStart, syncInterval);
     }
 
     public Options withPublicUrl(String u) {
-      return new Options(listen, u, httpYaml, syncYaml, upstreamDownAtStart);
+      return new Options(listen, u, httpYaml, syncYaml, upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code http:}. */
     public Options withHttp(String key, String value) {
       return new Options(listen, publicUrl, httpYaml + "  " + key + ": " + value + "\n", syncYaml,
-          upstreamDownAtStart);
+          upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code sync:}. */
     public Options withSync(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, syncYaml + "  " + key + ": " + value + "\n",
-          upstreamDownAtStart);
+          upstreamDownAtStart, syncInterval);
     }
 
     public Options withUpstreamDownAtStart() {
-      return new Options(listen, publicUrl, httpYaml, syncYaml, true);
+      return new Options(listen, publicUrl, httpYaml, syncYaml, true, syncInterval);
+    }
+
+    /** The {@code syncInterval} of every upstream (default 1h: tests sync explicitly). */
+    public Options withSyncInterval(String interval) {
+      return new Options(listen, publicUrl, httpYaml, syncYaml, upstreamDownAtStart, interval);
     }
   }
 
@@ -112,15 +117,16 @@ public final class GatewayHarness implements AutoCloseable {
             url: %s/acme
             credentials: { tokenFile: upstream.token, username: x-access-token }
             repos: [lib, app, super, hosted]
-            syncInterval: 1h
+            syncInterval: %s
           - prefix: github.com/secret
             url: %s/secret
             credentials: { tokenFile: upstream.token }
             repos: [vault]
-            syncInterval: 1h
+            syncInterval: %s
         """.formatted(options.listen(),
         options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl() + "\n",
-        options.httpYaml(), options.syncYaml(), upstreamHttp.url(), upstreamHttp.url()));
+        options.httpYaml(), options.syncYaml(), upstreamHttp.url(), options.syncInterval(),
+        upstreamHttp.url(), options.syncInterval()));
     upstreamHttp.setDown(options.upstreamDownAtStart());
     this.app = GatewayApp.start(ConfigLoader.load(config));
     if (options.upstreamDownAtStart()) {
@@ -232,6 +238,11 @@ public final class GatewayHarness implements AutoCloseable {
     ClientHome c = client(user + "-" + System.nanoTime());
     c.addNetrc("127.0.0.1", user, token(user));
     return c;
+  }
+
+  /** The bare mirror of {@code name} on the gateway's disk. */
+  public Path mirrorDir(String name) {
+    return dir.resolve("data/mirrors").resolve(name + ".git");
   }
 
   /** A folder for a test to work in. */

@@ -138,9 +138,37 @@ class HttpHostileInputTest {
     String r = curl("POST", "/" + LIB + ".git/git-upload-pack", bomb,
         "Content-Type: application/x-git-upload-pack-request", "Content-Encoding: gzip");
 
-    assertTrue(r.startsWith("413 "), r.substring(0, Math.min(200, r.length())));
+    assertTrue(r.startsWith("200 ") && r.contains("ERR request body larger than 1048576 bytes"),
+        r.substring(0, Math.min(200, r.length())));
     gw.clientWithNetrc("alice").git(gw.workDir("after"), "clone", gw.repoUrl(LIB), "lib")
         .assertOk();
+  }
+
+  @Test
+  void malformedRequests_getAGitStyleErrorAndNoInternals() throws Exception {
+    String type = "Content-Type: application/x-git-upload-pack-request";
+    Path garbage = Files.writeString(dir.resolve("garbage"), "zzzzthis is not a pkt-line");
+    Path notGzip = Files.writeString(dir.resolve("notgzip"), "0000");
+    ByteArrayOutputStream lsRefs = new ByteArrayOutputStream();
+    lsRefs.write(pkt("command=ls-refs\n"));
+    lsRefs.write("0001".getBytes(StandardCharsets.US_ASCII));
+    lsRefs.write(pkt("no-such-argument\n"));
+    lsRefs.write("0000".getBytes(StandardCharsets.US_ASCII));
+    Path badV2 = Files.write(dir.resolve("badv2"), lsRefs.toByteArray());
+    String path = "/" + LIB + ".git/git-upload-pack";
+
+    String malformed = curl("POST", path, garbage, type);
+    String gzip = curl("POST", path, notGzip, type, "Content-Encoding: gzip");
+    String v2 = curl("POST", path, badV2, type, "Git-Protocol: version=2");
+
+    assertTrue(malformed.startsWith("200 ") && malformed.contains("ERR "), malformed);
+    assertEquals("400 gitedge: the request body is not valid gzip\n", gzip);
+    assertTrue(v2.startsWith("200 ") && v2.contains("ERR "), v2);
+    for (String r : List.of(malformed, gzip, v2)) {
+      assertFalse(r.contains("Exception") || r.contains("at org.") || r.contains("jetty"), r);
+    }
+    assertTrue(curl("GET", "/" + LIB + ".git/info/refs?service=git-upload-pack", null)
+        .startsWith("200 "), "still serving");
   }
 
   private static byte[] pkt(String s) {

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What only the HTTPS front door does: HTTP credentials, go-get pages, dumb HTTP, health. */
 class HttpsFrontDoorTest {
@@ -70,11 +72,13 @@ class HttpsFrontDoorTest {
 
   // ------------------------------------------------------------------------- credentials
 
-  @Test
-  void bearerTokenInExtraHeader_clones() {
+  @ParameterizedTest(name = "protocol v{0}")
+  @ValueSource(ints = {0, 2})
+  void bearerTokenInExtraHeader_clones(int protocol) {
     ClientHome c = gw.client("header");
-    Path work = gw.workDir("header");
-    c.git(work, "-c", "http.extraHeader=Authorization: Bearer " + gw.token("alice"), "clone",
+    Path work = gw.workDir("header-v" + protocol);
+    c.git(work, "-c", "protocol.version=" + protocol, "-c",
+        "http.extraHeader=Authorization: Bearer " + gw.token("alice"), "clone",
         gw.repoUrl(LIB), "lib").assertOk();
     assertTrue(Files.exists(work.resolve("lib/go.mod")));
   }

@@ -194,15 +194,23 @@ abstract class ReadPathSpec {
     alice.git(lib, "commit", "-m", "should not land").assertOk();
     Map<String, String> before = lsRemote(alice.git(work, "ls-remote", url(LIB)));
     Map<String, String> upstreamBefore = gw.upstream().refs("acme/lib");
+    String onDisk = mirrorOnDisk(alice);
 
     ProcessResult push = alice.git(lib, "push", "origin", "HEAD:main").assertFailed();
 
     assertTrue(push.stderr().contains("read-only mirror of " + gw.upstreamHttp().url()
         + "/acme/lib.git; push there"), push.describe());
-    assertEquals(before, lsRemote(alice.git(work, "ls-remote", url(LIB))));
-    assertEquals(upstreamBefore, gw.upstream().refs("acme/lib"));
     alice.git(lib, "push", "origin", "HEAD:refs/heads/new-branch").assertFailed();
     assertEquals(before, lsRemote(alice.git(work, "ls-remote", url(LIB))));
+    assertEquals(upstreamBefore, gw.upstream().refs("acme/lib"));
+    assertEquals(onDisk, mirrorOnDisk(alice), "the mirror's refs and objects must not change");
+  }
+
+  /** The mirror's refs and object counts, read straight from its folder with git. */
+  private String mirrorOnDisk(ClientHome git) {
+    Path mirror = gw.mirrorDir(LIB);
+    return git.git(mirror, "for-each-ref").assertOk().stdout()
+        + git.git(mirror, "count-objects", "-v").assertOk().stdout();
   }
 
   // ------------------------------------------------------------------------- submodules

@@ -93,6 +93,7 @@ final class FileMirrorStore implements MirrorStore {
     }
     deleteRecursively(root.resolve(INCOMING));
     Files.createDirectories(root.resolve(INCOMING));
+    removeLeftovers(root);
     return new FileMirrorStore(root, ch, lock, config);
   }
 
@@ -148,19 +149,32 @@ final class FileMirrorStore implements MirrorStore {
           r.outcome(), r.changes().size(), r.duration().toMillis());
       return r;
     } catch (SyncFailedException | IOException | RuntimeException e) {
-      String error = e.getMessage() == null ? e.toString() : e.getMessage();
+      String error = SyncFailedException.describe(e);
       MirrorState previous = state(name).orElse(
           new MirrorState(upstream.url(), Optional.empty(), Optional.empty(), Optional.empty()));
       MirrorState failed = new MirrorState(upstream.url(), previous.lastSuccess(),
           Optional.of(started), Optional.of(error));
       recordState(name, failed);
-      log.warn("sync {} from {} failed, mirror unchanged: {}", name, upstream.url(), error);
-      log.debug("sync failure of {}", name, e);
+      if (rootCause(e) instanceof RuntimeException) {
+        // not the upstream's doing: keep the trace for the bug report
+        log.warn("sync {} from {} failed, mirror unchanged: {}", name, upstream.url(), error, e);
+      } else {
+        log.warn("sync {} from {} failed, mirror unchanged: {}", name, upstream.url(), error);
+        log.debug("sync failure of {}", name, e);
+      }
       return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(),
           Duration.between(started, Instant.now()), Optional.of(error));
     } finally {
       l.unlock();
     }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private SyncResult create(MirrorName name, Upstream upstream, Instant started)
@@ -196,9 +210,16 @@ final class FileMirrorStore implements MirrorStore {
     if (!MirrorFetcher.upToDate(repo, remote)) {
       changes = fetcher.fetch(repo, upstream);
     }
-    MirrorFetcher.followHead(repo, remote);
-    if (!changes.isEmpty()) {
-      repacker.maybeRepack(repo);
+    // the refs are in: what follows only tidies up, and its failure must not report the sync
+    // as failed (the next sync tries again)
+    try {
+      MirrorFetcher.followHead(repo, remote);
+      if (!changes.isEmpty()) {
+        repacker.maybeRepack(repo);
+      }
+    } catch (IOException | SyncFailedException | RuntimeException e) {
+      log.warn("sync of {} applied its refs, but could not finish: {}", mirror.name(),
+          e.toString());
     }
     recordState(mirror.name(), success(upstream, started));
     return new SyncResult(mirror.name(),
@@ -246,6 +267,40 @@ final class FileMirrorStore implements MirrorStore {
     } catch (IOException e) {
       log.warn("cannot release the lock on {}: {}", root, e.toString());
     }
+  }
+
+  /**
+   * Removes what a killed process left inside mirrors: lock files (a stale
+   * {@code packed-refs.lock} would fail every later sync), JGit's temporary
+   * {@code incoming_*} packs and pack {@code .keep} files, and half-written state files. Only
+   * this store writes under {@code root}, and it holds the root's lock, so all of these are
+   * stale.
+   */
+  private static void removeLeftovers(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
+        Path name = dir.getFileName();
+        // loose objects are numerous and never leftovers; packs are looked at below
+        return name != null && name.toString().length() == 2 && dir.getParent() != null
+            && dir.getParent().getFileName().toString().equals("objects")
+            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+        String n = file.getFileName().toString();
+        boolean inPacks = file.getParent().getFileName().toString().equals("pack");
+        boolean stale = (n.endsWith(".lock") && !file.getParent().equals(root))
+            || n.endsWith(MirrorStateFile.NAME + ".tmp")
+            || (inPacks && (n.startsWith("incoming_") || n.endsWith(".keep")));
+        if (stale) {
+          log.warn("removing {}, left behind by an interrupted sync", file);
+          Files.delete(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
   }
 
   private static void deleteRecursively(Path p) throws IOException {

@@ -56,7 +56,7 @@ final class MirrorFetcher {
       return out;
     } catch (TransportException | NotSupportedException e) {
       throw new SyncFailedException("cannot list refs of " + upstream.url() + ": "
-          + e.getMessage(), e);
+          + SyncFailedException.describe(e), e);
     }
   }
 
@@ -88,7 +88,7 @@ final class MirrorFetcher {
       result = t.fetch(NullProgressMonitor.INSTANCE, REFSPECS);
     } catch (TransportException | NotSupportedException e) {
       throw new SyncFailedException("cannot fetch from " + upstream.url() + ": "
-          + e.getMessage(), e);
+          + SyncFailedException.describe(e), e);
     }
     List<RefChange> changes = new ArrayList<>();
     List<String> refused = new ArrayList<>();

@@ -15,4 +15,19 @@ public final class SyncFailedException extends Exception {
   public SyncFailedException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The message of {@code e}, with its causes' where they add something. */
+  static String describe(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      if (m == null) {
+        m = t.getClass().getSimpleName();
+      }
+      if (!b.toString().contains(m)) {
+        b.append(b.length() == 0 ? "" : ": ").append(m);
+      }
+    }
+    return b.toString();
+  }
 }

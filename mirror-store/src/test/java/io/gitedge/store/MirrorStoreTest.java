@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -216,6 +217,29 @@ class MirrorStoreTest {
     Path leftover = Files.createDirectories(dir.resolve("mirrors/.incoming/dead.git/objects"));
     store = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")));
     assertFalse(Files.exists(leftover));
+  }
+
+  @Test
+  void locksAndTemporaryPacksOfAKilledSync_areRemovedAtOpen_soSyncsWorkAgain() throws Exception {
+    store.sync(lib, libUpstream);
+    store.close();
+    Path git = dir.resolve("mirrors/github.com/acme/lib.git");
+    List<Path> leftovers = List.of(git.resolve("packed-refs.lock"),
+        git.resolve("refs/heads/main.lock"), git.resolve("objects/pack/incoming_42.pack"),
+        git.resolve("objects/pack/pack-0000.keep"), git.resolve("gitedge-state.properties.tmp"));
+    for (Path p : leftovers) {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "left by kill -9");
+    }
+    upstream.commit("acme/lib", "main", Map.of("after.txt", "x\n"), "after the crash");
+
+    store = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")));
+
+    for (Path p : leftovers) {
+      assertFalse(Files.exists(p), p + " should be gone");
+    }
+    assertEquals(SyncResult.Outcome.UPDATED, store.sync(lib, libUpstream).outcome());
+    assertEquals(upstream.refs("acme/lib"), mirrorRefs(lib));
   }
 
   @Test

@@ -100,32 +100,52 @@ public final class SyncScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * The sync of {@code name} that is running now, or a new one if none is: for callers that want
+   * the mirror to exist rather than to be fresh as of this moment (a first clone waiting for the
+   * first sync must not wait for a second one).
+   */
+  public CompletableFuture<SyncResult> currentOrNewSync(MirrorName name) {
+    synchronized (flights) {
+      Flight f = flights.get(name);
+      if (f != null && f.running != null) {
+        return f.running;
+      }
+    }
+    return requestSync(name);
+  }
+
   /** Runs a sync of {@code plan} that completes {@code run}. Called holding {@code flights}. */
   private void launch(SyncPlan plan, Flight f, CompletableFuture<SyncResult> run) {
     f.running = run;
     try {
       workers.execute(() -> {
         SyncResult r = null;
-        RuntimeException failure = null;
+        Throwable failure = null;
         try {
           r = store.sync(plan.name(), plan.upstream());
           listener.onSync(r);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+          // whatever happens, the flight must land, or this mirror would never sync again
           failure = e;
           log.warn("sync of {} failed unexpectedly", plan.name(), e);
-        }
-        synchronized (flights) {
-          f.running = null;
-          CompletableFuture<SyncResult> next = f.pending;
-          f.pending = null;
-          if (next != null) {
-            launch(plan, f, next);
+        } finally {
+          synchronized (flights) {
+            f.running = null;
+            CompletableFuture<SyncResult> next = f.pending;
+            f.pending = null;
+            if (next != null) {
+              launch(plan, f, next);
+            }
           }
         }
         if (r != null) {
           run.complete(r);
         } else {
           run.completeExceptionally(failure);
+        }
+        if (failure instanceof Error error) {
+          throw error;
         }
       });
     } catch (RejectedExecutionException e) {

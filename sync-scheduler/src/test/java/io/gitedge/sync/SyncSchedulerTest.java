@@ -39,7 +39,7 @@ class SyncSchedulerTest {
   private SyncPlan plan;
 
   /** The real store behind a gate, counting how many syncs run at once. */
-  private static final class GatedStore implements MirrorStore {
+  private static class GatedStore implements MirrorStore {
     final MirrorStore delegate;
     final CountDownLatch gate = new CountDownLatch(1);
     final AtomicInteger running = new AtomicInteger();
@@ -118,6 +118,38 @@ class SyncSchedulerTest {
       assertEquals(SyncResult.Outcome.CREATED, futures.get(0).get().outcome());
       assertEquals(SyncResult.Outcome.UNCHANGED, futures.get(1).get().outcome());
       assertEquals(2, seen.size());
+    }
+  }
+
+  @Test
+  void aSyncThatThrowsAnError_doesNotJamLaterSyncs() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    MirrorStore failingOnce = new GatedStore(real) {
+      @Override
+      public SyncResult sync(MirrorName name, Upstream upstream) {
+        if (calls.incrementAndGet() == 1) {
+          throw new NoClassDefFoundError("simulated linkage failure");
+        }
+        return real.sync(name, upstream);
+      }
+    };
+    try (SyncScheduler s = new SyncScheduler(failingOnce, List.of(plan), 1, SyncListener.NONE)) {
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> s.requestSync(lib).get(60, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof NoClassDefFoundError, e.toString());
+      assertTrue(s.requestSync(lib).get(60, TimeUnit.SECONDS).succeeded());
+    }
+  }
+
+  @Test
+  void currentOrNewSync_joinsTheRunningSync_ratherThanQueueingAnother() throws Exception {
+    GatedStore store = new GatedStore(real);
+    try (SyncScheduler s = new SyncScheduler(store, List.of(plan), 2, SyncListener.NONE)) {
+      CompletableFuture<SyncResult> first = s.requestSync(lib);
+      assertSame(first, s.currentOrNewSync(lib));
+      store.gate.countDown();
+      first.get(60, TimeUnit.SECONDS);
+      assertEquals(1, store.total.get());
     }
   }
 

@@ -13,6 +13,7 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    IsolatedGitConfig.install();
     System.exit(run(args));
   }
 

@@ -92,15 +92,19 @@ public final class MirrorResolver {
       if (m.isPresent()) {
         return m.get();
       }
-      scheduler.requestSync(name).get(firstSyncWait.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        scheduler.currentOrNewSync(name).get(firstSyncWait.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        log.info("first sync of {} still running after {}", name, firstSyncWait);
+      } catch (ExecutionException e) {
+        log.warn("first sync of {} failed", name, e.getCause());
+      }
       m = store.find(name);
       if (m.isPresent()) {
         return m.get();
       }
-    } catch (IOException | ExecutionException e) {
+    } catch (IOException e) {
       log.warn("cannot open mirror {}", name, e);
-    } catch (TimeoutException e) {
-      log.info("first sync of {} still running after {}", name, firstSyncWait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

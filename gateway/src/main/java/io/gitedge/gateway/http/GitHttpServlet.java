@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jgit.transport.UploadPack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,17 @@ final class GitHttpServlet extends HttpServlet {
       }
     } catch (GatewayException e) {
       status = rsp.isCommitted() ? rsp.getStatus() : HttpErrorMapper.send(rsp, e);
+    } catch (EofException e) {
+      status = 499; // the client went away; nothing more can reach it
+    } catch (IOException | RuntimeException e) {
+      // a fault of ours: the client gets a plain line, the details stay in the log
+      log.warn("{} {} failed", req.getMethod(), printable(req.getRequestURI()), e);
+      status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+      if (!rsp.isCommitted()) {
+        rsp.reset();
+        text(rsp, status, "text/plain; charset=utf-8",
+            "gitedge: internal error; the gateway's log has the details\n");
+      }
     }
     metrics.request("https", service, status, rsp.bytes());
     log.info("{} {} {} {} {}B {}ms", req.getMethod(), printable(req.getRequestURI()), status,

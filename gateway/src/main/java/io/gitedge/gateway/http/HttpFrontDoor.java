@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
@@ -72,6 +73,11 @@ public final class HttpFrontDoor implements AutoCloseable {
     ctx.addServlet(new ServletHolder("git", new GitHttpServlet(authenticator, resolver, catalog,
         uploadPacks, metrics, this::publicUrl, ready::get, config.maxRequestBytes())), "/*");
     server.setHandler(ctx);
+    // errors Jetty answers itself (bad URIs, oversized headers) carry no detail of the server
+    ErrorHandler errors = new ErrorHandler();
+    errors.setShowStacks(false);
+    errors.setShowMessageInTitle(false);
+    server.setErrorHandler(errors);
     server.setStopTimeout(5_000);
   }
 

@@ -3,13 +3,18 @@ package io.gitedge.gateway.http;
 import io.gitedge.store.MirrorName;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.gitedge.gateway.git.GatewayException;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.InterruptedIOException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jgit.errors.PackProtocolException;
 import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.RefAdvertiser.PacketLineOutRefAdvertiser;
@@ -45,48 +50,30 @@ final class SmartHttp {
     return buf.toByteArray();
   }
 
-  /** Runs one stateless upload-pack exchange; returns the HTTP status the client got. */
+  /**
+   * Runs one stateless upload-pack exchange and returns the HTTP status the client got. JGit's
+   * {@link UploadPack#upload} tells the client about any failure in-band, as an {@code ERR}
+   * pkt-line before the pack or a sideband error within it, which git prints as
+   * {@code fatal: remote error: <message>}: the client's own mistakes (malformed pkt-lines,
+   * invalid wants, an oversized request) with their message, everything else as "internal server
+   * error". Here that is only logged, at a level that tells a client's mistake from a fault.
+   */
   static int upload(UploadPack up, InputStream in, OutputStream out, HttpServletResponse rsp,
       MirrorName mirror) throws IOException {
     up.setBiDirectionalPipe(false);
     try {
-      up.uploadWithExceptionPropagation(in, out, null);
-      return 200;
-    } catch (UploadPackInternalServerErrorException e) {
-      log.warn("upload-pack of {} failed after telling the client", mirror, e.getCause());
-      return rsp.getStatus();
-    } catch (ServiceMayNotContinueException e) {
-      if (e.isOutput() || rsp.isCommitted()) {
-        return rsp.getStatus();
+      up.upload(in, out, null);
+    } catch (UploadPackInternalServerErrorException | ServiceMayNotContinueException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof PackProtocolException) {
+        log.info("upload-pack of {} refused a request: {}", mirror, cause.getMessage());
+      } else if (cause instanceof EofException || cause instanceof InterruptedIOException) {
+        log.info("upload-pack of {} ended early: {}", mirror, cause.toString());
+      } else {
+        log.warn("upload-pack of {} failed", mirror, cause);
       }
-      return sendErr(rsp, e.getStatusCode(), e.getMessage());
-    } catch (PackProtocolException e) {
-      log.info("upload-pack of {} refused a request: {}", mirror, e.getMessage());
-      return rsp.isCommitted() ? rsp.getStatus() : sendErr(rsp, 200, e.getMessage());
-    } catch (RequestTooLargeException e) {
-      log.info("upload-pack of {}: {}", mirror, e.getMessage());
-      if (rsp.isCommitted()) {
-        return rsp.getStatus();
-      }
-      rsp.reset();
-      rsp.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, e.getMessage());
-      return HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE;
-    } catch (IOException e) {
-      // the client went away or stalled past the I/O timeout: nothing more can reach it
-      log.info("upload-pack of {} ended early: {}", mirror, e.toString());
-      return rsp.isCommitted() ? rsp.getStatus() : 499;
     }
-  }
-
-  private static int sendErr(HttpServletResponse rsp, int status, String message)
-      throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    new PacketLineOut(buf).writeString("ERR " + message);
-    rsp.resetBuffer();
-    rsp.setStatus(status);
-    rsp.setContentLength(buf.size());
-    rsp.getOutputStream().write(buf.toByteArray());
-    return status;
+    return rsp.getStatus();
   }
 
   /** Writes a small body with a Content-Length, gzipped when the client accepts it. */
@@ -118,17 +105,24 @@ final class SmartHttp {
    * The request body, gunzipped if git sent it compressed (it does above 1 KiB), and cut off
    * past {@code max} bytes after decompression so a gzip bomb cannot exhaust the server.
    */
-  static InputStream requestBody(HttpServletRequest req, long max) throws IOException {
+  static InputStream requestBody(HttpServletRequest req, long max)
+      throws IOException, GatewayException.BadRequest {
     InputStream in = req.getInputStream();
     String enc = req.getHeader("Content-Encoding");
     if ("gzip".equalsIgnoreCase(enc) || "x-gzip".equalsIgnoreCase(enc)) {
-      in = new GZIPInputStream(in);
+      try {
+        in = new GZIPInputStream(in);
+      } catch (ZipException | EOFException e) {
+        throw new GatewayException.BadRequest("gitedge: the request body is not valid gzip");
+      }
+    } else if (enc != null && !enc.equalsIgnoreCase("identity")) {
+      throw new GatewayException.BadRequest("gitedge: unsupported Content-Encoding " + enc);
     }
     return new LimitedInputStream(in, max);
   }
 
-  /** The request body went past the configured limit. */
-  static final class RequestTooLargeException extends IOException {
+  /** The request body went past the configured limit: the client's mistake, told in-band. */
+  static final class RequestTooLargeException extends PackProtocolException {
     private static final long serialVersionUID = 1L;
 
     RequestTooLargeException(long max) {
