@@ -12,9 +12,12 @@ import java.util.Objects;
  * @param repackAfterPacks repack with bitmaps once this many packs lack a bitmap
  */
 public record StoreConfig(Path root, Duration fetchTimeout, int repackAfterPacks) {
+  /** Repack once this many packs arrived since the last bitmapped one. */
+  public static final int DEFAULT_REPACK_AFTER_PACKS = 8;
+
   /** Defaults: 2 minute fetch timeout, repack after 8 unbitmapped packs. */
   public static StoreConfig defaults(Path root) {
-    return new StoreConfig(root, Duration.ofMinutes(2), 8);
+    return new StoreConfig(root, Duration.ofMinutes(2), DEFAULT_REPACK_AFTER_PACKS);
   }
 
   public StoreConfig {

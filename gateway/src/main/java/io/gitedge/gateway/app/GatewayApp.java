@@ -125,7 +125,7 @@ public final class GatewayApp implements AutoCloseable {
   private static MirrorStore openStore(GatewayConfig config) throws ConfigException {
     try {
       return MirrorStore.open(new StoreConfig(config.mirrorsDir(), config.sync().fetchTimeout(),
-          8));
+          StoreConfig.DEFAULT_REPACK_AFTER_PACKS));
     } catch (IOException e) {
       throw config.origin().error("dataDir", e.getMessage(), e);
     }
