@@ -12,7 +12,7 @@ import java.util.Objects;
  * A bearer token as a caller presented it. Its {@link #toString()} never shows the secret, so a
  * token that reaches a log line by accident is still safe. Immutable.
  */
-public final class AccessToken {
+public final class AccessToken implements Credential {
   /** Prefix of tokens minted by {@link #generate()}, so secret scanners can recognise them. */
   public static final String PREFIX = "gte_";
 

@@ -1,39 +1,71 @@
 package io.gitedge.auth;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Recognises the tokens listed (as hashes) in an identity file. Every lookup compares the
- * presented token's hash with every stored hash in constant time and without stopping at a match,
- * so response time says nothing about which hashes exist. Immutable and thread-safe.
+ * Recognises the tokens (stored as hashes) and SSH keys (by fingerprint) listed in an identity
+ * file, and knows its users by name. Every token lookup compares the presented token's hash with
+ * every stored hash in constant time and without stopping at a match, so response time says
+ * nothing about which hashes exist. Immutable and thread-safe.
  */
 public final class FileIdentitySource implements IdentitySource {
+  private static final Logger log = LoggerFactory.getLogger(FileIdentitySource.class);
+
   private record Entry(TokenHash hash, Principal principal) {}
 
-  private final List<Entry> entries;
+  private final List<Entry> tokens;
+  private final Map<SshKey, Principal> keys = new HashMap<>();
+  private final Map<String, Principal> users = new HashMap<>();
 
   public FileIdentitySource(Identities identities) {
     List<Entry> e = new ArrayList<>();
     for (Identities.User u : identities.users().values()) {
       Principal p = Principal.user(u.name(), u.groups());
+      users.put(u.name(), p);
       for (TokenHash h : u.tokens()) {
         e.add(new Entry(h, p));
       }
+      for (SshKey k : u.sshKeys()) {
+        keys.put(k, p);
+      }
     }
-    this.entries = List.copyOf(e);
+    this.tokens = List.copyOf(e);
   }
 
   @Override
-  public Optional<Principal> authenticate(AccessToken token) {
+  public Optional<Principal> authenticate(Credential credential) {
+    if (credential instanceof AccessToken token) {
+      return byToken(token);
+    }
+    if (credential instanceof SshKey key) {
+      Principal p = keys.get(key);
+      if (p == null) {
+        log.info("key refused: reason=unknown-key fingerprint={}", key);
+      }
+      return Optional.ofNullable(p);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Principal> byToken(AccessToken token) {
     TokenHash presented = token.hash();
     Principal found = null;
-    for (Entry e : entries) {
+    for (Entry e : tokens) {
       if (e.hash().matches(presented)) {
         found = e.principal();
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** The user called {@code name}, if the file lists one. */
+  public Optional<Principal> user(String name) {
+    return Optional.ofNullable(users.get(name));
   }
 }

@@ -16,11 +16,13 @@ public record Identities(Map<String, User> users) {
   }
 
   /** One user of the identity file. */
-  public record User(String name, Set<String> groups, List<TokenHash> tokens) {
+  public record User(String name, Set<String> groups, List<TokenHash> tokens,
+      List<SshKey> sshKeys) {
     public User {
       Objects.requireNonNull(name, "name");
       groups = Set.copyOf(groups);
       tokens = List.copyOf(tokens);
+      sshKeys = List.copyOf(sshKeys);
     }
   }
 }

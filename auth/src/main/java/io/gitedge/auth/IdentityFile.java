@@ -44,10 +44,11 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   alice:
  *     groups: [eng]
  *     tokens: ["sha256:9f86d081..."]
+ *     sshKeys: ["ssh-ed25519 AAAA... alice@laptop"]
  * </pre>
  *
- * <p>Reading is strict: unknown keys, malformed hashes and a hash listed under two users are
- * errors naming file, line and key. {@link #addToken} keeps the operator's comments and layout
+ * <p>Reading is strict: unknown keys, malformed hashes or keys, and a hash or key listed under
+ * two users are errors naming file, line and key. {@link #addToken} keeps the operator's comments and layout
  * and replaces the file atomically, so a reader never sees half a file. Stateless.
  */
 public final class IdentityFile {
@@ -64,6 +65,7 @@ public final class IdentityFile {
     ConfigMap top = root.asMap();
     Map<String, Identities.User> users = new LinkedHashMap<>();
     Map<String, String> ownerOfHash = new HashMap<>();
+    Map<String, String> ownerOfKey = new HashMap<>();
     Optional<ConfigNode> usersNode = top.get("users");
     if (usersNode.isPresent()) {
       ConfigMap um = usersNode.get().asMap();
@@ -96,8 +98,22 @@ public final class IdentityFile {
           }
           tokens.add(h);
         }
+        List<SshKey> keys = new ArrayList<>();
+        for (ConfigNode k : u.list("sshKeys")) {
+          final SshKey key;
+          try {
+            key = SshKey.fromOpenSshLine(k.asNonBlankString());
+          } catch (IllegalArgumentException e) {
+            throw k.error(e.getMessage());
+          }
+          String other = ownerOfKey.putIfAbsent(key.fingerprint(), name);
+          if (other != null) {
+            throw k.error("this key (" + key + ") is already listed under user " + other);
+          }
+          keys.add(key);
+        }
         u.finish();
-        users.put(name, new Identities.User(name, groups, tokens));
+        users.put(name, new Identities.User(name, groups, tokens, keys));
       }
     }
     top.finish();

@@ -1,12 +1,13 @@
 package io.gitedge.gateway;
 
 import io.gitedge.auth.AccessToken;
-import io.gitedge.auth.IdentityFile;
 import io.gitedge.gateway.app.GatewayApp;
 import io.gitedge.gateway.config.ConfigLoader;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.SyncResult;
+import io.gitedge.keys.SshHostKeys;
 import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.TestUpstream;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +43,8 @@ public final class GatewayHarness implements AutoCloseable {
   private final TestUpstream upstream;
   private final HttpBackendServer upstreamHttp;
   private final Map<String, AccessToken> tokens = new LinkedHashMap<>();
+  private final Path keys;
+  private final Path ca;
   private final GatewayApp app;
 
   /**
@@ -90,10 +93,25 @@ public final class GatewayHarness implements AutoCloseable {
     seedUpstream(upstream);
     this.upstreamHttp = upstream.serveHttp("x-access-token", "upstream-secret");
     Files.writeString(dir.resolve("upstream.token"), "upstream-secret\n");
-    Path identity = dir.resolve("identity.yaml");
-    addUser(identity, "alice", "eng");
-    addUser(identity, "bob", "security");
-    addUser(identity, "ops", "admins");
+    this.keys = Files.createDirectories(dir.resolve("client-keys"));
+    this.ca = keygen("ca");
+    StringBuilder identity = new StringBuilder("users:\n");
+    for (String[] u : new String[][] {{"alice", "eng"}, {"bob", "security"}, {"ops", "admins"}}) {
+      AccessToken t = AccessToken.generate();
+      tokens.put(u[0], t);
+      Path key = keygen(u[0]);
+      identity.append("  ").append(u[0]).append(":\n    groups: [").append(u[1])
+          .append("]\n    tokens: [\"").append(t.hash().value()).append("\"]\n")
+          .append("    sshKeys: [\"").append(Files.readString(Path.of(key + ".pub")).trim())
+          .append("\"]\n");
+    }
+    Files.writeString(dir.resolve("identity.yaml"), identity.toString());
+    Path hostKeys = Files.createDirectories(dir.resolve("data/keys"));
+    try (var files = Files.list(KEY_CACHE.resolve("host"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, hostKeys.resolve(f.getFileName()));
+      }
+    }
     Path config = dir.resolve("gitedge.yaml");
     Files.writeString(config, """
         region: test
@@ -101,11 +119,14 @@ public final class GatewayHarness implements AutoCloseable {
         http:
           listen: %s
         %s%s
+        ssh:
+          listen: 127.0.0.1:0
         sync:
           workers: 4
         %s
         identity:
           file: identity.yaml
+          sshCertificateAuthorities: ["%s"]
         access:
           rules:
             - repos: "github.com/acme/**"
@@ -125,7 +146,8 @@ public final class GatewayHarness implements AutoCloseable {
             syncInterval: %s
         """.formatted(options.listen(),
         options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl() + "\n",
-        options.httpYaml(), options.syncYaml(), upstreamHttp.url(), options.syncInterval(),
+        options.httpYaml(), options.syncYaml(),
+        Files.readString(Path.of(ca + ".pub")).trim(), upstreamHttp.url(), options.syncInterval(),
         upstreamHttp.url(), options.syncInterval()));
     upstreamHttp.setDown(options.upstreamDownAtStart());
     this.app = GatewayApp.start(ConfigLoader.load(config));
@@ -173,10 +195,38 @@ public final class GatewayHarness implements AutoCloseable {
     u.tag("acme/hosted", "v1.0.0", hosted, false);
   }
 
-  private void addUser(Path identity, String user, String group) throws Exception {
-    AccessToken t = AccessToken.generate();
-    IdentityFile.addToken(identity, user, Set.of(group), t.hash());
-    tokens.put(user, t);
+  /**
+   * Key material is made once per test JVM and copied into each harness: an RSA-3072 host key
+   * takes long enough to generate that doing it per test would slow the suite for nothing.
+   */
+  private static final Path KEY_CACHE;
+
+  static {
+    try {
+      KEY_CACHE = Files.createTempDirectory("gitedge-test-keys");
+      KEY_CACHE.toFile().deleteOnExit();
+      SshHostKeys.loadOrGenerate(KEY_CACHE.resolve("host"));
+    } catch (Exception e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** An ed25519 key pair made by ssh-keygen: {@code client-keys/<name>} and {@code .pub}. */
+  private Path keygen(String name) throws IOException {
+    Path cached = KEY_CACHE.resolve(name);
+    synchronized (KEY_CACHE) {
+      if (!Files.exists(cached)) {
+        ClientProcess.run(KEY_CACHE, ClientProcess.baseEnvironment(), List.of("ssh-keygen", "-q",
+            "-t", "ed25519", "-N", "", "-C", name + "@test", "-f", cached.toString()), null)
+            .assertOk();
+      }
+    }
+    Path key = keys.resolve(name);
+    Files.copy(cached, key);
+    Files.copy(Path.of(cached + ".pub"), Path.of(key + ".pub"));
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rw-------"));
+    return key;
   }
 
   /** The gateway's base URL, e.g. {@code https://127.0.0.1:40123}. */
@@ -221,6 +271,47 @@ public final class GatewayHarness implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("sync of " + name + " did not finish", e);
     }
+  }
+
+  /** The SSH port. */
+  public int sshPort() {
+    return app.sshPort().orElseThrow();
+  }
+
+  /** The SSH URL of repository {@code name}, with .git. */
+  public String sshUrl(String name) {
+    return "ssh://git@127.0.0.1:" + sshPort() + "/" + name + ".git";
+  }
+
+  /** The private key file of {@code user} (alice, bob, ops), or of the CA ({@code ca}). */
+  public Path key(String user) {
+    return keys.resolve(user);
+  }
+
+  /** A {@code known_hosts} file listing the gateway's SSH host keys. */
+  public Path knownHosts() {
+    try {
+      Path f = dir.resolve("known_hosts");
+      if (!Files.exists(f)) {
+        Files.write(f, SshHostKeys.loadOrGenerate(dir.resolve("data/keys"))
+            .knownHostsLines("127.0.0.1", sshPort()));
+      }
+      return f;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The {@code ssh} command line git should use to log in with {@code keyFile}. */
+  public String sshCommand(Path keyFile) {
+    return "ssh -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes"
+        + " -o UserKnownHostsFile=" + knownHosts() + " -o LogLevel=ERROR -i " + keyFile;
+  }
+
+  /** A client that logs in over SSH with {@code user}'s key (GIT_SSH_COMMAND). */
+  public ClientHome clientWithSshKey(String user) {
+    return client(user + "-ssh-" + System.nanoTime())
+        .with("GIT_SSH_COMMAND", sshCommand(key(user)));
   }
 
   /** A fresh client (own HOME) that trusts the gateway's certificate and has no credentials. */

@@ -2,16 +2,21 @@ package io.gitedge.gateway.app;
 
 import io.gitedge.auth.FileIdentitySource;
 import io.gitedge.auth.IdentityFile;
+import io.gitedge.auth.IdentitySource;
+import io.gitedge.auth.SshCertificateAuthorities;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.GatewayConfig;
 import io.gitedge.gateway.config.HttpConfig;
+import io.gitedge.gateway.config.SshConfig;
 import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.MirrorCatalog;
 import io.gitedge.gateway.git.MirrorResolver;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.http.HttpFrontDoor;
 import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.ssh.SshFrontDoor;
 import io.gitedge.keys.KeyMaterialException;
+import io.gitedge.keys.SshHostKeys;
 import io.gitedge.keys.TlsCredentials;
 import io.gitedge.keys.TlsKeys;
 import io.gitedge.store.MirrorName;
@@ -45,9 +50,11 @@ public final class GatewayApp implements AutoCloseable {
   private final MirrorStore store;
   private final SyncScheduler scheduler;
   private final HttpFrontDoor https;
+  private final Optional<SshFrontDoor> ssh;
 
   private GatewayApp(Optional<TlsCredentials> tls, MirrorStore store, SyncScheduler scheduler,
-      HttpFrontDoor https) {
+      HttpFrontDoor https, Optional<SshFrontDoor> ssh) {
+    this.ssh = ssh;
     this.tls = tls;
     this.store = store;
     this.scheduler = scheduler;
@@ -67,8 +74,11 @@ public final class GatewayApp implements AutoCloseable {
       Optional<TlsCredentials> tls = tls(config);
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
-      CallerAuthenticator authenticator = new CallerAuthenticator(
-          new FileIdentitySource(IdentityFile.read(config.identity().file())));
+      FileIdentitySource file = new FileIdentitySource(IdentityFile.read(config.identity().file()));
+      IdentitySource identity = IdentitySource.firstOf(List.of(file,
+          new SshCertificateAuthorities(config.identity().sshCertificateAuthorities(), file::user,
+              Clock.systemUTC())));
+      CallerAuthenticator authenticator = new CallerAuthenticator(identity);
       MirrorStore store = openStore(config);
       opened.add(store);
       MirrorCatalog catalog = new MirrorCatalog(config.upstreams());
@@ -91,8 +101,25 @@ public final class GatewayApp implements AutoCloseable {
             + rootCause(e).getMessage(), e);
       }
       opened.add(https);
+      Optional<SshFrontDoor> ssh = Optional.empty();
+      if (config.ssh().isPresent()) {
+        SshConfig sc = config.ssh().get();
+        SshHostKeys hostKeys = SshHostKeys.loadOrGenerate(config.keysDir());
+        hostKeys.keys().forEach(k -> log.info("SSH host key {} {}", k.type(), k.fingerprint()));
+        SshFrontDoor door = new SshFrontDoor(sc, hostKeys, identity, resolver,
+            new UploadPackFactory(sc.idleTimeout()), metrics, config.dataDir().resolve("empty"));
+        try {
+          door.start();
+        } catch (IOException e) {
+          door.close();
+          throw config.origin().error("ssh.listen", "cannot listen on " + sc.listenHost() + ":"
+              + sc.listenPort() + ": " + rootCause(e).getMessage(), e);
+        }
+        opened.add(door);
+        ssh = Optional.of(door);
+      }
       scheduler.start();
-      GatewayApp app = new GatewayApp(tls, store, scheduler, https);
+      GatewayApp app = new GatewayApp(tls, store, scheduler, https, ssh);
       log.info("GitEdge region {} serving {} ({} mirrors)", config.region(), app.publicUrl(),
           names.size());
       return app;
@@ -141,6 +168,11 @@ public final class GatewayApp implements AutoCloseable {
     return https.port();
   }
 
+  /** The SSH port actually bound, when the SSH door is on. */
+  public Optional<Integer> sshPort() {
+    return ssh.map(SshFrontDoor::port);
+  }
+
   /** The PEM certificate clients trust, when TLS is on. */
   public Optional<Path> tlsCertificate() {
     return tls.map(TlsCredentials::certificateFile);
@@ -153,7 +185,9 @@ public final class GatewayApp implements AutoCloseable {
 
   @Override
   public void close() {
-    closeAll(List.of(store, scheduler, https));
+    List<AutoCloseable> parts = new ArrayList<>(List.of(store, scheduler, https));
+    ssh.ifPresent(parts::add);
+    closeAll(parts);
   }
 
   private static Throwable rootCause(Throwable t) {

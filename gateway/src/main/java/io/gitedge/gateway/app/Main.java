@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gitedge", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A regional edge gateway serving read-only Git mirrors.",
-    subcommands = {ServeCommand.class, DemoCommand.class, TokenCommand.class})
+    subcommands = {ServeCommand.class, DemoCommand.class, TokenCommand.class,
+        KeysCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

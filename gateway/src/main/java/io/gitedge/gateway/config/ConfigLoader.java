@@ -1,6 +1,7 @@
 package io.gitedge.gateway.config;
 
 import io.gitedge.auth.AccessPolicy;
+import io.gitedge.auth.SshKey;
 import io.gitedge.config.ConfigException;
 import io.gitedge.config.ConfigMap;
 import io.gitedge.config.ConfigNode;
@@ -66,6 +67,8 @@ public final class ConfigLoader {
     Path dataDir = d != null ? d.asPath() : baseDir.resolve("data");
     HttpConfig http = http(top.require("http"));
     lines.put("http", top.require("http").line());
+    ConfigNode sshNode = node(top, "ssh");
+    Optional<SshConfig> ssh = sshNode == null ? Optional.empty() : Optional.of(ssh(sshNode));
     IdentityConfig identity = identity(top.require("identity"));
     ConfigNode a = node(top, "access");
     AccessConfig access = a != null ? access(a) : new AccessConfig(false, List.of());
@@ -73,17 +76,17 @@ public final class ConfigLoader {
     SyncConfig sync = sync(s);
     List<UpstreamConfig> upstreams = upstreams(top.require("upstreams"));
     top.finish();
-    return new GatewayConfig(region, dataDir, http, identity, access, sync, upstreams,
+    return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, upstreams,
         new ConfigOrigin(file, lines));
   }
 
-  private HttpConfig http(ConfigNode n) throws ConfigException {
-    ConfigMap m = n.asMap();
-    ConfigNode listen = m.require("listen");
+  private record Address(String host, int port) {}
+
+  private Address listen(ConfigNode listen, String example) throws ConfigException {
     record(listen);
     var matcher = LISTEN.matcher(listen.asString());
     if (!matcher.matches()) {
-      throw listen.error("expected host:port, e.g. 127.0.0.1:8443 or 0.0.0.0:443, got \""
+      throw listen.error("expected host:port, e.g. " + example + ", got \""
           + listen.asString() + "\"");
     }
     String host = matcher.group(1).replaceAll("^\\[|]$", "");
@@ -96,6 +99,28 @@ public final class ConfigLoader {
     } catch (UnknownHostException e) {
       throw listen.error("cannot resolve host \"" + host + "\"");
     }
+    return new Address(host, port);
+  }
+
+  private SshConfig ssh(ConfigNode n) throws ConfigException {
+    ConfigMap m = n.asMap();
+    Address a = listen(m.require("listen"), "127.0.0.1:2222 or 0.0.0.0:22");
+    ConfigNode idle = node(m, "idleTimeout");
+    ConfigNode max = node(m, "maxSessions");
+    ConfigNode perAddress = node(m, "maxSessionsPerAddress");
+    SshConfig c = new SshConfig(a.host(), a.port(),
+        idle != null ? idle.asPositiveDuration() : Duration.ofMinutes(10),
+        max != null ? max.asInt(1, 100_000) : 256,
+        perAddress != null ? perAddress.asInt(1, 100_000) : 32);
+    m.finish();
+    return c;
+  }
+
+  private HttpConfig http(ConfigNode n) throws ConfigException {
+    ConfigMap m = n.asMap();
+    Address a = listen(m.require("listen"), "127.0.0.1:8443 or 0.0.0.0:443");
+    String host = a.host();
+    int port = a.port();
     Optional<URI> publicUrl = Optional.empty();
     ConfigNode pu = node(m, "publicUrl");
     if (pu != null) {
@@ -146,8 +171,16 @@ public final class ConfigLoader {
   private IdentityConfig identity(ConfigNode n) throws ConfigException {
     ConfigMap m = n.asMap();
     Path f = existingFile(m.require("file"));
+    List<SshKey> cas = new ArrayList<>();
+    for (ConfigNode ca : m.list("sshCertificateAuthorities")) {
+      try {
+        cas.add(SshKey.fromOpenSshLine(ca.asNonBlankString()));
+      } catch (IllegalArgumentException e) {
+        throw ca.error(e.getMessage());
+      }
+    }
     m.finish();
-    return new IdentityConfig(f);
+    return new IdentityConfig(f, cas);
   }
 
   private static AccessConfig access(ConfigNode n) throws ConfigException {

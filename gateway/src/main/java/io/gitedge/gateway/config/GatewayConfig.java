@@ -3,6 +3,7 @@ package io.gitedge.gateway.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The whole gateway configuration, parsed and validated once by {@link ConfigLoader} and passed
@@ -11,19 +12,21 @@ import java.util.Objects;
  * @param region name of this gateway's region, for logs, metrics and messages
  * @param dataDir folder for mirrors ({@code mirrors/}), keys ({@code keys/}) and state
  * @param http the HTTPS front door
+ * @param ssh the SSH front door, if enabled
  * @param identity where users and their credentials come from
  * @param access who may read what
  * @param sync how mirrors are kept current
  * @param upstreams the upstream hosts and the repositories mirrored from each
  * @param origin where each key was written, for startup errors found after parsing
  */
-public record GatewayConfig(String region, Path dataDir, HttpConfig http,
+public record GatewayConfig(String region, Path dataDir, HttpConfig http, Optional<SshConfig> ssh,
     IdentityConfig identity, AccessConfig access, SyncConfig sync, List<UpstreamConfig> upstreams,
     ConfigOrigin origin) {
   public GatewayConfig {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(ssh, "ssh");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(sync, "sync");

@@ -8,6 +8,7 @@ import io.gitedge.gateway.git.MirrorResolver;
 import io.gitedge.gateway.git.ResolvedMirror;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.observe.LogText;
 import io.gitedge.store.MirrorName;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -124,7 +125,7 @@ final class GitHttpServlet extends HttpServlet {
       status = 499; // the client went away; nothing more can reach it
     } catch (IOException | RuntimeException e) {
       // a fault of ours: the client gets a plain line, the details stay in the log
-      log.warn("{} {} failed", req.getMethod(), printable(req.getRequestURI()), e);
+      log.warn("{} {} failed", req.getMethod(), LogText.printable(req.getRequestURI()), e);
       status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
       if (!rsp.isCommitted()) {
         rsp.reset();
@@ -133,7 +134,7 @@ final class GitHttpServlet extends HttpServlet {
       }
     }
     metrics.request("https", service, status, rsp.bytes());
-    log.info("{} {} {} {} {}B {}ms", req.getMethod(), printable(req.getRequestURI()), status,
+    log.info("{} {} {} {} {}B {}ms", req.getMethod(), LogText.printable(req.getRequestURI()), status,
         user, rsp.bytes(), (System.nanoTime() - started) / 1_000_000);
   }
 
@@ -231,15 +232,6 @@ final class GitHttpServlet extends HttpServlet {
     ResolvedMirror m = resolver.resolve(caller, repo);
     log.info("refused push by {} to read-only mirror {}", caller.name(), m.mirror().name());
     return new GatewayException.ReadOnly(m.mirror().name().value(), m.upstreamUrl());
-  }
-
-  /** The request path as sent, cut short and with control characters escaped, for the log. */
-  private static String printable(String raw) {
-    String s = raw.length() > 300 ? raw.substring(0, 300) + "..." : raw;
-    StringBuilder b = new StringBuilder(s.length());
-    s.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c)
-        : String.valueOf((char) c)));
-    return b.toString();
   }
 
   /** {@code /github.com/acme/lib.git/info/refs} minus {@code suffix}: the repository name. */

@@ -1,0 +1,136 @@
+package io.gitedge.gateway.ssh;
+
+import io.gitedge.auth.IdentitySource;
+import io.gitedge.gateway.config.SshConfig;
+import io.gitedge.gateway.git.MirrorResolver;
+import io.gitedge.gateway.git.UploadPackFactory;
+import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.keys.SshHostKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.global.NoMoreSessionsHandler;
+
+/**
+ * The SSH listener: MINA SSHD serving {@code git-upload-pack} and nothing else.
+ *
+ * <p>Only public-key authentication is offered (keys and OpenSSH user certificates, through
+ * {@link SshPublicKeyAuthenticator}); only session channels exist, and those take only exec
+ * ({@link RestrictedChannelSession}); there is no port forwarding, agent forwarding, X11, sftp or
+ * scp, and the shell gets a one-line refusal. Algorithms: MINA's defaults (strict key exchange,
+ * no CBC ciphers) without anything SHA-1 based ({@code ssh-rsa} signatures, SHA-1 MACs and key
+ * exchanges), and no compression (packs are compressed already). Authentication must finish
+ * within 30 s and 6 attempts; idle sessions close after the configured timeout; a slow reader
+ * may hold up a pack as long. Start once, close once.
+ */
+public final class SshFrontDoor implements AutoCloseable {
+  private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_AUTH_REQUESTS = 6;
+
+  private final SshServer server;
+  private final ExecutorService workers;
+
+  public SshFrontDoor(SshConfig config, SshHostKeys hostKeys, IdentitySource identity,
+      MirrorResolver resolver, UploadPackFactory uploadPacks, GatewayMetrics metrics,
+      Path emptyDir) throws IOException {
+    AtomicInteger n = new AtomicInteger();
+    this.workers = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "gitedge-ssh-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    SshPublicKeyAuthenticator authenticator = new SshPublicKeyAuthenticator(identity);
+    GitCommand.Services services = new GitCommand.Services(authenticator, resolver, uploadPacks,
+        metrics, workers);
+
+    SshServer s = SshServer.setUpDefaultServer();
+    s.setHost(config.listenHost());
+    s.setPort(config.listenPort());
+    s.setKeyPairProvider(KeyPairProvider.wrap(hostKeys.keyPairs()));
+
+    s.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+    s.setPublickeyAuthenticator(authenticator);
+    s.setPasswordAuthenticator(null);
+    s.setKeyboardInteractiveAuthenticator(null);
+    s.setGSSAuthenticator(null);
+    s.setHostBasedAuthenticator(null);
+
+    s.setChannelFactories(List.of(RestrictedChannelSession.FACTORY));
+    s.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE));
+    s.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+    s.setAgentFactory(null);
+    s.setSubsystemFactories(List.of());
+    s.setShellFactory(channel -> new GitCommand(services, null));
+    s.setCommandFactory((channel, command) -> new GitCommand(services, command));
+    s.setFileSystemFactory(new VirtualFileSystemFactory(Files.createDirectories(emptyDir)));
+
+    s.setKeyExchangeFactories(without(s.getKeyExchangeFactories(),
+        name -> name.contains("sha1") || name.contains("group1-")));
+    s.setCipherFactories(without(s.getCipherFactories(), name -> name.contains("cbc")));
+    s.setMacFactories(without(s.getMacFactories(),
+        name -> name.contains("sha1") || name.contains("md5")));
+    s.setSignatureFactories(without(s.getSignatureFactories(), name -> name.equals("ssh-rsa")
+        || name.startsWith("ssh-rsa-cert") || name.startsWith("ssh-dss")));
+    s.setCompressionFactories(List.of(BuiltinCompressions.none));
+
+    CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "GitEdge");
+    CoreModuleProperties.AUTH_TIMEOUT.set(s, AUTH_TIMEOUT);
+    CoreModuleProperties.MAX_AUTH_REQUESTS.set(s, MAX_AUTH_REQUESTS);
+    CoreModuleProperties.IDLE_TIMEOUT.set(s, config.idleTimeout());
+    CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(s, config.idleTimeout());
+    CoreModuleProperties.ALLOW_EMPTY_CERTIFICATE_PRINCIPALS.set(s, false);
+    s.addSessionListener(new SessionLimiter(config.maxSessions(),
+        config.maxSessionsPerAddress()));
+    this.server = s;
+  }
+
+  private static <T extends NamedResource> List<T> without(List<T> factories,
+      Predicate<String> unwanted) {
+    return factories.stream().filter(f -> !unwanted.test(f.getName())).toList();
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public void start() throws IOException {
+    server.start();
+  }
+
+  /** The port actually bound. */
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop(true);
+    } catch (IOException e) {
+      // stopping anyway
+    }
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
