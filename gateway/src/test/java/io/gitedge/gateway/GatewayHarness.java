@@ -51,39 +51,48 @@ public final class GatewayHarness implements AutoCloseable {
    * Extra settings: the listen address, a public URL, YAML lines added to the {@code http} and
    * {@code sync} sections, and whether the upstream is down when the gateway starts.
    */
-  public record Options(String listen, String publicUrl, String httpYaml, String syncYaml,
-      boolean upstreamDownAtStart, String syncInterval) {
+  public record Options(String listen, String publicUrl, String httpYaml, String sshYaml,
+      String syncYaml, boolean upstreamDownAtStart, String syncInterval) {
     public static Options defaults() {
-      return new Options("127.0.0.1:0", null, "", "", false, "1h");
+      return new Options("127.0.0.1:0", null, "", "", "", false, "1h");
     }
 
     public Options withListen(String l) {
-      return new Options(l, publicUrl, httpYaml, syncYaml, upstreamDownAtStart, syncInterval);
+      return new Options(l, publicUrl, httpYaml, sshYaml, syncYaml, upstreamDownAtStart,
+          syncInterval);
     }
 
     public Options withPublicUrl(String u) {
-      return new Options(listen, u, httpYaml, syncYaml, upstreamDownAtStart, syncInterval);
+      return new Options(listen, u, httpYaml, sshYaml, syncYaml, upstreamDownAtStart,
+          syncInterval);
     }
 
     /** Adds {@code key: value} under {@code http:}. */
     public Options withHttp(String key, String value) {
-      return new Options(listen, publicUrl, httpYaml + "  " + key + ": " + value + "\n", syncYaml,
-          upstreamDownAtStart, syncInterval);
+      return new Options(listen, publicUrl, httpYaml + "  " + key + ": " + value + "\n", sshYaml,
+          syncYaml, upstreamDownAtStart, syncInterval);
+    }
+
+    /** Adds {@code key: value} under {@code ssh:}. */
+    public Options withSsh(String key, String value) {
+      return new Options(listen, publicUrl, httpYaml, sshYaml + "  " + key + ": " + value + "\n",
+          syncYaml, upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code sync:}. */
     public Options withSync(String key, String value) {
-      return new Options(listen, publicUrl, httpYaml, syncYaml + "  " + key + ": " + value + "\n",
-          upstreamDownAtStart, syncInterval);
+      return new Options(listen, publicUrl, httpYaml, sshYaml,
+          syncYaml + "  " + key + ": " + value + "\n", upstreamDownAtStart, syncInterval);
     }
 
     public Options withUpstreamDownAtStart() {
-      return new Options(listen, publicUrl, httpYaml, syncYaml, true, syncInterval);
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, true, syncInterval);
     }
 
     /** The {@code syncInterval} of every upstream (default 1h: tests sync explicitly). */
     public Options withSyncInterval(String interval) {
-      return new Options(listen, publicUrl, httpYaml, syncYaml, upstreamDownAtStart, interval);
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, upstreamDownAtStart,
+          interval);
     }
   }
 
@@ -121,6 +130,7 @@ public final class GatewayHarness implements AutoCloseable {
         %s%s
         ssh:
           listen: 127.0.0.1:0
+        %s
         sync:
           workers: 4
         %s
@@ -146,7 +156,7 @@ public final class GatewayHarness implements AutoCloseable {
             syncInterval: %s
         """.formatted(options.listen(),
         options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl() + "\n",
-        options.httpYaml(), options.syncYaml(),
+        options.httpYaml(), options.sshYaml(), options.syncYaml(),
         Files.readString(Path.of(ca + ".pub")).trim(), upstreamHttp.url(), options.syncInterval(),
         upstreamHttp.url(), options.syncInterval()));
     upstreamHttp.setDown(options.upstreamDownAtStart());
@@ -271,6 +281,11 @@ public final class GatewayHarness implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("sync of " + name + " did not finish", e);
     }
+  }
+
+  /** The gateway's config file. */
+  public Path configFile() {
+    return dir.resolve("gitedge.yaml");
   }
 
   /** The SSH port. */

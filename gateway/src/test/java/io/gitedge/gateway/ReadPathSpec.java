@@ -252,7 +252,7 @@ abstract class ReadPathSpec {
   }
 
   /** go.sum lines of lib v1.0.0 and v1.1.0 (downloaded) and app v1.0.0 with its dependency. */
-  private static List<String> goSums(ClientHome client, Path work) throws Exception {
+  static List<String> goSums(ClientHome client, Path work) throws Exception {
     ClientHome go = client.with("GOPRIVATE", "github.com/acme").with("GOPROXY", "direct")
         .with("GOFLAGS", "-mod=mod -modcacherw").with("GIT_TERMINAL_PROMPT", "0");
     go.go(work, "mod", "init", "example.com/consumer").assertOk();

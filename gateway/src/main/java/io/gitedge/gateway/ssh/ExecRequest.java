@@ -42,6 +42,15 @@ record ExecRequest(String program, String path) {
     return Optional.of(new ExecRequest(words.get(0), words.get(1)));
   }
 
+  /**
+   * Whether {@code command} names a git service, well-formed or not: a malformed request for
+   * one is answered like an unknown repository, not like a foreign command.
+   */
+  static boolean namesGitService(String command) {
+    String c = command == null ? "" : command.stripLeading();
+    return PROGRAMS.stream().anyMatch(p -> c.startsWith(p) || c.startsWith("git " + p.substring(4)));
+  }
+
   /** The repository name: the path without a leading {@code /}, {@code ~/} or {@code ~}. */
   String repository() {
     String p = path;

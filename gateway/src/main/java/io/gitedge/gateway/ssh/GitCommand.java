@@ -103,7 +103,10 @@ final class GitCommand implements Command {
             + " git fetches only; there is no shell.\n", 1);
       } else {
         Optional<ExecRequest> req = ExecRequest.parse(command);
-        if (req.isEmpty()) {
+        if (req.isEmpty() && ExecRequest.namesGitService(command)) {
+          log.info("malformed git command from {}: {}", user, LogText.printable(command));
+          throw new GatewayException.MirrorNotFound();
+        } else if (req.isEmpty()) {
           status = refuse("gitedge: only git-upload-pack is served here\n", 1);
         } else {
           service = req.get().program();

@@ -23,7 +23,6 @@ import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
 
@@ -36,12 +35,13 @@ import org.apache.sshd.server.global.NoMoreSessionsHandler;
  * scp, and the shell gets a one-line refusal. Algorithms: MINA's defaults (strict key exchange,
  * no CBC ciphers) without anything SHA-1 based ({@code ssh-rsa} signatures, SHA-1 MACs and key
  * exchanges), and no compression (packs are compressed already). Authentication must finish
- * within 30 s and 6 attempts; idle sessions close after the configured timeout; a slow reader
+ * within 30 s, with at most 6 failed keys; idle sessions close after the configured timeout; a slow reader
  * may hold up a pack as long. Start once, close once.
  */
 public final class SshFrontDoor implements AutoCloseable {
   private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
-  private static final int MAX_AUTH_REQUESTS = 6;
+  /** Failed keys a client may offer, as OpenSSH's MaxAuthTries counts them. */
+  private static final int MAX_AUTH_TRIES = 6;
 
   private final SshServer server;
   private final ExecutorService workers;
@@ -64,7 +64,7 @@ public final class SshFrontDoor implements AutoCloseable {
     s.setPort(config.listenPort());
     s.setKeyPairProvider(KeyPairProvider.wrap(hostKeys.keyPairs()));
 
-    s.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+    s.setUserAuthFactories(List.of(SigningKeyRecorder.FACTORY));
     s.setPublickeyAuthenticator(authenticator);
     s.setPasswordAuthenticator(null);
     s.setKeyboardInteractiveAuthenticator(null);
@@ -91,7 +91,9 @@ public final class SshFrontDoor implements AutoCloseable {
 
     CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "GitEdge");
     CoreModuleProperties.AUTH_TIMEOUT.set(s, AUTH_TIMEOUT);
-    CoreModuleProperties.MAX_AUTH_REQUESTS.set(s, MAX_AUTH_REQUESTS);
+    // MINA counts publickey requests, not failures, and a key that works takes two of them (the
+    // query, then the signature)
+    CoreModuleProperties.MAX_AUTH_REQUESTS.set(s, MAX_AUTH_TRIES + 1);
     CoreModuleProperties.IDLE_TIMEOUT.set(s, config.idleTimeout());
     CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(s, config.idleTimeout());
     CoreModuleProperties.ALLOW_EMPTY_CERTIFICATE_PRINCIPALS.set(s, false);

@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
-import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
@@ -26,8 +25,9 @@ import org.apache.sshd.server.session.ServerSession;
  * {@code source-address}) itself; the CA's trust, the principals and the other critical options
  * are checked by {@link io.gitedge.auth.SshCertificateAuthorities}.
  *
- * <p>Once a session is authenticated, {@link #principal} finds the caller again from the key MINA
- * recorded as having signed, so nothing from a mere key query can stick to the session.
+ * <p>Once a session is authenticated, {@link #principal} finds the caller again from the key (or
+ * certificate) {@link SigningKeyRecorder} saw sign, so nothing from a mere key query can stick to
+ * the session.
  */
 final class SshPublicKeyAuthenticator implements PublickeyAuthenticator {
   private final IdentitySource identity;
@@ -46,11 +46,11 @@ final class SshPublicKeyAuthenticator implements PublickeyAuthenticator {
     if (!session.isAuthenticated()) {
       return Optional.empty();
     }
-    List<PublicKey> signed = session.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
-    if (signed == null || signed.isEmpty()) {
+    PublicKey signed = session.getAttribute(SigningKeyRecorder.SIGNED_BY);
+    if (signed == null) {
       return Optional.empty();
     }
-    return identity.authenticate(credential(session.getUsername(), signed.get(signed.size() - 1)));
+    return identity.authenticate(credential(session.getUsername(), signed));
   }
 
   static Credential credential(String login, PublicKey key) {

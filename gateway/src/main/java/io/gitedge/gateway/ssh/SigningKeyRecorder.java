@@ -1,0 +1,58 @@
+package io.gitedge.gateway.ssh;
+
+import java.io.IOException;
+import java.security.PublicKey;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * MINA's public-key authentication, remembering which key (or certificate, whole) a session
+ * authenticated with, so the session's caller can be found again when a command starts. The key
+ * is recorded only when MINA has verified the client's signature and the authenticator agreed;
+ * a key merely offered in a query leaves no trace. (MINA's own record keeps only the key inside
+ * a certificate, losing the certificate's principals.)
+ */
+final class SigningKeyRecorder extends UserAuthPublicKey {
+  /** The key or certificate of the last successful public-key authentication. */
+  static final AttributeRepository.AttributeKey<PublicKey> SIGNED_BY =
+      new AttributeRepository.AttributeKey<>();
+
+  /** Installs this method in place of MINA's {@code publickey}. */
+  static final UserAuthPublicKeyFactory FACTORY = new UserAuthPublicKeyFactory() {
+    @Override
+    public UserAuthPublicKey createUserAuth(ServerSession session) throws IOException {
+      return new SigningKeyRecorder();
+    }
+  };
+
+  @Override
+  public Boolean doAuth(Buffer buffer, boolean init) throws Exception {
+    PublicKey offered = peekKey(buffer);
+    Boolean result = super.doAuth(buffer, init);
+    if (Boolean.TRUE.equals(result) && offered != null) {
+      getServerSession().setAttribute(SIGNED_BY, offered);
+    }
+    return result;
+  }
+
+  /** The key in a publickey request (has-signature flag, algorithm, key blob), not consumed. */
+  private static PublicKey peekKey(Buffer request) {
+    try {
+      Buffer b = new ByteArrayBuffer(request.array(), request.rpos(), request.available());
+      b.getBoolean();
+      b.getString();
+      int len = b.getInt();
+      if (len < 0 || len > b.available()) {
+        return null;
+      }
+      b.wpos(b.rpos() + len);
+      return b.getRawPublicKey();
+    } catch (RuntimeException | org.apache.sshd.common.SshException e) {
+      return null; // MINA's own parse of the same bytes refuses the request
+    }
+  }
+}

@@ -1,0 +1,328 @@
+package io.gitedge.gateway;
+
+import static io.gitedge.gateway.GatewayHarness.LIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.ClientProcess;
+import io.gitedge.testing.ProcessResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.future.AuthFuture;
+import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
+import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What only the SSH door does, with OpenSSH's own client (and MINA's, where an attack needs a
+ * client that misbehaves): Git-host-style URLs, Go with a known_hosts file from
+ * {@code gitedge keys}, OpenSSH certificates, and catalogue rows S01-S06.
+ */
+class SshFrontDoorTest {
+  @TempDir Path dir;
+  GatewayHarness gw;
+
+  @BeforeEach
+  void start() throws Exception {
+    Assumptions.assumeTrue(ClientHome.installed("ssh"), "the OpenSSH client is not installed");
+    gw = GatewayHarness.start(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    if (gw != null) {
+      gw.close();
+    }
+  }
+
+  /**
+   * {@code ssh <args>} as alice, with stdin closed. The test's options come first, because ssh
+   * keeps the first value it sees for an option.
+   */
+  private ProcessResult ssh(String... args) {
+    List<String> base = List.of(gw.sshCommand(gw.key("alice")).split(" "));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(base.get(0));
+    cmd.addAll(List.of(args).subList(0, List.of(args).indexOf("git@127.0.0.1")));
+    cmd.addAll(base.subList(1, base.size()));
+    cmd.addAll(List.of("-p", Integer.toString(gw.sshPort())));
+    cmd.addAll(List.of(args).subList(List.of(args).indexOf("git@127.0.0.1"), args.length));
+    return ClientProcess.run(dir, ClientProcess.baseEnvironment(), cmd, new byte[0]);
+  }
+
+  // ------------------------------------------------------------------------- clients
+
+  @Test
+  void gitHostStyleUrls_areRoutedThroughTheGateway_byInsteadOf() {
+    ClientHome alice = gw.clientWithSshKey("alice");
+    alice.git(dir, "config", "--global", "url.ssh://git@127.0.0.1:" + gw.sshPort()
+        + "/github.com/.insteadOf", "git@github.com:").assertOk();
+    Path work = gw.workDir("scp-like");
+
+    alice.git(work, "clone", "git@github.com:acme/lib.git").assertOk();
+
+    assertEquals(gw.upstream().refs("acme/lib").get("refs/heads/main"),
+        alice.git(work.resolve("lib"), "rev-parse", "HEAD").assertOk().stdout().trim());
+  }
+
+  @Test
+  void goOverSsh_withKnownHostsFromGitedgeKeys_givesTheSameSumsAsHttps() throws Exception {
+    Assumptions.assumeTrue(ClientHome.installed("go"), "go is not installed");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessResult keys = ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of(java,
+        "-cp", System.getProperty("java.class.path"), "io.gitedge.gateway.app.Main", "keys",
+        "--config", gw.configFile().toString(), "--port", Integer.toString(gw.sshPort())), null)
+        .assertOk();
+    assertTrue(keys.stdout().lines().anyMatch(l -> l.startsWith("# ssh-ed25519 SHA256:")),
+        keys.stdout());
+    Path knownHosts = Files.writeString(dir.resolve("known_hosts_from_keys"), keys.stdout());
+    ClientHome overSsh = gw.client("go-ssh").with("GIT_SSH_COMMAND", "ssh -F /dev/null -o"
+        + " IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o"
+        + " UserKnownHostsFile=" + knownHosts + " -i " + gw.key("alice"));
+    overSsh.git(dir, "config", "--global", "url.ssh://git@127.0.0.1:" + gw.sshPort()
+        + "/github.com/.insteadOf", "https://github.com/").assertOk();
+    ClientHome overHttps = gw.clientWithNetrc("alice");
+    overHttps.git(dir, "config", "--global", "url." + gw.url() + "/github.com/.insteadOf",
+        "https://github.com/").assertOk();
+
+    List<String> ssh = ReadPathSpec.goSums(overSsh, gw.workDir("go-ssh"));
+    List<String> https = ReadPathSpec.goSums(overHttps, gw.workDir("go-https"));
+
+    assertEquals(https, ssh);
+    assertEquals(6, ssh.size());
+  }
+
+  // ------------------------------------------------------------------------- certificates
+
+  /** Signs {@code carol}'s key (unknown to the identity file) with {@code ca} and options. */
+  private Path certificate(String name, Path ca, String... options) {
+    Path key = dir.resolve("certs").resolve(name);
+    ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of("bash", "-c",
+        "mkdir -p " + key.getParent() + " && ssh-keygen -q -t ed25519 -N '' -f " + key), null)
+        .assertOk();
+    List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", ca.toString(), "-I",
+        name));
+    cmd.addAll(List.of(options));
+    cmd.add(key + ".pub");
+    ClientProcess.run(dir, ClientProcess.baseEnvironment(), cmd, null).assertOk();
+    return key;
+  }
+
+  private ProcessResult lsRemoteWithCertificate(Path key) {
+    ClientHome c = gw.client("cert-" + key.getFileName()).with("GIT_SSH_COMMAND",
+        gw.sshCommand(key) + " -o CertificateFile=" + key + "-cert.pub");
+    return c.git(dir, "ls-remote", gw.sshUrl(LIB));
+  }
+
+  @Test
+  void aCertificateFromTheConfiguredCa_logsItsUserIn() {
+    Path key = certificate("valid", gw.key("ca"), "-n", "alice", "-V", "-5m:+1h");
+    ProcessResult r = lsRemoteWithCertificate(key).assertOk();
+    assertTrue(r.stdout().contains("refs/heads/main"), r.describe());
+    Path fromHere = certificate("from-here", gw.key("ca"), "-n", "alice", "-V", "-5m:+1h",
+        "-O", "source-address=127.0.0.1/32");
+    lsRemoteWithCertificate(fromHere).assertOk();
+  }
+
+  @Test
+  void certificatesThatAreInvalidInAnyWay_doNotLogIn() {
+    Path otherCa = dir.resolve("other-ca");
+    ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of("ssh-keygen", "-q", "-t",
+        "ed25519", "-N", "", "-f", otherCa.toString()), null).assertOk();
+    Path ca = gw.key("ca");
+    Map<String, Path> refused = Map.of(
+        "expired", certificate("expired", ca, "-n", "alice", "-V", "-2h:-1h"),
+        "not yet valid", certificate("future", ca, "-n", "alice", "-V", "+1h:+2h"),
+        "wrong principal", certificate("wrong", ca, "-n", "mallory", "-V", "-5m:+1h"),
+        "no principals", certificate("empty", ca, "-V", "-5m:+1h"),
+        "untrusted CA", certificate("untrusted", otherCa, "-n", "alice", "-V", "-5m:+1h"),
+        "host certificate", certificate("host", ca, "-h", "-n", "alice", "-V", "-5m:+1h"),
+        "force-command", certificate("forced", ca, "-n", "alice", "-V", "-5m:+1h", "-O",
+            "force-command=git-upload-pack github.com/acme/lib"),
+        "other source address", certificate("elsewhere", ca, "-n", "alice", "-V", "-5m:+1h",
+            "-O", "source-address=10.0.0.0/8"));
+    refused.forEach((why, key) -> {
+      ProcessResult r = lsRemoteWithCertificate(key).assertFailed();
+      assertTrue(r.stderr().contains("Permission denied (publickey)"), why + ":\n"
+          + r.describe());
+    });
+  }
+
+  // ------------------------------------------------------------------------- S01, S02
+
+  @Test
+  void s01_aKeysPublicHalfWithAnotherKeysSignature_neverAuthenticates() throws Exception {
+    PublicKey alice = PublicKeyEntry.parsePublicKeyEntry(
+            Files.readString(Path.of(gw.key("alice") + ".pub")).trim())
+        .resolvePublicKey(null, null, PublicKeyEntryResolver.FAILING);
+    KeyPair attacker = KeyUtils.generateKeyPair("ssh-ed25519", 256);
+    try (SshClient client = SshClient.setUpDefaultClient()) {
+      client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
+          RejectAllServerKeyVerifier.INSTANCE, gw.knownHosts()));
+      client.start();
+      for (int i = 0; i < 30; i++) {
+        try (ClientSession s = client.connect("git", "127.0.0.1", gw.sshPort())
+            .verify(Duration.ofSeconds(10)).getSession()) {
+          s.addPublicKeyIdentity(new KeyPair(alice, attacker.getPrivate()));
+          s.addPublicKeyIdentity(attacker);
+          AuthFuture auth = s.auth();
+          auth.await(Duration.ofSeconds(10));
+          assertFalse(auth.isSuccess(), "attempt " + i);
+          assertFalse(s.isAuthenticated(), "attempt " + i);
+        }
+      }
+    }
+    // the real key still works afterwards
+    assertTrue(gw.clientWithSshKey("alice").git(dir, "ls-remote", gw.sshUrl(LIB)).assertOk()
+        .stdout().contains("refs/heads/main"));
+  }
+
+  @Test
+  void s02_onlyPublicKeyAuthenticationIsOffered() {
+    List<String> cmd = List.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o",
+        "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + gw.knownHosts(), "-o",
+        "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive,none",
+        "-p", Integer.toString(gw.sshPort()), "git@127.0.0.1", "id");
+    ProcessResult r = ClientProcess.run(dir, ClientProcess.baseEnvironment(), cmd, new byte[0])
+        .assertFailed();
+    assertTrue(r.stderr().contains("Permission denied (publickey)."), r.describe());
+  }
+
+  @Test
+  void aClientGetsSixAuthenticationAttempts() {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Path k = dir.resolve("stranger" + i);
+      ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of("ssh-keygen", "-q", "-t",
+          "ed25519", "-N", "", "-f", k.toString()), null).assertOk();
+      keys.addAll(List.of("-i", k.toString()));
+    }
+    List<String> fifthBad = new ArrayList<>(keys.subList(0, 10));
+    fifthBad.add("git@127.0.0.1");
+    fifthBad.add("id");
+    assertTrue(ssh(fifthBad.toArray(new String[0])).stderr().contains("only git-upload-pack"),
+        "five wrong keys, then alice's: alice is in");
+    List<String> sixthBad = new ArrayList<>(keys);
+    sixthBad.add("git@127.0.0.1");
+    sixthBad.add("id");
+    ProcessResult r = ssh(sixthBad.toArray(new String[0]));
+    assertEquals(255, r.exitCode(), "six wrong keys use up the attempts before alice's");
+  }
+
+  // ------------------------------------------------------------------------- S04
+
+  @Test
+  void s04_everythingButUploadPack_isRefused_andUploadPackStillWorks() {
+    Map<List<String>, String> refused = new java.util.LinkedHashMap<>();
+    refused.put(List.of("git@127.0.0.1"), "there is no shell");
+    refused.put(List.of("-tt", "git@127.0.0.1"), "PTY allocation request failed");
+    refused.put(List.of("git@127.0.0.1", "id"), "only git-upload-pack is served here");
+    refused.put(List.of("git@127.0.0.1", "scp", "-t", "/tmp"), "only git-upload-pack is served");
+    refused.put(List.of("-W", "127.0.0.1:22", "git@127.0.0.1"), "stdio forwarding failed");
+    refused.put(List.of("-R", "0:127.0.0.1:22", "-o", "ExitOnForwardFailure=yes", "-N",
+        "git@127.0.0.1"), "remote port forwarding failed");
+    refused.put(List.of("-s", "git@127.0.0.1", "sftp"), "subsystem request failed");
+    refused.put(List.of("git@127.0.0.1", "git-receive-pack", "'github.com/acme/lib.git'"),
+        "is a read-only mirror of " + gw.upstreamHttp().url() + "/acme/lib.git; push there");
+    refused.put(List.of("git@127.0.0.1", "git-upload-archive", "'github.com/acme/lib.git'"),
+        "git archive --remote is not served");
+    refused.forEach((args, message) -> {
+      ProcessResult r = ssh(args.toArray(new String[0]));
+      assertNotEquals(0, r.exitCode(), r.describe());
+      assertTrue(r.stderr().contains(message), args + ":\n" + r.describe());
+    });
+    ClientHome alice = gw.clientWithSshKey("alice");
+    ProcessResult v2 = alice.git(dir, "-c", "protocol.version=2", "ls-remote", gw.sshUrl(LIB))
+        .assertOk();
+    assertTrue(v2.stdout().contains("refs/tags/v1.0.0"), v2.describe());
+    // a variable other than GIT_PROTOCOL is refused, and the command runs regardless
+    assertTrue(ssh("-o", "SetEnv=LD_PRELOAD=/tmp/x.so", "git@127.0.0.1", "git-upload-pack",
+        "'github.com/acme/nope.git'").stderr().contains("repository not found"));
+  }
+
+  // ------------------------------------------------------------------------- S05
+
+  @Test
+  void s05_injectedCommands_allGetRepositoryNotFound_andRunNothing() throws Exception {
+    Path marker = dir.resolve("pwned");
+    String[] payloads = {
+        "git-upload-pack '../../x'",
+        "git-upload-pack 'github.com/acme/lib.git;id'",
+        "git-upload-pack 'github.com/acme/lib.git' extra",
+        "git-upload-pack --upload-pack='touch " + marker + "'",
+        "git-upload-pack 'github.com/acme/lib.git'; touch " + marker,
+        "git-upload-pack \"github.com/acme/lib.git\"",
+        "git-upload-pack 'github.com/acme/lib.git\\'",
+        "git-upload-pack $(touch " + marker + ")",
+        "git-upload-pack 'github.com/acme/lib.git\nid'",
+        "git-upload-pack '" + "a".repeat(65536) + "'",
+        "git-upload-pack 'github.com/acme/lib.git/..'",
+        "git-upload-pack './github.com/acme/lib.git'",
+        "git-upload-pack '/github.com/acme/../../../etc'",
+    };
+    String expected = null;
+    for (String p : payloads) {
+      ProcessResult r = ssh("git@127.0.0.1", p);
+      assertEquals(128, r.exitCode(), p.substring(0, Math.min(80, p.length())) + "\n"
+          + r.describe().substring(0, Math.min(2000, r.describe().length())));
+      if (expected == null) {
+        expected = r.stderr();
+      }
+      assertEquals(expected, r.stderr(), p.substring(0, Math.min(80, p.length())));
+    }
+    assertEquals("gitedge: repository not found\n", expected);
+    assertFalse(Files.exists(marker), "a payload ran a command");
+  }
+
+  // ------------------------------------------------------------------------- S06
+
+  @Test
+  void s06_strictKeyExchange_andNoWeakAlgorithmsOrCompression() {
+    ProcessResult verbose = ssh("-vvv", "-o", "LogLevel=DEBUG3", "-o", "Compression=yes",
+        "git@127.0.0.1", "id");
+    assertTrue(verbose.stderr().contains("kex-strict-s-v00@openssh.com"), "server offers strict"
+        + " kex");
+    assertTrue(verbose.stderr().contains("will use strict KEX ordering"), verbose.stderr());
+    assertTrue(verbose.stderr().contains("compression: none"), "compression must stay off");
+    assertFalse(verbose.stderr().lines().anyMatch(l -> l.contains("debug2: ciphers stoc:")
+        && l.contains("cbc") && l.indexOf("peer server KEXINIT") >= 0));
+    String[][] weak = {
+        {"Ciphers=aes128-cbc,aes256-cbc", "no matching cipher found"},
+        {"HostKeyAlgorithms=ssh-rsa", "no matching host key type found"},
+        {"KexAlgorithms=diffie-hellman-group14-sha1,diffie-hellman-group1-sha1",
+            "no matching key exchange method found"},
+        {"MACs=hmac-sha1", "no matching MAC found"},
+    };
+    for (String[] w : weak) {
+      List<String> args = new ArrayList<>(List.of("-o", "LogLevel=INFO", "-o", w[0]));
+      if (w[0].startsWith("MACs")) {
+        args.addAll(List.of("-o", "Ciphers=aes128-ctr"));
+      }
+      args.addAll(List.of("git@127.0.0.1", "id"));
+      ProcessResult r = ssh(args.toArray(new String[0]));
+      assertEquals(255, r.exitCode(), w[0]);
+      assertTrue(r.stderr().contains(w[1]), w[0] + ":\n" + r.stderr());
+    }
+    ProcessResult sha1Signatures = ssh("-o", "PubkeyAcceptedAlgorithms=ssh-rsa", "git@127.0.0.1",
+        "id");
+    assertTrue(sha1Signatures.stderr().contains("Permission denied"), sha1Signatures.describe());
+  }
+}
