@@ -258,6 +258,43 @@ class SshFrontDoorTest {
         "'github.com/acme/nope.git'").stderr().contains("repository not found"));
   }
 
+  @Test
+  void s04_agentAndX11ForwardingRequests_areRefused() throws Exception {
+    Assumptions.assumeTrue(ClientHome.installed("ssh-agent"), "ssh-agent is not installed");
+    ch.qos.logback.classic.LoggerContext ctx =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+        new ch.qos.logback.core.read.ListAppender<>();
+    events.setContext(ctx);
+    events.start();
+    ch.qos.logback.classic.Logger channel = ctx.getLogger(
+        "io.gitedge.gateway.ssh.RestrictedChannelSession");
+    channel.addAppender(events);
+    Path socket = dir.resolve("agent.sock");
+    Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).start();
+    try {
+      for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+        Thread.sleep(20);
+      }
+      List<String> cmd = new ArrayList<>(List.of("ssh", "-A", "-X", "-o", "LogLevel=INFO"));
+      List<String> base = List.of(gw.sshCommand(gw.key("alice")).split(" "));
+      cmd.addAll(base.subList(1, base.size()));
+      cmd.addAll(List.of("-p", Integer.toString(gw.sshPort()), "git@127.0.0.1", "id"));
+      var env = ClientProcess.baseEnvironment();
+      env.put("SSH_AUTH_SOCK", socket.toString());
+      env.put("DISPLAY", ":99");
+      ProcessResult r = ClientProcess.run(dir, env, cmd, new byte[0]);
+
+      assertTrue(r.stderr().contains("X11 forwarding request failed"), r.describe());
+      assertTrue(events.list.stream().anyMatch(e -> e.getFormattedMessage()
+          .startsWith("refused auth-agent-req@openssh.com")), "agent forwarding was not refused");
+      assertTrue(r.stderr().contains("only git-upload-pack is served here"), r.describe());
+    } finally {
+      agent.destroy();
+      channel.detachAppender(events);
+    }
+  }
+
   // ------------------------------------------------------------------------- S05
 
   @Test
