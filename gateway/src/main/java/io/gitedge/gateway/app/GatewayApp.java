@@ -107,7 +107,7 @@ public final class GatewayApp implements AutoCloseable {
         SshHostKeys hostKeys = SshHostKeys.loadOrGenerate(config.keysDir());
         hostKeys.keys().forEach(k -> log.info("SSH host key {} {}", k.type(), k.fingerprint()));
         SshFrontDoor door = new SshFrontDoor(sc, hostKeys, identity, resolver,
-            new UploadPackFactory(sc.idleTimeout()), metrics, config.dataDir().resolve("empty"));
+            new UploadPackFactory(sc.ioTimeout()), metrics, config.dataDir().resolve("empty"));
         try {
           door.start();
         } catch (IOException e) {

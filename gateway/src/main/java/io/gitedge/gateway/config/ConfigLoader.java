@@ -106,12 +106,16 @@ public final class ConfigLoader {
     ConfigMap m = n.asMap();
     Address a = listen(m.require("listen"), "127.0.0.1:2222 or 0.0.0.0:22");
     ConfigNode idle = node(m, "idleTimeout");
+    ConfigNode io = node(m, "ioTimeout");
     ConfigNode max = node(m, "maxSessions");
     ConfigNode perAddress = node(m, "maxSessionsPerAddress");
+    ConfigNode unauthenticated = node(m, "maxUnauthenticatedSessions");
     SshConfig c = new SshConfig(a.host(), a.port(),
         idle != null ? idle.asPositiveDuration() : Duration.ofMinutes(10),
+        io != null ? io.asPositiveDuration() : Duration.ofMinutes(5),
         max != null ? max.asInt(1, 100_000) : 256,
-        perAddress != null ? perAddress.asInt(1, 100_000) : 32);
+        perAddress != null ? perAddress.asInt(1, 100_000) : 32,
+        unauthenticated != null ? unauthenticated.asInt(1, 100_000) : 64);
     m.finish();
     return c;
   }

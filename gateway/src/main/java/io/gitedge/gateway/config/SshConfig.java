@@ -8,14 +8,18 @@ import java.util.Objects;
  *
  * @param listenHost address to bind
  * @param listenPort port to bind; 0 picks a free one
- * @param idleTimeout how long a session may stay silent; also the upload-pack I/O timeout
- * @param maxSessions sessions open at once, over all clients
- * @param maxSessionsPerAddress sessions open at once from one client address
+ * @param idleTimeout how long a session may stay silent between commands
+ * @param ioTimeout how long upload-pack may wait on a client that neither sends nor reads
+ * @param maxSessions sessions open at once, over all clients; also the most commands running
+ * @param maxSessionsPerAddress sessions open at once from one client (IPv4 address, IPv6 /64)
+ * @param maxUnauthenticatedSessions sessions open at once that have not logged in yet
  */
-public record SshConfig(String listenHost, int listenPort, Duration idleTimeout, int maxSessions,
-    int maxSessionsPerAddress) {
+public record SshConfig(String listenHost, int listenPort, Duration idleTimeout,
+    Duration ioTimeout, int maxSessions, int maxSessionsPerAddress,
+    int maxUnauthenticatedSessions) {
   public SshConfig {
     Objects.requireNonNull(listenHost, "listenHost");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(ioTimeout, "ioTimeout");
   }
 }

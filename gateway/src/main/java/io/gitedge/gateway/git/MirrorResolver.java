@@ -2,6 +2,7 @@ package io.gitedge.gateway.git;
 
 import io.gitedge.auth.AccessPolicy;
 import io.gitedge.auth.Principal;
+import io.gitedge.gateway.observe.LogText;
 import io.gitedge.store.InvalidMirrorNameException;
 import io.gitedge.store.Mirror;
 import io.gitedge.store.MirrorName;
@@ -61,12 +62,22 @@ public final class MirrorResolver {
    * @throws GatewayException.MirrorUnavailable when the first sync has not produced the mirror
    */
   public ResolvedMirror resolve(Principal principal, String rawName) throws GatewayException {
+    SyncPlan plan = authorize(principal, rawName);
+    return new ResolvedMirror(open(plan.name()), plan);
+  }
+
+  /**
+   * The same checks as {@link #resolve}, without opening the mirror or waiting for its first
+   * sync: for answers that need only the mirror's identity, such as refusing a push.
+   */
+  public SyncPlan authorize(Principal principal, String rawName) throws GatewayException {
     requireCaller(principal);
     MirrorName name;
     try {
       name = MirrorName.parse(rawName);
     } catch (InvalidMirrorNameException e) {
-      log.info("not found for {}: invalid name: {}", principal.name(), e.getMessage());
+      log.info("not found for {}: invalid name: {}", principal.name(),
+          LogText.printable(e.getMessage()));
       throw new GatewayException.MirrorNotFound();
     }
     Optional<SyncPlan> plan = catalog.lookup(name);
@@ -78,7 +89,7 @@ public final class MirrorResolver {
       log.info("not found for {}: may not read {}", principal.name(), name);
       throw new GatewayException.MirrorNotFound();
     }
-    return new ResolvedMirror(open(name), plan.get());
+    return plan.get();
   }
 
   /** Whether {@code principal} may read the served mirror {@code name}. */

@@ -10,6 +10,7 @@ import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.observe.LogText;
 import io.gitedge.store.MirrorName;
+import io.gitedge.sync.SyncPlan;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -229,9 +230,9 @@ final class GitHttpServlet extends HttpServlet {
   }
 
   private GatewayException readOnly(Principal caller, String repo) throws GatewayException {
-    ResolvedMirror m = resolver.resolve(caller, repo);
-    log.info("refused push by {} to read-only mirror {}", caller.name(), m.mirror().name());
-    return new GatewayException.ReadOnly(m.mirror().name().value(), m.upstreamUrl());
+    SyncPlan m = resolver.authorize(caller, repo);
+    log.info("refused push by {} to read-only mirror {}", caller.name(), m.name());
+    return new GatewayException.ReadOnly(m.name().value(), m.upstream().url());
   }
 
   /** {@code /github.com/acme/lib.git/info/refs} minus {@code suffix}: the repository name. */

@@ -7,6 +7,7 @@ import io.gitedge.gateway.git.ResolvedMirror;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.observe.LogText;
+import io.gitedge.sync.SyncPlan;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,8 @@ final class GitCommand implements Command {
 
   /** What the door lends every command. */
   record Services(SshPublicKeyAuthenticator authenticator, MirrorResolver resolver,
-      UploadPackFactory uploadPacks, GatewayMetrics metrics, ExecutorService workers) {}
+      UploadPackFactory uploadPacks, GatewayMetrics metrics, ExecutorService workers,
+      int maxWorkers) {}
 
   private final Services services;
   private final String command;
@@ -47,7 +49,8 @@ final class GitCommand implements Command {
   private OutputStream out;
   private OutputStream err;
   private ExitCallback exit;
-  private volatile Future<?> task;
+  private Future<?> task; // guarded by this
+  private boolean destroyed; // guarded by this
 
   /** @param command the exec command, or null for a shell request */
   GitCommand(Services services, String command) {
@@ -78,10 +81,16 @@ final class GitCommand implements Command {
   @Override
   public void start(ChannelSession channel, Environment env) throws IOException {
     String protocol = env.getEnv().get("GIT_PROTOCOL");
-    try {
-      task = services.workers().submit(() -> run(channel.getServerSession(), protocol));
-    } catch (RejectedExecutionException e) {
-      throw new IOException("the gateway is shutting down", e);
+    synchronized (this) {
+      if (destroyed) {
+        return;
+      }
+      try {
+        task = services.workers().submit(() -> run(channel.getServerSession(), protocol));
+      } catch (RejectedExecutionException e) {
+        log.warn("SSH command refused: all {} workers are busy", services.maxWorkers());
+        exit.onExit(refuse("gitedge: the gateway is busy; try again shortly\n", 1));
+      }
     }
   }
 
@@ -90,7 +99,7 @@ final class GitCommand implements Command {
     CountingStream counted = new CountingStream(out);
     String service = "refused";
     String user = "-";
-    int status;
+    int status = 128;
     try {
       Optional<Principal> caller = services.authenticator().principal(session);
       if (caller.isEmpty()) {
@@ -115,25 +124,33 @@ final class GitCommand implements Command {
       }
     } catch (GatewayException e) {
       status = refuse(SshErrorMapper.message(e), SshErrorMapper.exitCode(e));
+    } catch (RuntimeException e) {
+      // a fault of ours: the client gets a plain line, the details stay in the log
+      log.warn("ssh {} failed", LogText.printable(command), e);
+      status = refuse("gitedge: internal error; the gateway's log has the details\n", 128);
+    } finally {
+      services.metrics().request("ssh", service, status, counted.bytes);
+      log.info("ssh {} {} {} {} {}B {}ms", service, LogText.printable(command), status, user,
+          counted.bytes, (System.nanoTime() - started) / 1_000_000);
+      exit.onExit(status);
     }
-    services.metrics().request("ssh", service, status, counted.bytes);
-    log.info("ssh {} {} {} {} {}B {}ms", service, LogText.printable(command), status, user,
-        counted.bytes, (System.nanoTime() - started) / 1_000_000);
-    exit.onExit(status);
   }
 
   private int serve(Principal caller, ExecRequest req, String protocol, OutputStream counted)
       throws GatewayException {
-    ResolvedMirror m = services.resolver().resolve(caller, req.repository());
     switch (req.program()) {
-      case ExecRequest.RECEIVE_PACK:
-        log.info("refused push by {} to read-only mirror {}", caller.name(), m.mirror().name());
-        throw new GatewayException.ReadOnly(m.mirror().name().value(), m.upstreamUrl());
+      case ExecRequest.RECEIVE_PACK: {
+        SyncPlan m = services.resolver().authorize(caller, req.repository());
+        log.info("refused push by {} to read-only mirror {}", caller.name(), m.name());
+        throw new GatewayException.ReadOnly(m.name().value(), m.upstream().url());
+      }
       case ExecRequest.UPLOAD_ARCHIVE:
+        services.resolver().authorize(caller, req.repository());
         return refuse("gitedge: git archive --remote is not served; clone or fetch instead\n", 1);
       default:
         break;
     }
+    ResolvedMirror m = services.resolver().resolve(caller, req.repository());
     try (UploadPack up = services.uploadPacks().create(m,
         UploadPackFactory.protocolParameters(protocol))) {
       up.upload(in, counted, err);
@@ -166,10 +183,10 @@ final class GitCommand implements Command {
   }
 
   @Override
-  public void destroy(ChannelSession channel) {
-    Future<?> t = task;
-    if (t != null) {
-      t.cancel(true);
+  public synchronized void destroy(ChannelSession channel) {
+    destroyed = true;
+    if (task != null) {
+      task.cancel(true);
     }
   }
 

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -35,11 +36,14 @@ import org.apache.sshd.server.global.NoMoreSessionsHandler;
  * scp, and the shell gets a one-line refusal. Algorithms: MINA's defaults (strict key exchange,
  * no CBC ciphers) without anything SHA-1 based ({@code ssh-rsa} signatures, SHA-1 MACs and key
  * exchanges), and no compression (packs are compressed already). Authentication must finish
- * within 30 s, with at most 6 failed keys; idle sessions close after the configured timeout; a slow reader
- * may hold up a pack as long. Start once, close once.
+ * within 30 s, with at most 6 failed keys; a session holds at most 4 channels; idle sessions
+ * close after {@code idleTimeout}, and a client that stops reading a pack after
+ * {@code ioTimeout}. Start once, close once.
  */
 public final class SshFrontDoor implements AutoCloseable {
   private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+  /** Channels one session may hold open (OpenSSH's MaxSessions); git uses one. */
+  private static final int MAX_CHANNELS_PER_SESSION = 4;
   /** Failed keys a client may offer, as OpenSSH's MaxAuthTries counts them. */
   private static final int MAX_AUTH_TRIES = 6;
 
@@ -50,14 +54,17 @@ public final class SshFrontDoor implements AutoCloseable {
       MirrorResolver resolver, UploadPackFactory uploadPacks, GatewayMetrics metrics,
       Path emptyDir) throws IOException {
     AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "gitedge-ssh-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    // one worker per running command, at most one per allowed session: a client opening many
+    // channels gets "busy", never another thread
+    this.workers = new ThreadPoolExecutor(0, config.maxSessions(), 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "gitedge-ssh-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
     SshPublicKeyAuthenticator authenticator = new SshPublicKeyAuthenticator(identity);
     GitCommand.Services services = new GitCommand.Services(authenticator, resolver, uploadPacks,
-        metrics, workers);
+        metrics, workers, config.maxSessions());
 
     SshServer s = SshServer.setUpDefaultServer();
     s.setHost(config.listenHost());
@@ -95,10 +102,11 @@ public final class SshFrontDoor implements AutoCloseable {
     // query, then the signature)
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(s, MAX_AUTH_TRIES + 1);
     CoreModuleProperties.IDLE_TIMEOUT.set(s, config.idleTimeout());
-    CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(s, config.idleTimeout());
-    CoreModuleProperties.ALLOW_EMPTY_CERTIFICATE_PRINCIPALS.set(s, false);
+    CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(s, config.ioTimeout());
+    // MINA refuses a new channel only when more than this many are open already
+    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(s, MAX_CHANNELS_PER_SESSION - 1);
     s.addSessionListener(new SessionLimiter(config.maxSessions(),
-        config.maxSessionsPerAddress()));
+        config.maxSessionsPerAddress(), config.maxUnauthenticatedSessions()));
     this.server = s;
   }
 
