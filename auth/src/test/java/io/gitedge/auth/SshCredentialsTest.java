@@ -82,7 +82,8 @@ class SshCredentialsTest {
 
   private SshCertificate cert(boolean user, SshKey authority, List<String> principals,
       Instant after, Instant before, Set<String> options, String login) {
-    return new SshCertificate("id", user, authority, principals, after, before, options, login);
+    return new SshCertificate("id", SshKey.fromOpenSshLine(ALICE_KEY), user, authority,
+        principals, after, before, options, login);
   }
 
   private Optional<String> who(SshCertificate c) {
@@ -119,5 +120,26 @@ class SshCredentialsTest {
     for (SshCertificate c : refused) {
       assertEquals(Optional.empty(), who(c), c.toString());
     }
+  }
+
+  @Test
+  void revokedKeys_doNotLogIn_plainlyOrCertifiedOrAsCa() {
+    SshKey alice = SshKey.fromOpenSshLine(ALICE_KEY);
+    IdentitySource chain = IdentitySource.firstOf(List.of(
+        c -> c instanceof SshKey ? Optional.of(Principal.user("alice", Set.of())) : Optional.empty(),
+        cas));
+    Instant a = now.minus(Duration.ofMinutes(5));
+    Instant b = now.plus(Duration.ofHours(1));
+    SshCertificate valid = cert(true, ca, List.of("alice"), a, b, Set.of(), "git");
+    assertTrue(chain.authenticate(alice).isPresent());
+    assertTrue(chain.authenticate(valid).isPresent());
+
+    IdentitySource keyRevoked = new RevokedSshKeys(List.of(alice), chain);
+    assertEquals(Optional.empty(), keyRevoked.authenticate(alice));
+    assertEquals(Optional.empty(), keyRevoked.authenticate(valid), "the certified key is revoked");
+    IdentitySource caRevoked = new RevokedSshKeys(List.of(ca), chain);
+    assertEquals(Optional.empty(), caRevoked.authenticate(valid));
+    assertTrue(caRevoked.authenticate(alice).isPresent());
+    assertTrue(keyRevoked.authenticate(AccessToken.of("x")).isEmpty());
   }
 }

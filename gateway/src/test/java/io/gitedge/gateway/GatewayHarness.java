@@ -52,47 +52,58 @@ public final class GatewayHarness implements AutoCloseable {
    * {@code sync} sections, and whether the upstream is down when the gateway starts.
    */
   public record Options(String listen, String publicUrl, String httpYaml, String sshYaml,
-      String syncYaml, boolean upstreamDownAtStart, String syncInterval) {
+      String syncYaml, String identityYaml, boolean upstreamDownAtStart, String syncInterval) {
     public static Options defaults() {
-      return new Options("127.0.0.1:0", null, "", "", "", false, "1h");
+      return new Options("127.0.0.1:0", null, "", "", "", "", false, "1h");
     }
 
     public Options withListen(String l) {
-      return new Options(l, publicUrl, httpYaml, sshYaml, syncYaml, upstreamDownAtStart,
-          syncInterval);
+      return new Options(l, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml,
+          upstreamDownAtStart, syncInterval);
     }
 
     public Options withPublicUrl(String u) {
-      return new Options(listen, u, httpYaml, sshYaml, syncYaml, upstreamDownAtStart,
-          syncInterval);
+      return new Options(listen, u, httpYaml, sshYaml, syncYaml, identityYaml,
+          upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code http:}. */
     public Options withHttp(String key, String value) {
-      return new Options(listen, publicUrl, httpYaml + "  " + key + ": " + value + "\n", sshYaml,
-          syncYaml, upstreamDownAtStart, syncInterval);
+      return new Options(listen, publicUrl, httpYaml + line(key, value), sshYaml, syncYaml,
+          identityYaml, upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code ssh:}. */
     public Options withSsh(String key, String value) {
-      return new Options(listen, publicUrl, httpYaml, sshYaml + "  " + key + ": " + value + "\n",
-          syncYaml, upstreamDownAtStart, syncInterval);
+      return new Options(listen, publicUrl, httpYaml, sshYaml + line(key, value), syncYaml,
+          identityYaml, upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code sync:}. */
     public Options withSync(String key, String value) {
-      return new Options(listen, publicUrl, httpYaml, sshYaml,
-          syncYaml + "  " + key + ": " + value + "\n", upstreamDownAtStart, syncInterval);
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml + line(key, value),
+          identityYaml, upstreamDownAtStart, syncInterval);
+    }
+
+    /** Adds {@code key: value} under {@code identity:}. */
+    public Options withIdentity(String key, String value) {
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml,
+          identityYaml + line(key, value), upstreamDownAtStart, syncInterval);
     }
 
     public Options withUpstreamDownAtStart() {
-      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, true, syncInterval);
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, true,
+          syncInterval);
     }
 
     /** The {@code syncInterval} of every upstream (default 1h: tests sync explicitly). */
     public Options withSyncInterval(String interval) {
-      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, upstreamDownAtStart,
-          interval);
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml,
+          upstreamDownAtStart, interval);
+    }
+
+    private static String line(String key, String value) {
+      return "  " + key + ": " + value + "\n";
     }
   }
 
@@ -137,6 +148,7 @@ public final class GatewayHarness implements AutoCloseable {
         identity:
           file: identity.yaml
           sshCertificateAuthorities: ["%s"]
+        %s
         access:
           rules:
             - repos: "github.com/acme/**"
@@ -157,7 +169,8 @@ public final class GatewayHarness implements AutoCloseable {
         """.formatted(options.listen(),
         options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl() + "\n",
         options.httpYaml(), options.sshYaml(), options.syncYaml(),
-        Files.readString(Path.of(ca + ".pub")).trim(), upstreamHttp.url(), options.syncInterval(),
+        Files.readString(Path.of(ca + ".pub")).trim(), options.identityYaml(), upstreamHttp.url(),
+        options.syncInterval(),
         upstreamHttp.url(), options.syncInterval()));
     upstreamHttp.setDown(options.upstreamDownAtStart());
     this.app = GatewayApp.start(ConfigLoader.load(config));
@@ -218,6 +231,15 @@ public final class GatewayHarness implements AutoCloseable {
       SshHostKeys.loadOrGenerate(KEY_CACHE.resolve("host"));
     } catch (Exception e) {
       throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The public key line of {@code user} (or {@code ca}), as in a {@code .pub} file. */
+  public static String publicKeyLine(Path key) {
+    try {
+      return Files.readString(Path.of(key + ".pub")).trim();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

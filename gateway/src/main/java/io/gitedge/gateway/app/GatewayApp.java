@@ -3,6 +3,7 @@ package io.gitedge.gateway.app;
 import io.gitedge.auth.FileIdentitySource;
 import io.gitedge.auth.IdentityFile;
 import io.gitedge.auth.IdentitySource;
+import io.gitedge.auth.RevokedSshKeys;
 import io.gitedge.auth.SshCertificateAuthorities;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.GatewayConfig;
@@ -75,9 +76,9 @@ public final class GatewayApp implements AutoCloseable {
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
       FileIdentitySource file = new FileIdentitySource(IdentityFile.read(config.identity().file()));
-      IdentitySource identity = IdentitySource.firstOf(List.of(file,
-          new SshCertificateAuthorities(config.identity().sshCertificateAuthorities(), file::user,
-              Clock.systemUTC())));
+      IdentitySource identity = new RevokedSshKeys(config.identity().sshRevokedKeys(),
+          IdentitySource.firstOf(List.of(file, new SshCertificateAuthorities(
+              config.identity().sshCertificateAuthorities(), file::user, Clock.systemUTC()))));
       CallerAuthenticator authenticator = new CallerAuthenticator(identity);
       MirrorStore store = openStore(config);
       opened.add(store);

@@ -175,16 +175,22 @@ public final class ConfigLoader {
   private IdentityConfig identity(ConfigNode n) throws ConfigException {
     ConfigMap m = n.asMap();
     Path f = existingFile(m.require("file"));
-    List<SshKey> cas = new ArrayList<>();
-    for (ConfigNode ca : m.list("sshCertificateAuthorities")) {
+    List<SshKey> cas = sshKeys(m.list("sshCertificateAuthorities"));
+    List<SshKey> revoked = sshKeys(m.list("sshRevokedKeys"));
+    m.finish();
+    return new IdentityConfig(f, cas, revoked);
+  }
+
+  private static List<SshKey> sshKeys(List<ConfigNode> lines) throws ConfigException {
+    List<SshKey> keys = new ArrayList<>();
+    for (ConfigNode line : lines) {
       try {
-        cas.add(SshKey.fromOpenSshLine(ca.asNonBlankString()));
+        keys.add(SshKey.fromOpenSshLine(line.asNonBlankString()));
       } catch (IllegalArgumentException e) {
-        throw ca.error(e.getMessage());
+        throw line.error(e.getMessage());
       }
     }
-    m.finish();
-    return new IdentityConfig(f, cas);
+    return keys;
   }
 
   private static AccessConfig access(ConfigNode n) throws ConfigException {

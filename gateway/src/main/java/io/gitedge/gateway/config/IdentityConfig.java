@@ -10,10 +10,13 @@ import java.util.Objects;
  *
  * @param file the identity file (users, groups, token hashes, SSH keys)
  * @param sshCertificateAuthorities CA keys whose OpenSSH user certificates log users in
+ * @param sshRevokedKeys keys that never log in: users' keys, certified keys or CA keys
  */
-public record IdentityConfig(Path file, List<SshKey> sshCertificateAuthorities) {
+public record IdentityConfig(Path file, List<SshKey> sshCertificateAuthorities,
+    List<SshKey> sshRevokedKeys) {
   public IdentityConfig {
     Objects.requireNonNull(file, "file");
     sshCertificateAuthorities = List.copyOf(sshCertificateAuthorities);
+    sshRevokedKeys = List.copyOf(sshRevokedKeys);
   }
 }

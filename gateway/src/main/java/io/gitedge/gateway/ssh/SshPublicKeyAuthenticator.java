@@ -57,7 +57,8 @@ final class SshPublicKeyAuthenticator implements PublickeyAuthenticator {
     if (key instanceof OpenSshCertificate c) {
       Set<String> options = c.getCriticalOptions().stream()
           .map(OpenSshCertificate.CertificateOption::getName).collect(Collectors.toSet());
-      return new SshCertificate(c.getId(), c.getType() == OpenSshCertificate.Type.USER,
+      return new SshCertificate(c.getId(), new SshKey(KeyUtils.getFingerPrint(c.getCertPubKey())),
+          c.getType() == OpenSshCertificate.Type.USER,
           new SshKey(KeyUtils.getFingerPrint(c.getCaPubKey())), List.copyOf(c.getPrincipals()),
           instant(c.getValidAfter()), instant(c.getValidBefore()), options,
           login == null ? "" : login);
