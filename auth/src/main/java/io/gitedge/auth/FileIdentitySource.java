@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Recognises the tokens (stored as hashes) and SSH keys (by fingerprint) listed in an identity
@@ -15,8 +13,6 @@ import org.slf4j.LoggerFactory;
  * nothing about which hashes exist. Immutable and thread-safe.
  */
 public final class FileIdentitySource implements IdentitySource {
-  private static final Logger log = LoggerFactory.getLogger(FileIdentitySource.class);
-
   private record Entry(TokenHash hash, Principal principal) {}
 
   private final List<Entry> tokens;
@@ -39,18 +35,15 @@ public final class FileIdentitySource implements IdentitySource {
   }
 
   @Override
-  public Optional<Principal> authenticate(Credential credential) {
+  public Decision decide(Credential credential) {
     if (credential instanceof AccessToken token) {
-      return byToken(token);
+      return byToken(token).map(Decision::accept).orElse(new Decision.Pass("unknown-token"));
     }
     if (credential instanceof SshKey key) {
       Principal p = keys.get(key);
-      if (p == null) {
-        log.info("key refused: reason=unknown-key fingerprint={}", key);
-      }
-      return Optional.ofNullable(p);
+      return p != null ? Decision.accept(p) : new Decision.Pass("unknown-key");
     }
-    return Optional.empty();
+    return new Decision.Pass("not-a-file-credential");
   }
 
   private Optional<Principal> byToken(AccessToken token) {

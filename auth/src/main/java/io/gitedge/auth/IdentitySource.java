@@ -5,28 +5,36 @@ import java.util.Optional;
 
 /**
  * Decides who presented a credential. Implementations are thread-safe and synchronous, have no
- * side effects, return empty for a credential they do not recognise (logging why under a stable
- * reason code), and never throw for a merely wrong one.
+ * side effects on the caller's session, and never throw for a merely wrong credential: they
+ * answer with a {@link Decision} whose reason code goes to logs and metrics.
  */
 @FunctionalInterface
 public interface IdentitySource {
   /** Recognises nothing. */
-  IdentitySource NONE = credential -> Optional.empty();
+  IdentitySource NONE = credential -> new Decision.Pass("no-source");
 
-  /** The principal {@code credential} belongs to, or empty when it is unknown or invalid. */
-  Optional<Principal> authenticate(Credential credential);
+  Decision decide(Credential credential);
 
-  /** Asks {@code sources} in order; the first that recognises a credential decides. */
+  /** The principal {@code credential} belongs to, if it is accepted. */
+  default Optional<Principal> authenticate(Credential credential) {
+    return decide(credential).acceptedPrincipal();
+  }
+
+  /**
+   * Asks {@code sources} in order; the first that recognises a credential (accepts, rejects or
+   * cannot answer) decides. A credential no source recognises is refused as
+   * {@code unknown-credential}.
+   */
   static IdentitySource firstOf(List<IdentitySource> sources) {
     List<IdentitySource> chain = List.copyOf(sources);
     return credential -> {
       for (IdentitySource s : chain) {
-        Optional<Principal> p = s.authenticate(credential);
-        if (p.isPresent()) {
-          return p;
+        Decision d = s.decide(credential);
+        if (!(d instanceof Decision.Pass)) {
+          return d;
         }
       }
-      return Optional.empty();
+      return new Decision.Reject("unknown-credential");
     };
   }
 }

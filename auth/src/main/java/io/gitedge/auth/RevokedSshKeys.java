@@ -1,7 +1,6 @@
 package io.gitedge.auth;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,17 +22,17 @@ public final class RevokedSshKeys implements IdentitySource {
   }
 
   @Override
-  public Optional<Principal> authenticate(Credential credential) {
+  public Decision decide(Credential credential) {
     if (credential instanceof SshKey k && revoked.contains(k)) {
       log.info("key refused: reason=revoked fingerprint={}", k);
-      return Optional.empty();
+      return new Decision.Reject("revoked");
     }
     if (credential instanceof SshCertificate c
         && (revoked.contains(c.key()) || revoked.contains(c.authority()))) {
       log.info("certificate refused: reason=revoked id={} key={} ca={}", c.keyId(), c.key(),
           c.authority());
-      return Optional.empty();
+      return new Decision.Reject("revoked");
     }
-    return delegate.authenticate(credential);
+    return delegate.decide(credential);
   }
 }

@@ -40,9 +40,9 @@ public final class SshCertificateAuthorities implements IdentitySource {
   }
 
   @Override
-  public Optional<Principal> authenticate(Credential credential) {
+  public Decision decide(Credential credential) {
     if (!(credential instanceof SshCertificate c)) {
-      return Optional.empty();
+      return new Decision.Pass("not-a-certificate");
     }
     Instant now = clock.instant();
     String reason = null;
@@ -61,14 +61,15 @@ public final class SshCertificateAuthorities implements IdentitySource {
     }
     if (reason != null) {
       log.info("certificate refused: reason={} id={} ca={}", reason, c.keyId(), c.authority());
-      return Optional.empty();
+      return new Decision.Reject(reason);
     }
     Optional<Principal> user = user(c);
     if (user.isEmpty()) {
       log.info("certificate refused: reason=unknown-principal id={} principals={} login={}",
           c.keyId(), c.principals(), c.login());
+      return new Decision.Reject("unknown-principal");
     }
-    return user;
+    return new Decision.Accept(user.get(), Optional.of(c.validBefore()));
   }
 
   private Optional<Principal> user(SshCertificate c) {

@@ -125,9 +125,9 @@ class SshCredentialsTest {
   @Test
   void revokedKeys_doNotLogIn_plainlyOrCertifiedOrAsCa() {
     SshKey alice = SshKey.fromOpenSshLine(ALICE_KEY);
-    IdentitySource chain = IdentitySource.firstOf(List.of(
-        c -> c instanceof SshKey ? Optional.of(Principal.user("alice", Set.of())) : Optional.empty(),
-        cas));
+    IdentitySource keys = c -> c instanceof SshKey
+        ? Decision.accept(Principal.user("alice", Set.of())) : new Decision.Pass("not-a-key");
+    IdentitySource chain = IdentitySource.firstOf(List.of(keys, cas));
     Instant a = now.minus(Duration.ofMinutes(5));
     Instant b = now.plus(Duration.ofHours(1));
     SshCertificate valid = cert(true, ca, List.of("alice"), a, b, Set.of(), "git");

@@ -1,10 +1,6 @@
 package io.gitedge.gateway.app;
 
-import io.gitedge.auth.FileIdentitySource;
-import io.gitedge.auth.IdentityFile;
 import io.gitedge.auth.IdentitySource;
-import io.gitedge.auth.RevokedSshKeys;
-import io.gitedge.auth.SshCertificateAuthorities;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.GatewayConfig;
 import io.gitedge.gateway.config.HttpConfig;
@@ -75,17 +71,16 @@ public final class GatewayApp implements AutoCloseable {
       Optional<TlsCredentials> tls = tls(config);
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
-      FileIdentitySource file = new FileIdentitySource(IdentityFile.read(config.identity().file()));
-      IdentitySource identity = new RevokedSshKeys(config.identity().sshRevokedKeys(),
-          IdentitySource.firstOf(List.of(file, new SshCertificateAuthorities(
-              config.identity().sshCertificateAuthorities(), file::user, Clock.systemUTC()))));
-      CallerAuthenticator authenticator = new CallerAuthenticator(identity);
       MirrorStore store = openStore(config);
       opened.add(store);
       MirrorCatalog catalog = new MirrorCatalog(config.upstreams());
       List<MirrorName> names = catalog.plans().stream().map(SyncPlan::name).toList();
       GatewayMetrics metrics = new GatewayMetrics(config.region(), store, names,
           Clock.systemUTC());
+      IdentityChain identities = IdentityChain.build(config.identity(), metrics::decision);
+      identities.caches().forEach(metrics::identityCache);
+      IdentitySource identity = identities.source();
+      CallerAuthenticator authenticator = new CallerAuthenticator(identity);
       SyncScheduler scheduler = new SyncScheduler(store, List.copyOf(catalog.plans()),
           config.sync().workers(), metrics.syncListener());
       opened.add(scheduler);

@@ -1,20 +1,19 @@
 package io.gitedge.gateway.git;
 
 import io.gitedge.auth.AccessToken;
+import io.gitedge.auth.Decision;
 import io.gitedge.auth.IdentitySource;
 import io.gitedge.auth.Principal;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Turns the credential a front door extracted into a {@link Principal}: none means anonymous, a
- * recognised token its user, anything else {@link GatewayException.Unauthenticated}. The token
- * never reaches a log line; only a stable reason code does. Thread-safe.
+ * Turns the credential a front door extracted into a {@link Principal}: none means anonymous, an
+ * accepted one its user, an identity source that cannot answer
+ * {@link GatewayException.IdentityUnavailable}, anything else
+ * {@link GatewayException.Unauthenticated}. The credential never reaches a log line; the sources
+ * log reason codes. Thread-safe.
  */
 public final class CallerAuthenticator {
-  private static final Logger log = LoggerFactory.getLogger(CallerAuthenticator.class);
-
   private final IdentitySource source;
 
   public CallerAuthenticator(IdentitySource source) {
@@ -23,18 +22,20 @@ public final class CallerAuthenticator {
 
   /**
    * @param token the presented token, or empty when the caller sent no credentials
-   * @throws GatewayException.Unauthenticated when a token was sent but is not recognised
+   * @throws GatewayException.Unauthenticated when a token was sent but is not accepted
+   * @throws GatewayException.IdentityUnavailable when no source could decide
    */
-  public Principal authenticate(Optional<AccessToken> token)
-      throws GatewayException.Unauthenticated {
+  public Principal authenticate(Optional<AccessToken> token) throws GatewayException {
     if (token.isEmpty()) {
       return Principal.ANONYMOUS;
     }
-    Optional<Principal> p = source.authenticate(token.get());
-    if (p.isEmpty()) {
-      log.info("authentication failed: reason=unknown-token");
-      throw new GatewayException.Unauthenticated();
+    Decision d = source.decide(token.get());
+    if (d instanceof Decision.Accept a) {
+      return a.principal();
     }
-    return p.get();
+    if (d instanceof Decision.Unavailable) {
+      throw new GatewayException.IdentityUnavailable();
+    }
+    throw new GatewayException.Unauthenticated();
   }
 }

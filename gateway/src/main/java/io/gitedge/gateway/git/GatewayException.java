@@ -42,6 +42,15 @@ public abstract sealed class GatewayException extends Exception {
     }
   }
 
+  /** The identity source could not say who the caller is (down, slow); try again later. */
+  public static final class IdentityUnavailable extends GatewayException {
+    private static final long serialVersionUID = 1L;
+
+    public IdentityUnavailable() {
+      super("gitedge: identity source unavailable; try again shortly");
+    }
+  }
+
   /** The mirror exists in the configuration but cannot be served yet (first sync pending). */
   public static final class MirrorUnavailable extends GatewayException {
     private static final long serialVersionUID = 1L;

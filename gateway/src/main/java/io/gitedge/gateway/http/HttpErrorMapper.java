@@ -20,7 +20,8 @@ final class HttpErrorMapper {
       return HttpServletResponse.SC_NOT_FOUND;
     } else if (e instanceof GatewayException.ReadOnly) {
       return HttpServletResponse.SC_FORBIDDEN;
-    } else if (e instanceof GatewayException.MirrorUnavailable) {
+    } else if (e instanceof GatewayException.MirrorUnavailable
+        || e instanceof GatewayException.IdentityUnavailable) {
       return HttpServletResponse.SC_SERVICE_UNAVAILABLE;
     } else {
       return HttpServletResponse.SC_BAD_REQUEST;
@@ -35,7 +36,7 @@ final class HttpErrorMapper {
     if (e instanceof GatewayException.Unauthenticated) {
       rsp.setHeader("WWW-Authenticate", "Basic realm=\"gitedge\"");
     }
-    if (e instanceof GatewayException.MirrorUnavailable) {
+    if (status == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
       rsp.setHeader("Retry-After", "10");
     }
     rsp.setHeader("Cache-Control", "no-cache, max-age=0, must-revalidate");

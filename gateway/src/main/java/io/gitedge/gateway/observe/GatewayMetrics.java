@@ -1,5 +1,7 @@
 package io.gitedge.gateway.observe;
 
+import io.gitedge.auth.CachingIdentitySource;
+import io.gitedge.auth.Decision;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
@@ -8,9 +10,11 @@ import io.gitedge.sync.SyncListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 
 /**
@@ -49,6 +53,26 @@ public final class GatewayMetrics {
     Counter.builder("gitedge_response_bytes").description("Response body bytes sent")
         .baseUnit("bytes").tags(Tags.of("door", door, "service", service))
         .register(registry).increment(bytes);
+  }
+
+  /** Counts one identity decision and times the source. */
+  public void decision(String source, Decision decision, Duration latency) {
+    String reason = decision instanceof Decision.Reject r ? r.reason()
+        : decision instanceof Decision.Unavailable u ? u.reason()
+        : decision instanceof Decision.Pass ? "pass" : "ok";
+    Counter.builder("gitedge_identity_decisions")
+        .description("Identity decisions by source, outcome and reason code")
+        .tags("source", source, "outcome", decision.outcome(), "reason", reason)
+        .register(registry).increment();
+    Timer.builder("gitedge_identity_source_latency").description("Time an identity source took")
+        .tag("source", source).register(registry).record(latency);
+  }
+
+  /** Exposes a remote identity source's cache hit ratio. */
+  public void identityCache(String source, CachingIdentitySource cache) {
+    Gauge.builder("gitedge_identity_cache_hit_ratio", cache, c -> c.stats().hitRate())
+        .description("Share of identity lookups answered from the cache")
+        .tag("source", source).register(registry);
   }
 
   /** A listener recording every sync's outcome. */

@@ -101,11 +101,8 @@ final class GitCommand implements Command {
     String user = "-";
     int status = 128;
     try {
-      Optional<Principal> caller = services.authenticator().principal(session);
-      if (caller.isEmpty()) {
-        throw new GatewayException.Unauthenticated();
-      }
-      user = caller.get().name();
+      Principal caller = services.authenticator().principal(session);
+      user = caller.name();
       if (command == null) {
         service = "shell";
         status = refuse("gitedge: hi " + user + "! You are authenticated, but this gateway serves"
@@ -119,7 +116,7 @@ final class GitCommand implements Command {
           status = refuse("gitedge: only git-upload-pack is served here\n", 1);
         } else {
           service = req.get().program();
-          status = serve(caller.get(), req.get(), protocol, counted);
+          status = serve(caller, req.get(), protocol, counted);
         }
       }
     } catch (GatewayException e) {

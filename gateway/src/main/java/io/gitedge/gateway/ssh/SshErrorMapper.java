@@ -14,7 +14,8 @@ final class SshErrorMapper {
     if (e instanceof GatewayException.MirrorNotFound || e instanceof GatewayException.BadRequest) {
       return 128;
     }
-    if (e instanceof GatewayException.Unauthenticated) {
+    if (e instanceof GatewayException.Unauthenticated
+        || e instanceof GatewayException.IdentityUnavailable) {
       return 255;
     }
     return 1;

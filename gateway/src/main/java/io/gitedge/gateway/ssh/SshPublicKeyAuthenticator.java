@@ -1,26 +1,31 @@
 package io.gitedge.gateway.ssh;
 
 import io.gitedge.auth.Credential;
+import io.gitedge.auth.Decision;
 import io.gitedge.auth.IdentitySource;
 import io.gitedge.auth.Principal;
 import io.gitedge.auth.SshCertificate;
 import io.gitedge.auth.SshKey;
+import io.gitedge.gateway.git.GatewayException;
+import java.io.IOException;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
  * Translates the public key (or OpenSSH certificate) a client offers into a {@link Credential}
- * and asks the identity source about it. Synchronous and free of side effects, as MINA SSHD 2.20
- * requires of public-key authenticators (CVE-2026-77185): it is consulted both when a client only
- * asks whether a key would do and when it signs, and it never records anything. MINA verifies the
+ * and asks the identity source about it. Synchronous and free of side effects on what the session
+ * may do, as MINA SSHD 2.20 requires of public-key authenticators (CVE-2026-77185): it is
+ * consulted both when a client only asks whether a key would do and when it signs, and it never
+ * records anything. The one thing it may do is end the session, with a reason, when the identity
+ * source cannot answer. MINA verifies the
  * signature (and, for certificates, the CA's signature, the validity window and
  * {@code source-address}) itself; the CA's trust, the principals and the other critical options
  * are checked by {@link io.gitedge.auth.SshCertificateAuthorities}.
@@ -38,19 +43,38 @@ final class SshPublicKeyAuthenticator implements PublickeyAuthenticator {
 
   @Override
   public boolean authenticate(String username, PublicKey key, ServerSession session) {
-    return identity.authenticate(credential(username, key)).isPresent();
+    Decision d = identity.decide(credential(username, key));
+    if (d instanceof Decision.Unavailable && session != null) {
+      // the only way to tell an SSH client why before it gives up: OpenSSH prints the reason
+      // ("Received disconnect ...: gitedge: identity source unavailable; ...")
+      try {
+        session.disconnect(SshConstants.SSH2_DISCONNECT_SERVICE_NOT_AVAILABLE,
+            new GatewayException.IdentityUnavailable().getMessage());
+      } catch (IOException e) {
+        session.close(true);
+      }
+    }
+    return d instanceof Decision.Accept;
   }
 
-  /** The principal of an authenticated session: the one the signing key stands for. */
-  Optional<Principal> principal(ServerSession session) {
-    if (!session.isAuthenticated()) {
-      return Optional.empty();
-    }
-    PublicKey signed = session.getAttribute(SigningKeyRecorder.SIGNED_BY);
+  /**
+   * The principal of an authenticated session: the one the signing key stands for, asked again
+   * (so a key revoked since the login no longer counts once the caches let go of it).
+   */
+  Principal principal(ServerSession session) throws GatewayException {
+    PublicKey signed = session.isAuthenticated()
+        ? session.getAttribute(SigningKeyRecorder.SIGNED_BY) : null;
     if (signed == null) {
-      return Optional.empty();
+      throw new GatewayException.Unauthenticated();
     }
-    return identity.authenticate(credential(session.getUsername(), signed));
+    Decision d = identity.decide(credential(session.getUsername(), signed));
+    if (d instanceof Decision.Accept a) {
+      return a.principal();
+    }
+    if (d instanceof Decision.Unavailable) {
+      throw new GatewayException.IdentityUnavailable();
+    }
+    throw new GatewayException.Unauthenticated();
   }
 
   static Credential credential(String login, PublicKey key) {

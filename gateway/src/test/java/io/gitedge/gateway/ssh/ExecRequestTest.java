@@ -64,8 +64,9 @@ class ExecRequestTest {
         key.getPublic());
     SshPublicKeyAuthenticator a = new SshPublicKeyAuthenticator(c ->
         c instanceof io.gitedge.auth.SshKey k && k.fingerprint().equals(fingerprint)
-            ? Optional.of(io.gitedge.auth.Principal.user("alice", java.util.Set.of()))
-            : Optional.empty());
+            ? io.gitedge.auth.Decision.accept(
+                io.gitedge.auth.Principal.user("alice", java.util.Set.of()))
+            : new io.gitedge.auth.Decision.Pass("unknown"));
     assertTrue(a.authenticate("git", key.getPublic(), null));
     var other = org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair("ssh-ed25519", 256);
     assertFalse(a.authenticate("git", other.getPublic(), null));

@@ -1,0 +1,86 @@
+package io.gitedge.auth;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks opaque OAuth tokens with the provider's RFC 7662 introspection endpoint, authenticating
+ * as the gateway's client. {@code active: true} accepts the token until its {@code exp};
+ * {@code active: false} refuses it; any failure to get an answer (down, timeout, 4xx/5xx, not
+ * JSON) is {@link Decision.Unavailable}, never a success. Tokens with two dots (JWTs) are left to
+ * the OIDC source. Thread-safe.
+ */
+public final class IntrospectionIdentitySource implements IdentitySource {
+  private static final Logger log = LoggerFactory.getLogger(IntrospectionIdentitySource.class);
+
+  private final IntrospectionSettings settings;
+  private final HttpJson http;
+  private final boolean jwtsToo;
+
+  /**
+   * @param jwtsToo also introspect JWTs (when no OIDC source checks them locally)
+   */
+  public IntrospectionIdentitySource(IntrospectionSettings settings, boolean jwtsToo) {
+    this.settings = settings;
+    this.http = new HttpJson(settings.timeout(), settings.caFile());
+    this.jwtsToo = jwtsToo;
+  }
+
+  @Override
+  public Decision decide(Credential credential) {
+    if (!(credential instanceof AccessToken t)) {
+      return new Decision.Pass("not-a-token");
+    }
+    String token = t.reveal();
+    if (token.isEmpty() || token.length() > OidcIdentitySource.MAX_TOKEN_LENGTH) {
+      return new Decision.Reject("malformed");
+    }
+    if (!jwtsToo && token.chars().filter(c -> c == '.').count() == 2) {
+      return new Decision.Pass("a-jwt");
+    }
+    String secret;
+    try {
+      secret = Files.readString(settings.clientSecretFile(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      log.warn("cannot read the introspection client secret {}: {}",
+          settings.clientSecretFile(), e.toString());
+      return new Decision.Unavailable("source-unavailable");
+    }
+    String basic = Base64.getEncoder().encodeToString((form(settings.clientId()) + ":"
+        + form(secret)).getBytes(StandardCharsets.UTF_8));
+    HttpJson.Response r;
+    try {
+      r = http.postForm(settings.url(), basic,
+          "token=" + form(token) + "&token_type_hint=access_token");
+    } catch (HttpJson.UnavailableException e) {
+      log.warn("introspection at {} unavailable: {}", settings.url().getHost(), e.getMessage());
+      return new Decision.Unavailable("source-unavailable");
+    }
+    if (r.status() != 200) {
+      log.warn("introspection at {} answered {}", settings.url().getHost(), r.status());
+      return new Decision.Unavailable("source-unavailable");
+    }
+    if (!Boolean.TRUE.equals(r.json().get("active"))) {
+      return new Decision.Reject("inactive");
+    }
+    Optional<Instant> exp = r.json().get("exp") instanceof Number n
+        ? Optional.of(Instant.ofEpochSecond(n.longValue())) : Optional.empty();
+    if (exp.isPresent() && !exp.get().isAfter(Instant.now())) {
+      return new Decision.Reject("expired");
+    }
+    return ClaimsPrincipal.of(r.json(), settings.usernameClaim(), settings.groupsClaim())
+        .<Decision>map(p -> new Decision.Accept(p, exp))
+        .orElse(new Decision.Reject("no-user"));
+  }
+
+  private static String form(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

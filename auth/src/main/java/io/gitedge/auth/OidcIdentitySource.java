@@ -1,0 +1,226 @@
+package io.gitedge.auth;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies JWT access tokens locally against an OpenID Connect provider's signing keys.
+ *
+ * <p>Only signed JWTs (three dot-separated parts) are this source's; other tokens pass to the
+ * next source, and encrypted JWTs are refused unopened. A token is accepted when: its algorithm
+ * is one of the configured ones (so {@code none} and an HMAC made with the provider's public key
+ * fail); its key comes from the provider's JWKS (header-supplied {@code jku}, {@code x5u} and
+ * {@code jwk} are never used); its type is absent, {@code JWT} or {@code at+jwt}; {@code exp},
+ * {@code iss} and {@code aud} are present, the issuer and audience are the configured ones, and
+ * {@code exp}/{@code nbf} hold within the clock skew. The user is the configured claim (else
+ * {@code sub}), the groups the groups claim.
+ *
+ * <p>The JWKS comes from the discovery document (looked up on first use, until it answers) or the
+ * configured URI. It is cached; a token with an unknown {@code kid} makes one refetch, at most
+ * every 30 s however many such tokens arrive; while the provider is down, keys fetched before stay
+ * in use for {@code staleIfError}. A token that cannot be checked because no keys could be had is
+ * {@link Decision.Unavailable}, not refused. Thread-safe.
+ */
+public final class OidcIdentitySource implements IdentitySource {
+  private static final Logger log = LoggerFactory.getLogger(OidcIdentitySource.class);
+  /** A bearer token longer than this is refused before any parsing. */
+  static final int MAX_TOKEN_LENGTH = 16 * 1024;
+  private static final long JWKS_REFETCH_INTERVAL_MS = 30_000;
+
+  private final OidcSettings settings;
+  private final HttpJson http;
+  private final Duration staleIfError;
+  private volatile DefaultJWTProcessor<SecurityContext> processor;
+  private long lastDiscoveryFailure; // guarded by this; System.nanoTime
+  private boolean discoveryFailed; // guarded by this
+
+  public OidcIdentitySource(OidcSettings settings, Duration staleIfError) {
+    this.settings = settings;
+    this.http = new HttpJson(settings.timeout(), settings.caFile());
+    this.staleIfError = staleIfError;
+  }
+
+  @Override
+  public Decision decide(Credential credential) {
+    if (!(credential instanceof AccessToken t)) {
+      return new Decision.Pass("not-a-token");
+    }
+    String token = t.reveal();
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      return reject("too-large");
+    }
+    long dots = token.chars().filter(c -> c == '.').count();
+    if (dots == 4) {
+      return reject("encrypted-token");
+    }
+    if (dots != 2) {
+      return new Decision.Pass("not-a-jwt");
+    }
+    SignedJWT jwt;
+    try {
+      jwt = SignedJWT.parse(token);
+    } catch (ParseException e) {
+      return reject("malformed");
+    }
+    DefaultJWTProcessor<SecurityContext> p;
+    try {
+      p = processor();
+    } catch (DiscoveryException e) {
+      log.warn("OIDC discovery at {} failed: {}", settings.issuer(), e.getMessage());
+      return new Decision.Unavailable("source-unavailable");
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = p.process(jwt, null);
+    } catch (KeySourceException e) {
+      log.warn("OIDC signing keys of {} unavailable: {}", settings.issuer(), e.getMessage());
+      return new Decision.Unavailable("source-unavailable");
+    } catch (BadJWTException e) {
+      return reject(reason(e.getMessage()));
+    } catch (BadJOSEException | com.nimbusds.jose.JOSEException e) {
+      return reject(e.getMessage() != null && e.getMessage().contains("type")
+          ? "bad-type" : "bad-signature");
+    } catch (RuntimeException e) {
+      // deeply nested or otherwise hostile claims: refuse, never crash the caller
+      return reject("malformed");
+    }
+    Optional<Principal> principal = ClaimsPrincipal.of(claims.getClaims(),
+        settings.usernameClaim(), settings.groupsClaim());
+    if (principal.isEmpty()) {
+      return reject("no-user");
+    }
+    return new Decision.Accept(principal.get(),
+        Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant));
+  }
+
+  private static Decision reject(String reason) {
+    return new Decision.Reject(reason);
+  }
+
+  /** nimbus' claim-check messages, as stable reason codes. */
+  static String reason(String message) {
+    String m = message == null ? "" : message.toLowerCase();
+    if (m.contains("expired")) {
+      return "expired";
+    }
+    if (m.contains("before use time") || m.contains("nbf")) {
+      return "not-yet-valid";
+    }
+    if (m.contains("audience")) {
+      return "bad-audience";
+    }
+    if (m.contains("iss")) {
+      return "bad-issuer";
+    }
+    if (m.contains("missing")) {
+      return "missing-claims";
+    }
+    return "bad-claims";
+  }
+
+  private static final class DiscoveryException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    DiscoveryException(String m, Throwable cause) {
+      super(m, cause);
+    }
+  }
+
+  private DefaultJWTProcessor<SecurityContext> processor() throws DiscoveryException {
+    DefaultJWTProcessor<SecurityContext> p = processor;
+    if (p != null) {
+      return p;
+    }
+    synchronized (this) {
+      if (processor == null) {
+        // a provider that is down is asked again at most every 30 s, not at every request
+        if (discoveryFailed
+            && System.nanoTime() - lastDiscoveryFailure < JWKS_REFETCH_INTERVAL_MS * 1_000_000) {
+          throw new DiscoveryException("still unavailable (retried every 30s)", null);
+        }
+        try {
+          processor = build(jwksUri());
+        } catch (DiscoveryException e) {
+          discoveryFailed = true;
+          lastDiscoveryFailure = System.nanoTime();
+          throw e;
+        }
+      }
+      return processor;
+    }
+  }
+
+  private URI jwksUri() throws DiscoveryException {
+    if (settings.jwksUri().isPresent()) {
+      return settings.jwksUri().get();
+    }
+    String base = settings.issuer().toString().replaceAll("/+$", "");
+    URI discovery = URI.create(base + "/.well-known/openid-configuration");
+    try {
+      HttpJson.Response r = http.get(discovery, Optional.empty());
+      Object issuer = r.json().get("issuer");
+      Object jwks = r.json().get("jwks_uri");
+      if (r.status() != 200 || !(jwks instanceof String j)) {
+        throw new DiscoveryException(discovery + " answered " + r.status()
+            + " without a jwks_uri", null);
+      }
+      if (!settings.issuer().toString().equals(issuer)) {
+        throw new DiscoveryException(discovery + " names issuer " + issuer + ", not "
+            + settings.issuer(), null);
+      }
+      return URI.create(j);
+    } catch (HttpJson.UnavailableException e) {
+      throw new DiscoveryException(e.getMessage(), e);
+    }
+  }
+
+  private DefaultJWTProcessor<SecurityContext> build(URI jwks) throws DiscoveryException {
+    int timeoutMs = (int) settings.timeout().toMillis();
+    JWKSource<SecurityContext> keys;
+    try {
+      keys = JWKSourceBuilder.<SecurityContext>create(jwks.toURL(),
+              new DefaultResourceRetriever(timeoutMs, timeoutMs, 512 * 1024))
+          .cache(Duration.ofMinutes(15).toMillis(), settings.timeout().toMillis())
+          .rateLimited(JWKS_REFETCH_INTERVAL_MS)
+          .outageTolerant(staleIfError.toMillis())
+          .build();
+    } catch (MalformedURLException e) {
+      throw new DiscoveryException("not a usable JWKS URL: " + jwks, e);
+    }
+    Set<JWSAlgorithm> algorithms = settings.algorithms().stream().map(JWSAlgorithm::parse)
+        .collect(Collectors.toSet());
+    DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+    p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
+        new JOSEObjectType("at+jwt"), null));
+    p.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+        Set.of(settings.audience()),
+        new JWTClaimsSet.Builder().issuer(settings.issuer().toString()).build(),
+        Set.of("exp", "iss", "aud"), Set.of());
+    claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
+    p.setJWTClaimsSetVerifier(claims);
+    return p;
+  }
+}
