@@ -113,7 +113,11 @@ public final class CachingIdentitySource implements IdentitySource {
       }
       return ttl;
     }
-    return d instanceof Decision.Unavailable ? Duration.ZERO : settings.negativeTtl();
+    if (d instanceof Decision.Unavailable
+        || d instanceof Decision.Reject r && !r.cacheable()) {
+      return Duration.ZERO;
+    }
+    return settings.negativeTtl();
   }
 
   private boolean notExpired(Decision d) {

@@ -19,10 +19,17 @@ public sealed interface Decision {
     }
   }
 
-  /** The credential is this source's, and it is not valid. */
-  record Reject(String reason) implements Decision {
+  /**
+   * The credential is this source's, and it is not valid. A refusal that may turn around soon
+   * (a key the provider may publish any moment) is not {@code cacheable}.
+   */
+  record Reject(String reason, boolean cacheable) implements Decision {
     public Reject {
       Objects.requireNonNull(reason, "reason");
+    }
+
+    public Reject(String reason) {
+      this(reason, true);
     }
   }
 

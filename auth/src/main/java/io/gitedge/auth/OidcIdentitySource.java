@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -94,6 +95,9 @@ public final class OidcIdentitySource implements IdentitySource {
     JWTClaimsSet claims;
     try {
       claims = p.process(jwt, null);
+    } catch (RateLimitReachedException e) {
+      // the keys were fetched moments ago and this kid was not among them
+      return new Decision.Reject("unknown-key", false);
     } catch (KeySourceException e) {
       log.warn("OIDC signing keys of {} unavailable: {}", settings.issuer(), e.getMessage());
       return new Decision.Unavailable("source-unavailable");
@@ -122,20 +126,20 @@ public final class OidcIdentitySource implements IdentitySource {
   /** nimbus' claim-check messages, as stable reason codes. */
   static String reason(String message) {
     String m = message == null ? "" : message.toLowerCase();
+    if (m.contains("missing")) {
+      return "missing-claims";
+    }
     if (m.contains("expired")) {
       return "expired";
     }
     if (m.contains("before use time") || m.contains("nbf")) {
       return "not-yet-valid";
     }
-    if (m.contains("audience")) {
+    if (m.contains("audience") || m.contains(" aud ")) {
       return "bad-audience";
     }
     if (m.contains("iss")) {
       return "bad-issuer";
-    }
-    if (m.contains("missing")) {
-      return "missing-claims";
     }
     return "bad-claims";
   }

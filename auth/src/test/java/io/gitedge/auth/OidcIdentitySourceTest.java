@@ -1,0 +1,251 @@
+package io.gitedge.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.gitedge.testing.HttpStub;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Catalogue rows T01-T05 against an identity provider stub that serves a discovery document and
+ * a JWKS the test can rotate, stall or take down; tokens are signed with nimbus.
+ */
+class OidcIdentitySourceTest {
+  private HttpStub idp;
+  private HttpStub attacker;
+  private RSAKey k1;
+  private final AtomicReference<JWKSet> published = new AtomicReference<>();
+  private OidcIdentitySource source;
+  private String issuer;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    idp = HttpStub.start();
+    attacker = HttpStub.start();
+    k1 = new RSAKeyGenerator(2048).keyID("k1").generate();
+    published.set(new JWKSet(k1.toPublicJWK()));
+    issuer = idp.url("/realms/eng");
+    idp.route("GET", "/realms/eng/.well-known/openid-configuration", r -> HttpStub.Response.ok(
+        "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + idp.url("/realms/eng/jwks") + "\"}"));
+    idp.route("GET", "/realms/eng/jwks",
+        r -> HttpStub.Response.ok(published.get().toString(true)));
+    source = new OidcIdentitySource(new OidcSettings(URI.create(issuer), "gitedge",
+        Optional.empty(), List.of("RS256"), "preferred_username", "groups",
+        Duration.ofSeconds(60), Duration.ofSeconds(2), Optional.empty()), Duration.ofHours(1));
+  }
+
+  @AfterEach
+  void tearDown() {
+    idp.close();
+    attacker.close();
+  }
+
+  private JWTClaimsSet.Builder claims() {
+    Instant now = Instant.now();
+    return new JWTClaimsSet.Builder().issuer(issuer).audience("gitedge").subject("u-123")
+        .claim("preferred_username", "alice").claim("groups", List.of("eng", "ops"))
+        .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofMinutes(10))));
+  }
+
+  private static String sign(RSAKey key, JWSHeader.Builder header, JWTClaimsSet claims)
+      throws Exception {
+    SignedJWT jwt = new SignedJWT(header.build(), claims);
+    jwt.sign(new RSASSASigner(key));
+    return jwt.serialize();
+  }
+
+  private String token(JWTClaimsSet claims) throws Exception {
+    return sign(k1, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1")
+        .type(JOSEObjectType.JWT), claims);
+  }
+
+  private Decision decide(String token) {
+    return source.decide(AccessToken.of(token));
+  }
+
+  private static String reason(Decision d) {
+    return d instanceof Decision.Reject r ? r.reason() : d.outcome();
+  }
+
+  // ------------------------------------------------------------------ valid tokens
+
+  @Test
+  void aValidToken_namesItsUserAndGroups_untilItsExpiry() throws Exception {
+    JWTClaimsSet c = claims().build();
+    Decision d = decide(token(c));
+    Decision.Accept a = assertInstanceOf(Decision.Accept.class, d);
+    assertEquals(Principal.user("alice", Set.of("eng", "ops")), a.principal());
+    assertEquals(Optional.of(c.getExpirationTime().toInstant().truncatedTo(
+        java.time.temporal.ChronoUnit.SECONDS)), a.validUntil());
+  }
+
+  @Test
+  void withoutTheUsernameClaim_theSubjectIsTheUser() throws Exception {
+    Decision d = decide(token(claims().claim("preferred_username", null).build()));
+    assertEquals("u-123", d.acceptedPrincipal().orElseThrow().name());
+  }
+
+  @Test
+  void opaqueTokens_areLeftToTheNextSource() {
+    assertInstanceOf(Decision.Pass.class, decide("gte_abcdef"));
+  }
+
+  // ------------------------------------------------------------------ T01, T02: signatures
+
+  @Test
+  void t01_unsignedTokens_areRefused() throws Exception {
+    String none = new PlainJWT(claims().build()).serialize();
+    assertInstanceOf(Decision.Reject.class, decide(none));
+    String signed = token(claims().build());
+    String stripped = signed.substring(0, signed.lastIndexOf('.') + 1);
+    assertInstanceOf(Decision.Reject.class, decide(stripped));
+  }
+
+  @Test
+  void t02_anHmacMadeWithTheProvidersPublicKey_isRefused() throws Exception {
+    byte[] publicKey = k1.toPublicJWK().toRSAPublicKey().getEncoded();
+    SignedJWT hs = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(),
+        claims().build());
+    hs.sign(new MACSigner(publicKey));
+    assertEquals("bad-signature", reason(decide(hs.serialize())));
+  }
+
+  @Test
+  void t02_keysNamedInTheTokenHeader_areNeverFetchedOrUsed() throws Exception {
+    RSAKey evil = new RSAKeyGenerator(2048).keyID("evil").generate();
+    attacker.route("GET", "/jwks", r -> HttpStub.Response.ok(
+        new JWKSet(evil.toPublicJWK()).toString(true)));
+    String jku = sign(evil, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("evil")
+        .jwkURL(URI.create(attacker.url("/jwks"))), claims().build());
+    String x5u = sign(evil, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("evil")
+        .x509CertURL(URI.create(attacker.url("/x5u"))), claims().build());
+    String embedded = sign(evil, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("evil")
+        .jwk(evil.toPublicJWK()), claims().build());
+    String sameKidEmbedded = sign(evil, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1")
+        .jwk(evil.toPublicJWK()), claims().build());
+    for (String t : List.of(jku, x5u, embedded, sameKidEmbedded)) {
+      assertInstanceOf(Decision.Reject.class, decide(t));
+    }
+    assertEquals(0, attacker.requests().size(), "the attacker's URLs were fetched");
+  }
+
+  // ------------------------------------------------------------------ T03: claims
+
+  @Test
+  void t03_claimsThatDoNotHold_areRefused_withTheirReason() throws Exception {
+    Instant now = Instant.now();
+    assertEquals("missing-claims", reason(decide(token(claims().expirationTime(null).build()))));
+    assertEquals("expired", reason(decide(token(claims()
+        .expirationTime(Date.from(now.minusSeconds(61))).build()))));
+    assertEquals("not-yet-valid", reason(decide(token(claims()
+        .notBeforeTime(Date.from(now.plusSeconds(120))).build()))));
+    assertEquals("bad-issuer", reason(decide(token(claims().issuer("https://evil").build()))));
+    assertEquals("missing-claims", reason(decide(token(claims().issuer(null).build()))));
+    assertEquals("bad-audience", reason(decide(token(claims().audience("other").build()))));
+    assertEquals("missing-claims", reason(decide(token(claims().audience((String) null)
+        .build()))));
+    assertEquals("bad-type", reason(decide(sign(k1, new JWSHeader.Builder(JWSAlgorithm.RS256)
+        .keyID("k1").type(new JOSEObjectType("dpop+jwt")), claims().build()))));
+  }
+
+  @Test
+  void t03_theClockSkewIsHonouredUpToItsBound() throws Exception {
+    Instant now = Instant.now();
+    assertInstanceOf(Decision.Accept.class, decide(token(claims()
+        .expirationTime(Date.from(now.minusSeconds(50))).build())));
+    assertInstanceOf(Decision.Accept.class, decide(token(claims()
+        .notBeforeTime(Date.from(now.plusSeconds(50))).build())));
+  }
+
+  // ------------------------------------------------------------------ T04: keys
+
+  @Test
+  void t04_aRotatedKey_isPickedUp_andAFloodOfUnknownKidsFetchesAtMostOnce() throws Exception {
+    assertInstanceOf(Decision.Accept.class, decide(token(claims().build())));
+    RSAKey k2 = new RSAKeyGenerator(2048).keyID("k2").generate();
+    published.set(new JWKSet(List.of(k1.toPublicJWK(), k2.toPublicJWK())));
+    String rotated = sign(k2, new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k2"),
+        claims().build());
+    assertInstanceOf(Decision.Accept.class, decide(rotated));
+    long before = idp.count("/realms/eng/jwks");
+
+    for (int i = 0; i < 300; i++) {
+      String random = sign(k2, new JWSHeader.Builder(JWSAlgorithm.RS256)
+          .keyID(UUID.randomUUID().toString()), claims().build());
+      assertInstanceOf(Decision.Reject.class, decide(random));
+    }
+
+    assertTrue(idp.count("/realms/eng/jwks") - before <= 1,
+        "unknown kids fetched the JWKS " + (idp.count("/realms/eng/jwks") - before) + " times");
+    assertInstanceOf(Decision.Accept.class, decide(rotated), "known keys keep working");
+  }
+
+  @Test
+  void t04_whileTheProviderIsDown_knownKeysStillVerify() throws Exception {
+    assertInstanceOf(Decision.Accept.class, decide(token(claims().build())));
+    idp.setDown(true);
+    assertInstanceOf(Decision.Accept.class, decide(token(claims().build())));
+  }
+
+  @Test
+  void t04_aProviderThatCannotBeReached_makesTokensUnavailable_notRefused() throws Exception {
+    idp.setDown(true);
+    long start = System.nanoTime();
+    Decision d = decide(token(claims().build()));
+    assertInstanceOf(Decision.Unavailable.class, d);
+    idp.setDown(false);
+    idp.setDelay(Duration.ofSeconds(10));
+    OidcIdentitySource slow = new OidcIdentitySource(new OidcSettings(URI.create(issuer),
+        "gitedge", Optional.of(URI.create(idp.url("/realms/eng/jwks"))), List.of("RS256"),
+        "preferred_username", "groups", Duration.ofSeconds(60), Duration.ofSeconds(1),
+        Optional.empty()), Duration.ofHours(1));
+    start = System.nanoTime();
+    assertInstanceOf(Decision.Unavailable.class, slow.decide(AccessToken.of(
+        token(claims().build()))));
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0,
+        "a stalled provider must not hold the caller");
+  }
+
+  // ------------------------------------------------------------------ T05: hostile tokens
+
+  @Test
+  void t05_oversizedNestedAndEncryptedTokens_areRefusedQuickly() throws Exception {
+    String huge = "eyJhbGciOiJSUzI1NiJ9." + "A".repeat(1 << 20) + ".sig";
+    assertEquals("too-large", reason(decide(huge)));
+    String deep = "[".repeat(10_000) + "]".repeat(10_000);
+    String payload = Base64URL.encode(("{\"iss\":\"" + issuer + "\",\"x\":" + deep + "}")
+        .getBytes(StandardCharsets.UTF_8)).toString();
+    String header = Base64URL.encode("{\"alg\":\"RS256\",\"kid\":\"k1\"}"
+        .getBytes(StandardCharsets.UTF_8)).toString();
+    Decision nested = decide(header + "." + payload + ".c2ln");
+    assertInstanceOf(Decision.Reject.class, nested);
+    String jwe = "eyJhbGciOiJQQkVTMi1IUzUxMitBMjU2S1ciLCJlbmMiOiJBMjU2R0NNIiwicDJjIjoyMTQ3NDgzNjQ3"
+        + "LCJwMnMiOiJBQUFBIn0.a.b.c.d";
+    assertEquals("encrypted-token", reason(decide(jwe)));
+  }
+}
