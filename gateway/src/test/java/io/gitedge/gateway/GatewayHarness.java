@@ -52,53 +52,61 @@ public final class GatewayHarness implements AutoCloseable {
    * {@code sync} sections, and whether the upstream is down when the gateway starts.
    */
   public record Options(String listen, String publicUrl, String httpYaml, String sshYaml,
-      String syncYaml, String identityYaml, boolean upstreamDownAtStart, String syncInterval) {
+      String syncYaml, String identityYaml, String rulesYaml, boolean upstreamDownAtStart,
+      String syncInterval) {
     public static Options defaults() {
-      return new Options("127.0.0.1:0", null, "", "", "", "", false, "1h");
+      return new Options("127.0.0.1:0", null, "", "", "", "", "", false, "1h");
+    }
+
+    /** Adds an access rule: {@code repos} for the users and groups in {@code whoYaml}. */
+    public Options withRule(String repos, String whoYaml) {
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml,
+          rulesYaml + "    - { repos: \"" + repos + "\", " + whoYaml + " }\n",
+          upstreamDownAtStart, syncInterval);
     }
 
     public Options withListen(String l) {
-      return new Options(l, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml,
+      return new Options(l, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
           upstreamDownAtStart, syncInterval);
     }
 
     public Options withPublicUrl(String u) {
-      return new Options(listen, u, httpYaml, sshYaml, syncYaml, identityYaml,
+      return new Options(listen, u, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
           upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code http:}. */
     public Options withHttp(String key, String value) {
       return new Options(listen, publicUrl, httpYaml + line(key, value), sshYaml, syncYaml,
-          identityYaml, upstreamDownAtStart, syncInterval);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code ssh:}. */
     public Options withSsh(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml + line(key, value), syncYaml,
-          identityYaml, upstreamDownAtStart, syncInterval);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code sync:}. */
     public Options withSync(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml + line(key, value),
-          identityYaml, upstreamDownAtStart, syncInterval);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval);
     }
 
     /** Adds {@code key: value} under {@code identity:}. */
     public Options withIdentity(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml,
-          identityYaml + line(key, value), upstreamDownAtStart, syncInterval);
+          identityYaml + line(key, value), rulesYaml, upstreamDownAtStart, syncInterval);
     }
 
     public Options withUpstreamDownAtStart() {
-      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, true,
-          syncInterval);
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
+          true, syncInterval);
     }
 
     /** The {@code syncInterval} of every upstream (default 1h: tests sync explicitly). */
     public Options withSyncInterval(String interval) {
-      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml,
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
           upstreamDownAtStart, interval);
     }
 
@@ -155,6 +163,7 @@ public final class GatewayHarness implements AutoCloseable {
               groups: [eng]
             - repos: "github.com/secret/**"
               groups: [security]
+        %s
         upstreams:
           - prefix: github.com/acme
             url: %s/acme
@@ -169,7 +178,8 @@ public final class GatewayHarness implements AutoCloseable {
         """.formatted(options.listen(),
         options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl() + "\n",
         options.httpYaml(), options.sshYaml(), options.syncYaml(),
-        Files.readString(Path.of(ca + ".pub")).trim(), options.identityYaml(), upstreamHttp.url(),
+        Files.readString(Path.of(ca + ".pub")).trim(), options.identityYaml(),
+        options.rulesYaml(), upstreamHttp.url(),
         options.syncInterval(),
         upstreamHttp.url(), options.syncInterval()));
     upstreamHttp.setDown(options.upstreamDownAtStart());

@@ -99,6 +99,21 @@ class HttpsFrontDoorTest {
   }
 
   @Test
+  void aTokenCreatedWhileTheGatewayRuns_worksWithinSeconds() throws Exception {
+    io.gitedge.auth.AccessToken fresh = io.gitedge.auth.AccessToken.generate();
+    io.gitedge.auth.IdentityFile.addToken(dir.resolve("identity.yaml"), "alice",
+        java.util.Set.of(), fresh.hash());
+    ClientHome c = gw.client("fresh");
+    c.addNetrc("127.0.0.1", "alice", fresh.reveal());
+    ProcessResult r = c.git(gw.workDir("fresh"), "ls-remote", gw.repoUrl(LIB));
+    for (int i = 0; i < 40 && !r.ok(); i++) {
+      Thread.sleep(250);
+      r = c.git(gw.workDir("fresh"), "ls-remote", gw.repoUrl(LIB));
+    }
+    assertTrue(r.ok(), "the new token never worked:\n" + r.describe());
+  }
+
+  @Test
   void wrongToken_isRefused() throws Exception {
     ClientHome c = gw.client("wrong");
     Files.writeString(c.home().resolve(".git-credentials"),

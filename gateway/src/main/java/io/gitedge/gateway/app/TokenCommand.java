@@ -27,7 +27,7 @@ final class TokenCommand implements Runnable {
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = {"Create a token for a user and print it once.",
           "Only its hash (sha256:<hex>) is stored in the identity file; the user and the file"
-              + " are created if missing. A running gateway picks it up when restarted."})
+              + " are created if missing. A running gateway picks it up within 2 s."})
   static final class Create implements Callable<Integer> {
     @Option(names = "--identity", required = true, paramLabel = "FILE",
         description = "The identity file (identity.file in the gateway config).")

@@ -1,0 +1,225 @@
+package io.gitedge.gateway;
+
+import static io.gitedge.gateway.GatewayHarness.LIB;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.auth.SshKey;
+import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.ClientProcess;
+import io.gitedge.testing.HttpStub;
+import io.gitedge.testing.ProcessResult;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One central identity source for every region's gateway: JWTs from a real OpenID Connect
+ * provider (mock-oauth2-server), opaque tokens through introspection, SSH keys from a central key
+ * service; caches that bound revocation and ride out outages.
+ */
+class CentralIdentityTest {
+  @TempDir Path dir;
+  MockOAuth2Server idp;
+  HttpStub central;
+  GatewayHarness gw;
+  final Map<String, String> activeTokens = new ConcurrentHashMap<>();
+  final Map<String, String> keyOwners = new ConcurrentHashMap<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    idp = new MockOAuth2Server();
+    idp.start(InetAddress.getByName("127.0.0.1"), 0);
+    central = HttpStub.start();
+    central.route("POST", "/introspect", r -> {
+      String token = URLDecoder.decode(r.body().replaceAll("^token=([^&]*).*$", "$1"),
+          StandardCharsets.UTF_8);
+      String user = activeTokens.get(token);
+      return HttpStub.Response.ok(user == null ? "{\"active\":false}"
+          : "{\"active\":true,\"username\":\"" + user + "\",\"groups\":[\"eng\"],\"exp\":"
+              + Instant.now().plusSeconds(3600).getEpochSecond() + "}");
+    });
+    central.route("GET", "/ssh-keys", r -> {
+      String fp = URLDecoder.decode(r.query().replace("fingerprint=", ""),
+          StandardCharsets.UTF_8);
+      String user = keyOwners.get(fp);
+      return user == null ? new HttpStub.Response(404, "")
+          : HttpStub.Response.ok("{\"user\":\"" + user + "\",\"groups\":[\"eng\"]}");
+    });
+    Path secret = Files.writeString(dir.resolve("idp.secret"), "client-secret\n");
+    gw = GatewayHarness.start(dir.resolve("gw"), GatewayHarness.Options.defaults()
+        .withIdentity("oidc", "{ issuer: \"" + idp.issuerUrl("default") + "\", audience: gitedge }")
+        .withIdentity("introspection", "{ url: \"" + central.url("/introspect")
+            + "\", clientId: gitedge, clientSecretFile: " + secret + " }")
+        .withIdentity("httpKeys", "{ url: \"" + central.url("/ssh-keys") + "\" }")
+        .withIdentity("cacheTtl", "1s")
+        .withIdentity("negativeTtl", "1s"));
+  }
+
+  @AfterEach
+  void stop() {
+    if (gw != null) {
+      gw.close();
+    }
+    central.close();
+    idp.shutdown();
+  }
+
+  private String jwt(String user, String audience, List<String> groups) {
+    return idp.issueToken("default", user, audience,
+        Map.of("preferred_username", user, "groups", groups), 3600).serialize();
+  }
+
+  private ProcessResult lsRemote(ClientHome c) {
+    return c.git(gw.workDir("ls"), "ls-remote", gw.repoUrl(LIB));
+  }
+
+  // ------------------------------------------------------------------------- OIDC
+
+  @Test
+  void aTokenFromTheOidcProvider_clonesAsBearerAndAsBasicPassword() {
+    String token = jwt("carol", "gitedge", List.of("eng"));
+    ClientHome bearer = gw.client("bearer");
+    Path work = gw.workDir("oidc");
+    bearer.git(work, "-c", "http.extraHeader=Authorization: Bearer " + token, "clone",
+        gw.repoUrl(LIB), "lib-bearer").assertOk();
+    ClientHome basic = gw.client("basic");
+    basic.addNetrc("127.0.0.1", "carol", token);
+    basic.git(work, "clone", gw.repoUrl(LIB), "lib-basic").assertOk();
+    assertTrue(Files.exists(work.resolve("lib-basic/go.mod")));
+  }
+
+  @Test
+  void aTokenForAnotherAudienceOrWithoutTheGroup_doesNotRead() {
+    ClientHome other = gw.client("other");
+    other.addNetrc("127.0.0.1", "carol", jwt("carol", "another-api", List.of("eng")));
+    lsRemote(other).assertFailed();
+    ClientHome noGroup = gw.client("nogroup");
+    noGroup.addNetrc("127.0.0.1", "carol", jwt("carol", "gitedge", List.of("marketing")));
+    ProcessResult r = lsRemote(noGroup).assertFailed();
+    assertTrue(r.stderr().contains("repository not found"), r.describe());
+  }
+
+  // ------------------------------------------------------------------------- introspection
+
+  @Test
+  void anIntrospectedToken_clones_andIsRefusedWithinTheCacheTtlAfterRevocation()
+      throws Exception {
+    activeTokens.put("opaque-dave-1", "dave");
+    ClientHome dave = gw.client("dave");
+    dave.addNetrc("127.0.0.1", "dave", "opaque-dave-1");
+    lsRemote(dave).assertOk();
+
+    activeTokens.remove("opaque-dave-1");
+    Instant revoked = Instant.now();
+    Thread.sleep(1100);
+
+    ProcessResult r = lsRemote(dave).assertFailed();
+    assertTrue(r.stderr().contains("could not read") || r.stderr().contains("Authentication"),
+        r.describe());
+    assertTrue(java.time.Duration.between(revoked, Instant.now()).toSeconds() < 10);
+  }
+
+  @Test
+  void whileIntrospectionIsDown_aRecentTokenStillWorks_andANewOneGets503() throws Exception {
+    activeTokens.put("opaque-known", "dave");
+    activeTokens.put("opaque-new", "dave");
+    ClientHome known = gw.client("known");
+    known.addNetrc("127.0.0.1", "dave", "opaque-known");
+    lsRemote(known).assertOk();
+
+    central.setDown(true);
+    Thread.sleep(1100); // past cacheTtl: only the stale-if-error copy can answer now
+
+    lsRemote(known).assertOk();
+    ClientHome fresh = gw.client("fresh");
+    fresh.addNetrc("127.0.0.1", "dave", "opaque-new");
+    ProcessResult r = lsRemote(fresh).assertFailed();
+    assertTrue(r.stderr().contains("gitedge: identity source unavailable"), r.describe());
+    assertTrue(r.stderr().contains("503"), r.describe());
+  }
+
+  // ------------------------------------------------------------------------- central SSH keys
+
+  private Path sshKey(String name) {
+    Path key = dir.resolve("keys").resolve(name);
+    ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of("bash", "-c", "mkdir -p "
+        + key.getParent() + " && ssh-keygen -q -t ed25519 -N '' -C " + name + " -f " + key),
+        null).assertOk();
+    return key;
+  }
+
+  @Test
+  void aKeyKnownOnlyToTheCentralService_logsIn_andSurvivesItsOutage_butANewKeyDoesNot()
+      throws Exception {
+    Path erin = sshKey("erin");
+    keyOwners.put(SshKey.fromOpenSshLine(GatewayHarness.publicKeyLine(erin)).fingerprint(),
+        "erin");
+    ClientHome erinClient = gw.client("erin").with("GIT_SSH_COMMAND", gw.sshCommand(erin));
+    erinClient.git(dir, "ls-remote", gw.sshUrl(LIB)).assertOk();
+
+    central.setDown(true);
+    Thread.sleep(1100); // past cacheTtl: only the stale-if-error copy can answer now
+    erinClient.git(dir, "ls-remote", gw.sshUrl(LIB)).assertOk();
+
+    Path frank = sshKey("frank");
+    keyOwners.put(SshKey.fromOpenSshLine(GatewayHarness.publicKeyLine(frank)).fingerprint(),
+        "frank");
+    ClientHome frankClient = gw.client("frank").with("GIT_SSH_COMMAND",
+        gw.sshCommand(frank).replace("LogLevel=ERROR", "LogLevel=INFO"));
+    ProcessResult r = frankClient.git(dir, "ls-remote", gw.sshUrl(LIB)).assertFailed();
+    assertTrue(r.stderr().contains("identity source unavailable"), r.describe());
+  }
+
+  // ------------------------------------------------------------------------- T08, metrics
+
+  @Test
+  void t08_tokensAndClientSecrets_neverReachTheLog_andDecisionsAreCounted() throws Exception {
+    String jwt = jwt("carol", "gitedge", List.of("eng"));
+    String wrongAudience = jwt("carol", "elsewhere", List.of("eng"));
+    activeTokens.put("opaque-secret-token-42", "dave");
+    try (LogCapture all = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME,
+            ch.qos.logback.classic.Level.INFO);
+        LogCapture ours = new LogCapture("io.gitedge", ch.qos.logback.classic.Level.DEBUG)) {
+      for (String token : List.of(jwt, wrongAudience, "opaque-secret-token-42",
+          "opaque-unknown-token-43")) {
+        ClientHome c = gw.client("t08-" + token.hashCode());
+        c.addNetrc("127.0.0.1", "someone", token);
+        lsRemote(c);
+      }
+      List<String> lines = new java.util.ArrayList<>(all.lines());
+      lines.addAll(ours.lines());
+      assertTrue(lines.size() > 4);
+      String signature = jwt.substring(jwt.lastIndexOf('.') + 1);
+      for (String line : lines) {
+        for (String secret : List.of(jwt, signature, wrongAudience, "opaque-secret-token-42",
+            "opaque-unknown-token-43", "client-secret")) {
+          assertTrue(!line.contains(secret), "secret in log: " + line);
+        }
+      }
+    }
+    java.net.http.HttpResponse<String> metrics = HttpsFrontDoorTest.trustingClient(
+        gw.certificate()).send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url()
+            + "/metrics")).header("Authorization", "Bearer " + gw.token("ops")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    String text = metrics.body();
+    assertTrue(text.contains("gitedge_identity_decisions_total{outcome=\"accept\",reason=\"ok\","
+        + "region=\"test\",source=\"oidc\"}"), text);
+    assertTrue(text.contains("reason=\"bad-audience\""), text);
+    assertTrue(text.contains("reason=\"inactive\""), text);
+    assertTrue(text.contains("gitedge_identity_cache_hit_ratio{region=\"test\",source=\"oidc\"}"),
+        text);
+    assertTrue(text.contains("gitedge_identity_source_latency_seconds_count{region=\"test\","
+        + "source=\"introspection\"}"), text);
+  }
+}
