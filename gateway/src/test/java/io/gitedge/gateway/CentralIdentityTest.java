@@ -181,6 +181,60 @@ class CentralIdentityTest {
     assertTrue(r.stderr().contains("identity source unavailable"), r.describe());
   }
 
+  /** Runs {@code command} on an open session; returns its exit status and stderr. */
+  private static String exec(org.apache.sshd.client.session.ClientSession session, String command)
+      throws Exception {
+    try (org.apache.sshd.client.channel.ChannelExec ch = session.createExecChannel(command)) {
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      ch.setErr(err);
+      ch.setOut(new java.io.ByteArrayOutputStream());
+      ch.open().verify(java.time.Duration.ofSeconds(10));
+      ch.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED),
+          java.time.Duration.ofSeconds(10));
+      return ch.getExitStatus() + " " + err.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void t07_aKeyRemovedCentrally_isRefusedWithinTheCacheTtl_inNewAndRunningSessions()
+      throws Exception {
+    Path grace = sshKey("grace");
+    String fingerprint = SshKey.fromOpenSshLine(GatewayHarness.publicKeyLine(grace))
+        .fingerprint();
+    keyOwners.put(fingerprint, "grace");
+    ClientHome c = gw.client("grace").with("GIT_SSH_COMMAND", gw.sshCommand(grace));
+    c.git(dir, "ls-remote", gw.sshUrl(LIB)).assertOk();
+    try (org.apache.sshd.client.SshClient client =
+        org.apache.sshd.client.SshClient.setUpDefaultClient()) {
+      client.setServerKeyVerifier(new org.apache.sshd.client.keyverifier
+          .KnownHostsServerKeyVerifier(org.apache.sshd.client.keyverifier
+          .RejectAllServerKeyVerifier.INSTANCE, gw.knownHosts()));
+      client.start();
+      try (org.apache.sshd.client.session.ClientSession session = client.connect("git",
+          "127.0.0.1", gw.sshPort()).verify(java.time.Duration.ofSeconds(10)).getSession()) {
+        try (var in = Files.newInputStream(grace)) {
+          session.addPublicKeyIdentity(org.apache.sshd.common.util.security.SecurityUtils
+              .loadKeyPairIdentities(null, org.apache.sshd.common.NamedResource.ofName("grace"),
+                  in, null).iterator().next());
+        }
+        session.auth().verify(java.time.Duration.ofSeconds(10));
+        String before = exec(session, "id");
+        assertTrue(before.startsWith("1 gitedge: only git-upload-pack"), before);
+
+        keyOwners.remove(fingerprint);
+        Instant removed = Instant.now();
+        Thread.sleep(1100);
+
+        // the session logged in before the removal; its next command asks again
+        String after = exec(session, "id");
+        assertTrue(after.startsWith("255 gitedge: authentication required"), after);
+        ProcessResult r = c.git(dir, "ls-remote", gw.sshUrl(LIB)).assertFailed();
+        assertTrue(r.stderr().contains("Permission denied (publickey)"), r.describe());
+        assertTrue(java.time.Duration.between(removed, Instant.now()).toSeconds() < 10);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------- T08, metrics
 
   @Test
