@@ -20,9 +20,22 @@ public record CacheSettings(Duration cacheTtl, Duration negativeTtl, Duration st
         100_000);
   }
 
+  /** The longest any answer may be kept: a year (longer would overflow the cache's clock). */
+  public static final Duration MAX_TTL = Duration.ofDays(365);
+
   public CacheSettings {
-    Objects.requireNonNull(cacheTtl, "cacheTtl");
-    Objects.requireNonNull(negativeTtl, "negativeTtl");
-    Objects.requireNonNull(staleIfError, "staleIfError");
+    check("cacheTtl", cacheTtl);
+    check("negativeTtl", negativeTtl);
+    check("staleIfError", staleIfError);
+    if (maximumSize < 1) {
+      throw new IllegalArgumentException("maximumSize must be at least 1, got " + maximumSize);
+    }
+  }
+
+  private static void check(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException(name + " must be between 0s and 365d, got " + d);
+    }
   }
 }

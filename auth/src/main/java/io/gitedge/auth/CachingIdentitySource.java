@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  *       so a revoked credential stops working within {@code cacheTtl};
  *   <li>a refusal is reused for {@code negativeTtl};
  *   <li>"could not answer" is never kept; instead, while the source cannot answer, an acceptance
- *       younger than {@code staleIfError} (and not past the credential's expiry) still counts,
- *       and anything else is {@link Decision.Unavailable};
+ *       the source gave less than {@code staleIfError} ago (and not past the credential's
+ *       expiry) still counts, unless the source refused the credential since; anything else is
+ *       {@link Decision.Unavailable};
  *   <li>concurrent lookups of one credential make one call.
  * </ul>
  *
@@ -80,17 +81,29 @@ public final class CachingIdentitySource implements IdentitySource {
     if (key.isEmpty()) {
       return delegate.decide(credential);
     }
-    Stamped s = answers.get(key.get(), k -> new Stamped(delegate.decide(credential),
-        clock.instant()));
+    boolean[] fresh = new boolean[1];
+    Stamped s = answers.get(key.get(), k -> {
+      fresh[0] = true;
+      return new Stamped(delegate.decide(credential), clock.instant());
+    });
     Decision d = s.decision();
     if (d instanceof Decision.Accept) {
-      lastAccepted.put(key.get(), s);
+      if (fresh[0]) {
+        // only the source's own word starts the staleIfError window, never a cache hit
+        lastAccepted.put(key.get(), s);
+      }
+      return d;
+    }
+    if (d instanceof Decision.Reject) {
+      // a no from the source ends every earlier yes, also the one kept for outages
+      lastAccepted.invalidate(key.get());
       return d;
     }
     if (d instanceof Decision.Unavailable) {
       answers.invalidate(key.get());
       Stamped good = lastAccepted.getIfPresent(key.get());
-      if (good != null && notExpired(good.decision())) {
+      if (good != null && notExpired(good.decision())
+          && good.at().plus(settings.staleIfError()).isAfter(clock.instant())) {
         log.info("identity source unavailable; using an answer from {} ago",
             Duration.between(good.at(), clock.instant()).toSeconds() + "s");
         return good.decision();

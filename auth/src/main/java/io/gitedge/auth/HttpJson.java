@@ -43,6 +43,7 @@ final class HttpJson {
 
   private final HttpClient client;
   private final Duration timeout;
+  private final Optional<SSLContext> ssl;
 
   /**
    * @param caFile PEM certificates to trust instead of the JVM's defaults, or empty
@@ -51,8 +52,14 @@ final class HttpJson {
     this.timeout = timeout;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER);
-    caFile.ifPresent(f -> b.sslContext(trusting(f)));
+    this.ssl = caFile.map(HttpJson::trusting);
+    ssl.ifPresent(b::sslContext);
     this.client = b.build();
+  }
+
+  /** Sockets trusting the same CAs as this client, for code that makes its own connections. */
+  Optional<javax.net.ssl.SSLSocketFactory> sslSocketFactory() {
+    return ssl.map(SSLContext::getSocketFactory);
   }
 
   Response get(URI uri, Optional<String> bearer) throws UnavailableException {

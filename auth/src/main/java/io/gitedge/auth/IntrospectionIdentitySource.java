@@ -6,19 +6,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks opaque OAuth tokens with the provider's RFC 7662 introspection endpoint, authenticating
- * as the gateway's client. {@code active: true} accepts the token until its {@code exp};
+ * as the gateway's client. {@code active: true} accepts the token until its {@code exp}, provided
+ * its {@code aud} names the configured audience and it is not a refresh or ID token (a provider
+ * answers "active" for every live token it issued, whatever it was issued for);
  * {@code active: false} refuses it; any failure to get an answer (down, timeout, 4xx/5xx, not
  * JSON) is {@link Decision.Unavailable}, never a success. Tokens with two dots (JWTs) are left to
  * the OIDC source. Thread-safe.
  */
 public final class IntrospectionIdentitySource implements IdentitySource {
   private static final Logger log = LoggerFactory.getLogger(IntrospectionIdentitySource.class);
+
+  /** {@code token_type} values of tokens that are not access tokens (compared in lower case). */
+  private static final Set<String> NOT_ACCESS_TOKENS =
+      Set.of("refresh_token", "refresh", "id_token", "id", "offline");
 
   private final IntrospectionSettings settings;
   private final HttpJson http;
@@ -75,9 +84,26 @@ public final class IntrospectionIdentitySource implements IdentitySource {
     if (exp.isPresent() && !exp.get().isAfter(Instant.now())) {
       return new Decision.Reject("expired");
     }
+    if (!audiences(r.json().get("aud")).contains(settings.audience())) {
+      return new Decision.Reject("bad-audience");
+    }
+    if (r.json().get("token_type") instanceof String type
+        && NOT_ACCESS_TOKENS.contains(type.toLowerCase(Locale.ROOT))) {
+      return new Decision.Reject("bad-type");
+    }
     return ClaimsPrincipal.of(r.json(), settings.usernameClaim(), settings.groupsClaim())
         .<Decision>map(p -> new Decision.Accept(p, exp))
         .orElse(new Decision.Reject("no-user"));
+  }
+
+  private static List<String> audiences(Object aud) {
+    if (aud instanceof String a) {
+      return List.of(a);
+    }
+    if (aud instanceof List<?> l) {
+      return l.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+    }
+    return List.of();
   }
 
   private static String form(String s) {

@@ -3,9 +3,13 @@ package io.gitedge.auth;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -33,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * next source, and encrypted JWTs are refused unopened. A token is accepted when: its algorithm
  * is one of the configured ones (so {@code none} and an HMAC made with the provider's public key
  * fail); its key comes from the provider's JWKS (header-supplied {@code jku}, {@code x5u} and
- * {@code jwk} are never used); its type is absent, {@code JWT} or {@code at+jwt}; {@code exp},
+ * {@code jwk} are never used); its type is absent, {@code JWT} or {@code at+jwt}, and it is not
+ * an ID token (no {@code nonce}, {@code at_hash}, {@code c_hash}, {@code s_hash} or
+ * {@code typ: ID} claim); {@code exp},
  * {@code iss} and {@code aud} are present, the issuer and audience are the configured ones, and
  * {@code exp}/{@code nbf} hold within the clock skew. The user is the configured claim (else
  * {@code sub}), the groups the groups claim.
@@ -48,19 +54,46 @@ public final class OidcIdentitySource implements IdentitySource {
   private static final Logger log = LoggerFactory.getLogger(OidcIdentitySource.class);
   /** A bearer token longer than this is refused before any parsing. */
   static final int MAX_TOKEN_LENGTH = 16 * 1024;
-  private static final long JWKS_REFETCH_INTERVAL_MS = 30_000;
+  private static final Duration JWKS_REFETCH_INTERVAL = Duration.ofSeconds(30);
+  private static final Set<String> ID_TOKEN_CLAIMS = Set.of("nonce", "at_hash", "c_hash",
+      "s_hash");
 
   private final OidcSettings settings;
   private final HttpJson http;
   private final Duration staleIfError;
+  private final Duration refetchInterval;
   private volatile DefaultJWTProcessor<SecurityContext> processor;
   private long lastDiscoveryFailure; // guarded by this; System.nanoTime
   private boolean discoveryFailed; // guarded by this
 
   public OidcIdentitySource(OidcSettings settings, Duration staleIfError) {
+    this(settings, staleIfError, JWKS_REFETCH_INTERVAL);
+  }
+
+  /** With another bound on JWKS fetches than one per 30 s (tests). */
+  OidcIdentitySource(OidcSettings settings, Duration staleIfError, Duration refetchInterval) {
     this.settings = settings;
     this.http = new HttpJson(settings.timeout(), settings.caFile());
     this.staleIfError = staleIfError;
+    this.refetchInterval = refetchInterval;
+  }
+
+  /**
+   * Looks the provider up now rather than at the first token, so a wrong issuer or an
+   * unreachable provider shows in the startup log. Never fails: the gateway still serves the
+   * identity file's users, and the lookup is retried at most every 30 s.
+   *
+   * @return whether the provider's keys could be found
+   */
+  public boolean checkProvider() {
+    try {
+      processor();
+      return true;
+    } catch (DiscoveryException e) {
+      log.error("OIDC provider {} cannot be used yet (tokens it issued get 503 until it can):"
+          + " {}", settings.issuer(), e.getMessage());
+      return false;
+    }
   }
 
   @Override
@@ -97,7 +130,7 @@ public final class OidcIdentitySource implements IdentitySource {
       claims = p.process(jwt, null);
     } catch (RateLimitReachedException e) {
       // the keys were fetched moments ago and this kid was not among them
-      return new Decision.Reject("unknown-key", false);
+      return reject("unknown-key");
     } catch (KeySourceException e) {
       log.warn("OIDC signing keys of {} unavailable: {}", settings.issuer(), e.getMessage());
       return new Decision.Unavailable("source-unavailable");
@@ -110,6 +143,9 @@ public final class OidcIdentitySource implements IdentitySource {
       // deeply nested or otherwise hostile claims: refuse, never crash the caller
       return reject("malformed");
     }
+    if (isIdToken(claims)) {
+      return reject("id-token");
+    }
     Optional<Principal> principal = ClaimsPrincipal.of(claims.getClaims(),
         settings.usernameClaim(), settings.groupsClaim());
     if (principal.isEmpty()) {
@@ -119,8 +155,18 @@ public final class OidcIdentitySource implements IdentitySource {
         Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant));
   }
 
+  /**
+   * Every refusal here is a local check, cheaper than a cache lookup, so none is cached: a flood
+   * of junk tokens must not crowd out the cache.
+   */
   private static Decision reject(String reason) {
-    return new Decision.Reject(reason);
+    return new Decision.Reject(reason, false);
+  }
+
+  /** Claims only ID tokens carry; an ID token says who logged in to a client, not what for. */
+  private static boolean isIdToken(JWTClaimsSet claims) {
+    return ID_TOKEN_CLAIMS.stream().anyMatch(c -> claims.getClaim(c) != null)
+        || "ID".equalsIgnoreCase(String.valueOf(claims.getClaim("typ")));
   }
 
   /** nimbus' claim-check messages, as stable reason codes. */
@@ -161,7 +207,7 @@ public final class OidcIdentitySource implements IdentitySource {
       if (processor == null) {
         // a provider that is down is asked again at most every 30 s, not at every request
         if (discoveryFailed
-            && System.nanoTime() - lastDiscoveryFailure < JWKS_REFETCH_INTERVAL_MS * 1_000_000) {
+            && System.nanoTime() - lastDiscoveryFailure < JWKS_REFETCH_INTERVAL.toNanos()) {
           throw new DiscoveryException("still unavailable (retried every 30s)", null);
         }
         try {
@@ -200,14 +246,49 @@ public final class OidcIdentitySource implements IdentitySource {
     }
   }
 
+  /**
+   * Lets at most one JWKS fetch through per interval, however many unknown {@code kid}s arrive
+   * (nimbus' own rate limiter admits two per interval).
+   */
+  private static final class OncePerInterval implements JWKSetSource<SecurityContext> {
+    private final JWKSetSource<SecurityContext> source;
+    private final long intervalMs;
+    private long nextAllowed = Long.MIN_VALUE; // guarded by this
+
+    OncePerInterval(JWKSetSource<SecurityContext> source, Duration interval) {
+      this.source = source;
+      this.intervalMs = interval.toMillis();
+    }
+
+    @Override
+    public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator evaluator, long now,
+        SecurityContext context) throws KeySourceException {
+      synchronized (this) {
+        if (now < nextAllowed) {
+          throw new RateLimitReachedException();
+        }
+        nextAllowed = now + intervalMs;
+      }
+      return source.getJWKSet(evaluator, now, context);
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      source.close();
+    }
+  }
+
   private DefaultJWTProcessor<SecurityContext> build(URI jwks) throws DiscoveryException {
     int timeoutMs = (int) settings.timeout().toMillis();
     JWKSource<SecurityContext> keys;
     try {
-      keys = JWKSourceBuilder.<SecurityContext>create(jwks.toURL(),
-              new DefaultResourceRetriever(timeoutMs, timeoutMs, 512 * 1024))
+      DefaultResourceRetriever retriever = new DefaultResourceRetriever(timeoutMs, timeoutMs,
+          512 * 1024, false, http.sslSocketFactory().orElse(null));
+      keys = JWKSourceBuilder.create(new OncePerInterval(
+              new URLBasedJWKSetSource<>(jwks.toURL(), retriever), refetchInterval))
           .cache(Duration.ofMinutes(15).toMillis(), settings.timeout().toMillis())
-          .rateLimited(JWKS_REFETCH_INTERVAL_MS)
+          .refreshAheadCache(false)
+          .rateLimited(false)
           .outageTolerant(staleIfError.toMillis())
           .build();
     } catch (MalformedURLException e) {

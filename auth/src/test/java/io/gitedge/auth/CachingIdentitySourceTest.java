@@ -113,6 +113,34 @@ class CachingIdentitySourceTest {
   }
 
   @Test
+  void aRefusal_endsTheAcceptanceKeptForOutages_soARevokedTokenStaysOutWhileTheSourceIsDown() {
+    answer.set(Decision.accept(alice));
+    cache.decide(token);
+    advance(Duration.ofMinutes(6));
+    answer.set(new Decision.Reject("revoked"));
+    assertInstanceOf(Decision.Reject.class, cache.decide(token));
+
+    advance(Duration.ofSeconds(31));
+    answer.set(new Decision.Unavailable("source-unavailable"));
+    assertInstanceOf(Decision.Unavailable.class, cache.decide(token),
+        "a revoked token must not come back during an outage");
+  }
+
+  @Test
+  void theOutageWindow_runsFromTheSourcesLastYes_notFromTheLastCacheHit() {
+    answer.set(Decision.accept(alice));
+    cache.decide(token);
+    for (int i = 0; i < 4; i++) {
+      advance(Duration.ofMinutes(1));
+      cache.decide(token); // hits, no new word from the source
+    }
+    assertEquals(1, calls.get());
+    advance(Duration.ofMinutes(57)); // 61 minutes after the source said yes
+    answer.set(new Decision.Unavailable("source-unavailable"));
+    assertInstanceOf(Decision.Unavailable.class, cache.decide(token));
+  }
+
+  @Test
   void concurrentLookupsOfOneCredential_makeOneCall() throws Exception {
     CountDownLatch inCall = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

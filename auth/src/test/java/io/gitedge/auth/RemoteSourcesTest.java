@@ -26,6 +26,7 @@ class RemoteSourcesTest {
   @TempDir Path dir;
   HttpStub idp;
   final Map<String, String> activeTokens = new ConcurrentHashMap<>();
+  final Map<String, String> rawAnswers = new ConcurrentHashMap<>();
 
   @BeforeEach
   void setUp() {
@@ -38,9 +39,13 @@ class RemoteSourcesTest {
       }
       String token = java.net.URLDecoder.decode(r.body().replaceAll("^token=([^&]*).*$", "$1"),
           StandardCharsets.UTF_8);
+      String raw = rawAnswers.get(token);
+      if (raw != null) {
+        return HttpStub.Response.ok(raw);
+      }
       String user = activeTokens.get(token);
       return HttpStub.Response.ok(user == null ? "{\"active\":false}"
-          : "{\"active\":true,\"username\":\"" + user + "\",\"groups\":[\"eng\"],\"exp\":"
+          : "{\"active\":true,\"aud\":\"gitedge\",\"username\":\"" + user + "\",\"groups\":[\"eng\"],\"exp\":"
               + Instant.now().plusSeconds(3600).getEpochSecond() + "}");
     });
   }
@@ -53,7 +58,7 @@ class RemoteSourcesTest {
   private IntrospectionIdentitySource introspection() throws Exception {
     Path secret = Files.writeString(dir.resolve("secret"), "client-secret\n");
     return new IntrospectionIdentitySource(new IntrospectionSettings(
-        URI.create(idp.url("/introspect")), "gitedge", secret, "username", "groups",
+        URI.create(idp.url("/introspect")), "gitedge", "gitedge", secret, "username", "groups",
         Duration.ofSeconds(1), Optional.empty()), false);
   }
 
@@ -89,10 +94,31 @@ class RemoteSourcesTest {
     idp.setDelay(Duration.ZERO);
     Path wrong = Files.writeString(dir.resolve("wrong"), "nope\n");
     IntrospectionIdentitySource badClient = new IntrospectionIdentitySource(
-        new IntrospectionSettings(URI.create(idp.url("/introspect")), "gitedge", wrong,
+        new IntrospectionSettings(URI.create(idp.url("/introspect")), "gitedge", "gitedge", wrong,
             "username", "groups", Duration.ofSeconds(1), Optional.empty()), false);
     assertInstanceOf(Decision.Unavailable.class, badClient.decide(AccessToken.of("x")),
         "a provider refusing the gateway itself is not a verdict on the token");
+  }
+
+  @Test
+  void activeTokensIssuedForOtherServices_orOfOtherKinds_areRefused() throws Exception {
+    long exp = Instant.now().plusSeconds(3600).getEpochSecond();
+    rawAnswers.put("other-api", "{\"active\":true,\"aud\":\"some-other-api\","
+        + "\"username\":\"mallory\",\"groups\":[\"admins\"],\"exp\":" + exp + "}");
+    rawAnswers.put("no-aud", "{\"active\":true,\"username\":\"mallory\",\"exp\":" + exp
+        + "}");
+    rawAnswers.put("refresh", "{\"active\":true,\"aud\":\"gitedge\",\"token_type\":"
+        + "\"refresh_token\",\"username\":\"mallory\",\"exp\":" + exp + "}");
+    rawAnswers.put("listed", "{\"active\":true,\"aud\":[\"x\",\"gitedge\"],\"token_type\":"
+        + "\"Bearer\",\"username\":\"alice\",\"exp\":" + exp + "}");
+    IntrospectionIdentitySource s = introspection();
+    assertEquals("bad-audience", ((Decision.Reject) s.decide(AccessToken.of("other-api")))
+        .reason());
+    assertEquals("bad-audience", ((Decision.Reject) s.decide(AccessToken.of("no-aud")))
+        .reason());
+    assertEquals("bad-type", ((Decision.Reject) s.decide(AccessToken.of("refresh"))).reason());
+    assertEquals("alice", s.decide(AccessToken.of("listed")).acceptedPrincipal().orElseThrow()
+        .name());
   }
 
   @Test

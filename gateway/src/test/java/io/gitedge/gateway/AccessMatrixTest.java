@@ -66,7 +66,7 @@ class AccessMatrixTest {
         String t = URLDecoder.decode(r.body().replaceAll("^token=([^&]*).*$", "$1"),
             StandardCharsets.UTF_8);
         return HttpStub.Response.ok(!opaque.containsKey(t) ? "{\"active\":false}"
-            : "{\"active\":true,\"username\":\"" + opaque.get(t) + "\",\"groups\":"
+            : "{\"active\":true,\"aud\":\"gitedge\",\"username\":\"" + opaque.get(t) + "\",\"groups\":"
                 + "[\"security\"],\"exp\":" + Instant.now().plusSeconds(3600).getEpochSecond()
                 + "}");
       });
@@ -84,7 +84,7 @@ class AccessMatrixTest {
           .withIdentity("oidc", "{ issuer: \"" + idp.issuerUrl("default")
               + "\", audience: gitedge }")
           .withIdentity("introspection", "{ url: \"" + central.url("/introspect")
-              + "\", clientId: gitedge, clientSecretFile: " + secret + " }")
+              + "\", clientId: gitedge, audience: gitedge, clientSecretFile: " + secret + " }")
           .withIdentity("httpKeys", "{ url: \"" + central.url("/ssh-keys") + "\" }")
           .withRule("github.com/acme/hosted", "users: [dave]"))) {
         gw.upstream().commit("acme/super", "main", Map.of("README.md", "super\n"), "first");

@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static io.gitedge.gateway.GatewayHarness.LIB;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.auth.SshKey;
@@ -46,7 +47,7 @@ class CentralIdentityTest {
           StandardCharsets.UTF_8);
       String user = activeTokens.get(token);
       return HttpStub.Response.ok(user == null ? "{\"active\":false}"
-          : "{\"active\":true,\"username\":\"" + user + "\",\"groups\":[\"eng\"],\"exp\":"
+          : "{\"active\":true,\"aud\":[\"gitedge\"],\"username\":\"" + user + "\",\"groups\":[\"eng\"],\"exp\":"
               + Instant.now().plusSeconds(3600).getEpochSecond() + "}");
     });
     central.route("GET", "/ssh-keys", r -> {
@@ -60,7 +61,7 @@ class CentralIdentityTest {
     gw = GatewayHarness.start(dir.resolve("gw"), GatewayHarness.Options.defaults()
         .withIdentity("oidc", "{ issuer: \"" + idp.issuerUrl("default") + "\", audience: gitedge }")
         .withIdentity("introspection", "{ url: \"" + central.url("/introspect")
-            + "\", clientId: gitedge, clientSecretFile: " + secret + " }")
+            + "\", clientId: gitedge, audience: gitedge, clientSecretFile: " + secret + " }")
         .withIdentity("httpKeys", "{ url: \"" + central.url("/ssh-keys") + "\" }")
         .withIdentity("cacheTtl", "1s")
         .withIdentity("negativeTtl", "1s"));
@@ -181,6 +182,21 @@ class CentralIdentityTest {
     assertTrue(r.stderr().contains("identity source unavailable"), r.describe());
   }
 
+  @Test
+  void whileTheKeyServiceIsDown_aClientWhoseFirstKeyIsUnknown_stillLogsInWithItsFileKey() {
+    central.setDown(true);
+    Path stranger = sshKey("stranger");
+    ClientHome alice = gw.client("alice-two-keys").with("GIT_SSH_COMMAND",
+        gw.sshCommand(stranger).replace("LogLevel=ERROR", "LogLevel=INFO") + " -i "
+            + gw.key("alice"));
+
+    ProcessResult r = alice.git(dir, "ls-remote", gw.sshUrl(LIB)).assertOk();
+
+    assertTrue(r.stdout().contains("refs/heads/main"), r.describe());
+    assertTrue(r.stderr().contains("identity source unavailable"),
+        "the banner says why the first key was passed over: " + r.describe());
+  }
+
   /** Runs {@code command} on an open session; returns its exit status and stderr. */
   private static String exec(org.apache.sshd.client.session.ClientSession session, String command)
       throws Exception {
@@ -242,6 +258,7 @@ class CentralIdentityTest {
     String jwt = jwt("carol", "gitedge", List.of("eng"));
     String wrongAudience = jwt("carol", "elsewhere", List.of("eng"));
     activeTokens.put("opaque-secret-token-42", "dave");
+    String signature = jwt.substring(jwt.lastIndexOf('.') + 1);
     try (LogCapture all = new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME,
             ch.qos.logback.classic.Level.INFO);
         LogCapture ours = new LogCapture("io.gitedge", ch.qos.logback.classic.Level.DEBUG)) {
@@ -254,7 +271,6 @@ class CentralIdentityTest {
       List<String> lines = new java.util.ArrayList<>(all.lines());
       lines.addAll(ours.lines());
       assertTrue(lines.size() > 4);
-      String signature = jwt.substring(jwt.lastIndexOf('.') + 1);
       for (String line : lines) {
         for (String secret : List.of(jwt, signature, wrongAudience, "opaque-secret-token-42",
             "opaque-unknown-token-43", "client-secret")) {
@@ -267,6 +283,17 @@ class CentralIdentityTest {
             + "/metrics")).header("Authorization", "Bearer " + gw.token("ops")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     String text = metrics.body();
+    for (String secret : List.of(jwt, signature, wrongAudience, "opaque-secret-token-42",
+        "opaque-unknown-token-43", "client-secret")) {
+      assertFalse(text.contains(secret), "secret in the metrics");
+      java.net.http.HttpResponse<String> answer = HttpsFrontDoorTest.trustingClient(
+          gw.certificate()).send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+              gw.repoUrl(LIB) + "/info/refs?service=git-upload-pack"))
+              .header("Authorization", "Bearer " + secret).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertFalse(answer.body().contains(secret) || answer.headers().map().toString()
+          .contains(secret), "token echoed in a " + answer.statusCode() + " answer");
+    }
     assertTrue(text.contains("gitedge_identity_decisions_total{outcome=\"accept\",reason=\"ok\","
         + "region=\"test\",source=\"oidc\"}"), text);
     assertTrue(text.contains("reason=\"bad-audience\""), text);

@@ -41,8 +41,11 @@ final class IdentityChain {
     List<IdentitySource> sources = new ArrayList<>();
     Map<String, CachingIdentitySource> caches = new LinkedHashMap<>();
     sources.add(new ObservedIdentitySource("file", file, listener));
-    c.oidc().ifPresent(o -> sources.add(remote("oidc",
-        new OidcIdentitySource(o, c.cache().staleIfError()), c, listener, caches)));
+    if (c.oidc().isPresent()) {
+      OidcIdentitySource oidc = new OidcIdentitySource(c.oidc().get(), c.cache().staleIfError());
+      oidc.checkProvider();
+      sources.add(remote("oidc", oidc, c, listener, caches));
+    }
     c.introspection().ifPresent(i -> sources.add(remote("introspection",
         new IntrospectionIdentitySource(i, c.oidc().isEmpty()), c, listener, caches)));
     c.httpKeys().ifPresent(h -> sources.add(remote("http-keys",

@@ -191,9 +191,9 @@ public final class ConfigLoader {
     ConfigNode k = node(m, "httpKeys");
     Optional<HttpKeysSettings> httpKeys = k == null ? Optional.empty() : Optional.of(httpKeys(k));
     CacheSettings d = CacheSettings.defaults();
-    CacheSettings cache = new CacheSettings(duration(m, "cacheTtl", d.cacheTtl()),
-        duration(m, "negativeTtl", d.negativeTtl()),
-        duration(m, "staleIfError", d.staleIfError()), d.maximumSize());
+    CacheSettings cache = new CacheSettings(ttl(m, "cacheTtl", d.cacheTtl()),
+        ttl(m, "negativeTtl", d.negativeTtl()),
+        ttl(m, "staleIfError", d.staleIfError()), d.maximumSize());
     m.finish();
     return new IdentityConfig(f, oidc, introspection, httpKeys, cas, revoked, cache);
   }
@@ -201,6 +201,18 @@ public final class ConfigLoader {
   private Duration duration(ConfigMap m, String key, Duration fallback) throws ConfigException {
     ConfigNode n = node(m, key);
     return n == null ? fallback : n.asDuration();
+  }
+
+  private Duration ttl(ConfigMap m, String key, Duration fallback) throws ConfigException {
+    ConfigNode n = node(m, key);
+    if (n == null) {
+      return fallback;
+    }
+    Duration d = n.asDuration();
+    if (d.compareTo(CacheSettings.MAX_TTL) > 0) {
+      throw n.error("at most 365d");
+    }
+    return d;
   }
 
   private OidcSettings oidc(ConfigNode n) throws ConfigException {
@@ -235,7 +247,8 @@ public final class ConfigLoader {
   private IntrospectionSettings introspection(ConfigNode n) throws ConfigException {
     ConfigMap m = n.asMap();
     IntrospectionSettings s = new IntrospectionSettings(httpUrl(m.require("url")),
-        m.require("clientId").asNonBlankString(), existingFile(m.require("clientSecretFile")),
+        m.require("clientId").asNonBlankString(), m.require("audience").asNonBlankString(),
+        existingFile(m.require("clientSecretFile")),
         string(m, "usernameClaim", "username"), string(m, "groupsClaim", "groups"),
         duration(m, "timeout", Duration.ofSeconds(5)), caFile(m));
     m.finish();

@@ -29,14 +29,32 @@ final class SigningKeyRecorder extends UserAuthPublicKey {
     }
   };
 
+  /**
+   * Set while the authenticator runs: whether the request it judges carries a signature (rather
+   * than only asking whether a key would do).
+   */
+  static final AttributeRepository.AttributeKey<Boolean> SIGNED_REQUEST =
+      new AttributeRepository.AttributeKey<>();
+
   @Override
   public Boolean doAuth(Buffer buffer, boolean init) throws Exception {
     PublicKey offered = peekKey(buffer);
-    Boolean result = super.doAuth(buffer, init);
+    ServerSession session = getServerSession();
+    session.setAttribute(SIGNED_REQUEST, hasSignature(buffer));
+    Boolean result;
+    try {
+      result = super.doAuth(buffer, init);
+    } finally {
+      session.removeAttribute(SIGNED_REQUEST);
+    }
     if (Boolean.TRUE.equals(result) && offered != null) {
       getServerSession().setAttribute(SIGNED_BY, offered);
     }
     return result;
+  }
+
+  private static boolean hasSignature(Buffer request) {
+    return request.available() > 0 && request.array()[request.rpos()] != 0;
   }
 
   /** The key in a publickey request (has-signature flag, algorithm, key blob), not consumed. */

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 
@@ -24,8 +25,10 @@ import org.apache.sshd.server.session.ServerSession;
  * and asks the identity source about it. Synchronous and free of side effects on what the session
  * may do, as MINA SSHD 2.20 requires of public-key authenticators (CVE-2026-77185): it is
  * consulted both when a client only asks whether a key would do and when it signs, and it never
- * records anything. The one thing it may do is end the session, with a reason, when the identity
- * source cannot answer. MINA verifies the
+ * records anything. When the identity source cannot answer, it refuses a key a client only asks
+ * about (sending one banner line saying why, so a client with several keys still gets to the one
+ * the identity file knows), and ends the session with that reason when the client signed with
+ * it. MINA verifies the
  * signature (and, for certificates, the CA's signature, the validity window and
  * {@code source-address}) itself; the CA's trust, the principals and the other critical options
  * are checked by {@link io.gitedge.auth.SshCertificateAuthorities}.
@@ -45,16 +48,45 @@ final class SshPublicKeyAuthenticator implements PublickeyAuthenticator {
   public boolean authenticate(String username, PublicKey key, ServerSession session) {
     Decision d = identity.decide(credential(username, key));
     if (d instanceof Decision.Unavailable && session != null) {
-      // the only way to tell an SSH client why before it gives up: OpenSSH prints the reason
-      // ("Received disconnect ...: gitedge: identity source unavailable; ...")
-      try {
-        session.disconnect(SshConstants.SSH2_DISCONNECT_SERVICE_NOT_AVAILABLE,
-            new GatewayException.IdentityUnavailable().getMessage());
-      } catch (IOException e) {
-        session.close(true);
+      if (Boolean.TRUE.equals(session.getAttribute(SigningKeyRecorder.SIGNED_REQUEST))) {
+        // the client signed with this key, so it has no better one: tell it why before it
+        // gives up (OpenSSH prints "Received disconnect ...: gitedge: identity source ...")
+        disconnect(session);
+      } else {
+        // a mere query: the client may hold another key the identity file knows, so let it go
+        // on, and say once why this one could not be checked (OpenSSH prints the banner)
+        warnOnce(session);
       }
     }
     return d instanceof Decision.Accept;
+  }
+
+  private static final org.apache.sshd.common.AttributeRepository.AttributeKey<Boolean> WARNED =
+      new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
+  private static void warnOnce(ServerSession session) {
+    if (session.setAttribute(WARNED, Boolean.TRUE) != null) {
+      return;
+    }
+    String message = new GatewayException.IdentityUnavailable().getMessage()
+        + " (a key could not be checked)\n";
+    try {
+      Buffer b = session.createBuffer(SshConstants.SSH_MSG_USERAUTH_BANNER, message.length() + 8);
+      b.putString(message);
+      b.putString("");
+      session.writePacket(b);
+    } catch (IOException e) {
+      // the client learns nothing more; authentication goes on
+    }
+  }
+
+  private static void disconnect(ServerSession session) {
+    try {
+      session.disconnect(SshConstants.SSH2_DISCONNECT_SERVICE_NOT_AVAILABLE,
+          new GatewayException.IdentityUnavailable().getMessage());
+    } catch (IOException e) {
+      session.close(true);
+    }
   }
 
   /**
