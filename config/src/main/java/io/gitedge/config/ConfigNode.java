@@ -150,6 +150,11 @@ public final class ConfigNode {
 
   /** An integer within {@code [min, max]}. */
   public int asInt(int min, int max) throws ConfigException {
+    return (int) asLong(min, max);
+  }
+
+  /** A whole number within {@code [min, max]}; {@code _} may group digits. */
+  public long asLong(long min, long max) throws ConfigException {
     String s = asString();
     final long v;
     try {
@@ -160,7 +165,36 @@ public final class ConfigNode {
     if (v < min || v > max) {
       throw error("must be between " + min + " and " + max + ", got " + v);
     }
-    return (int) v;
+    return v;
+  }
+
+  /**
+   * A size in bytes, at least 1: a whole number with an optional unit {@code KiB}, {@code MiB},
+   * {@code GiB} or {@code TiB} ({@code 512MiB}, {@code 32GiB}).
+   */
+  public long asByteSize() throws ConfigException {
+    String s = asString().strip();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9_]+)\\s*(KiB|MiB|GiB|TiB)?")
+        .matcher(s);
+    if (!m.matches()) {
+      throw error("expected a size such as 512MiB or 32GiB, got \"" + s + "\"");
+    }
+    int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
+      case "KiB" -> 10;
+      case "MiB" -> 20;
+      case "GiB" -> 30;
+      default -> 40;
+    };
+    long n;
+    try {
+      n = Long.parseLong(m.group(1).replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw error("too large: \"" + s + "\"");
+    }
+    if (n < 1 || n > (Long.MAX_VALUE >> shift)) {
+      throw error("must be at least 1 byte and fit in 8 EiB, got \"" + s + "\"");
+    }
+    return n << shift;
   }
 
   /** A duration such as {@code 30s}, {@code 5m} or {@code 1h30m}; see {@link Durations}. */

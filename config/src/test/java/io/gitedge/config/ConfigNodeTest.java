@@ -60,6 +60,17 @@ class ConfigNodeTest {
   }
 
   @Test
+  void sizes_takeBinaryUnits_andRefuseTheRest() throws Exception {
+    ConfigMap m = root("a: 512MiB\nb: 32GiB\nc: 1024\nd: 12MB\ne: 0\n");
+    assertEquals(512L << 20, m.require("a").asByteSize());
+    assertEquals(32L << 30, m.require("b").asByteSize());
+    assertEquals(1024, m.require("c").asByteSize());
+    ConfigException e = assertThrows(ConfigException.class, () -> m.require("d").asByteSize());
+    assertTrue(e.getMessage().contains("expected a size such as 512MiB"), e.getMessage());
+    assertThrows(ConfigException.class, () -> m.require("e").asByteSize());
+  }
+
+  @Test
   void duplicateKey_isRejected() {
     ConfigException e = assertThrows(ConfigException.class, () -> root("""
         region: a

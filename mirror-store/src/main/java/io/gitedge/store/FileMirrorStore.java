@@ -13,13 +13,16 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -64,12 +67,13 @@ final class FileMirrorStore implements MirrorStore {
   private final Map<MirrorName, ReentrantLock> syncLocks = new ConcurrentHashMap<>();
   private final Map<MirrorName, Repository> repositories = new ConcurrentHashMap<>();
   private final Map<MirrorName, MirrorState> states = new ConcurrentHashMap<>();
+  private final Set<MirrorName> massDeleteApproved = ConcurrentHashMap.newKeySet();
 
   private FileMirrorStore(Path root, FileChannel lockChannel, FileLock lock, StoreConfig config) {
     this.root = root;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.fetcher = new MirrorFetcher(config.fetchTimeout());
+    this.fetcher = new MirrorFetcher(config.fetchTimeout(), config.ingest());
     this.repacker = new Repacker(config.repackAfterPacks());
   }
 
@@ -93,7 +97,7 @@ final class FileMirrorStore implements MirrorStore {
     }
     deleteRecursively(root.resolve(INCOMING));
     Files.createDirectories(root.resolve(INCOMING));
-    removeLeftovers(root);
+    removeLeftovers(root, root);
     return new FileMirrorStore(root, ch, lock, config);
   }
 
@@ -137,24 +141,58 @@ final class FileMirrorStore implements MirrorStore {
   }
 
   @Override
-  public SyncResult sync(MirrorName name, Upstream upstream) {
+  public void approveMassDelete(MirrorName name) {
+    massDeleteApproved.add(name);
+  }
+
+  @Override
+  public List<MirrorName> mirrors() throws IOException {
+    List<MirrorName> out = new ArrayList<>();
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
+        String n = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        if (dir.equals(root)) {
+          return FileVisitResult.CONTINUE;
+        }
+        if (n.equals(INCOMING)) {
+          return FileVisitResult.SKIP_SUBTREE;
+        }
+        if (n.endsWith(".git") && Files.isDirectory(dir.resolve("objects"))) {
+          String rel = root.relativize(dir).toString().replace('\\', '/');
+          try {
+            out.add(MirrorName.parse(rel));
+          } catch (InvalidMirrorNameException e) {
+            log.warn("ignoring {}: not a mirror name ({})", dir, e.getMessage());
+          }
+          return FileVisitResult.SKIP_SUBTREE;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    out.sort(java.util.Comparator.comparing(MirrorName::value));
+    return out;
+  }
+
+  @Override
+  public SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy) {
     ReentrantLock l = syncLocks.computeIfAbsent(name, n -> new ReentrantLock());
     l.lock();
     Instant started = Instant.now();
+    boolean approved = massDeleteApproved.remove(name);
+    Optional<Mirror> existing = Optional.empty();
     try {
-      Optional<Mirror> existing = find(name);
-      SyncResult r = existing.isPresent() ? update(existing.get(), upstream, started)
-          : create(name, upstream, started);
+      existing = find(name);
+      SyncResult r = existing.isPresent()
+          ? update(existing.get(), upstream, policy, approved, started)
+          : create(name, upstream, policy, started);
       log.info("sync {} from {}: {} ({} refs changed) in {} ms", name, upstream.url(),
           r.outcome(), r.changes().size(), r.duration().toMillis());
       return r;
     } catch (SyncFailedException | IOException | RuntimeException e) {
       String error = SyncFailedException.describe(e);
-      MirrorState previous = state(name).orElse(
-          new MirrorState(upstream.url(), Optional.empty(), Optional.empty(), Optional.empty()));
-      MirrorState failed = new MirrorState(upstream.url(), previous.lastSuccess(),
-          Optional.of(started), Optional.of(error));
-      recordState(name, failed);
+      recordState(name, state(name).orElse(MirrorState.none(upstream.url()))
+          .failed(upstream.url(), started, error, false));
       if (rootCause(e) instanceof RuntimeException) {
         // not the upstream's doing: keep the trace for the bug report
         log.warn("sync {} from {} failed, mirror unchanged: {}", name, upstream.url(), error, e);
@@ -162,7 +200,16 @@ final class FileMirrorStore implements MirrorStore {
         log.warn("sync {} from {} failed, mirror unchanged: {}", name, upstream.url(), error);
         log.debug("sync failure of {}", name, e);
       }
-      return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(),
+      if (existing.isPresent()) {
+        // this thread holds the mirror's only writer lock and the process the root's: any lock
+        // file in the mirror now is a leftover that would fail every later sync
+        try {
+          removeLeftovers(root, existing.get().repository().getDirectory().toPath());
+        } catch (IOException cleanup) {
+          log.warn("cannot clean up {} after a failed sync: {}", name, cleanup.toString());
+        }
+      }
+      return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(), List.of(),
           Duration.between(started, Instant.now()), Optional.of(error));
     } finally {
       l.unlock();
@@ -177,38 +224,60 @@ final class FileMirrorStore implements MirrorStore {
     return t;
   }
 
-  private SyncResult create(MirrorName name, Upstream upstream, Instant started)
-      throws IOException, SyncFailedException {
+  private SyncResult create(MirrorName name, Upstream upstream, MirrorPolicy policy,
+      Instant started) throws IOException, SyncFailedException {
     Path scratch = root.resolve(INCOMING).resolve(UUID.randomUUID() + ".git");
     Path target = root.resolve(name.relativeDirectory());
     List<RefChange> changes;
+    MirrorState created = MirrorState.none(upstream.url()).succeeded(started, List.of());
     try {
       try (Repository repo = new FileRepositoryBuilder().setGitDir(scratch.toFile()).build()) {
         repo.create(true);
         configureNewMirror(repo);
         Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
-        changes = fetcher.fetch(repo, upstream);
+        Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
+        Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, listed.keySet());
+        RefPlan plan = RefPlan.of(Map.of(), MirrorFetcher.merge(listed, listed.keySet(),
+            fetched), policy.tags(), List.of(), started);
+        changes = MirrorFetcher.apply(repo, plan.commands());
         MirrorFetcher.followHead(repo, remote);
         repacker.gc(repo, true);
-        MirrorStateFile.write(scratch, success(upstream, started));
+        MirrorStateFile.write(scratch, created);
       }
       Files.createDirectories(target.getParent());
       Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       deleteRecursively(scratch);
     }
-    states.put(name, success(upstream, started));
-    return new SyncResult(name, SyncResult.Outcome.CREATED, changes,
+    states.put(name, created);
+    return new SyncResult(name, SyncResult.Outcome.CREATED, changes, List.of(),
         Duration.between(started, Instant.now()), Optional.empty());
   }
 
-  private SyncResult update(Mirror mirror, Upstream upstream, Instant started)
-      throws IOException, SyncFailedException {
+  private SyncResult update(Mirror mirror, Upstream upstream, MirrorPolicy policy,
+      boolean massDeleteApproved, Instant started) throws IOException, SyncFailedException {
     Repository repo = mirror.repository();
+    MirrorState before = state(mirror.name()).orElse(MirrorState.none(upstream.url()));
     Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
+    Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
+    RefPlan plan = RefPlan.of(MirrorFetcher.localRefs(repo), listed, policy.tags(),
+        before.tagConflicts(), started);
     List<RefChange> changes = List.of();
-    if (!MirrorFetcher.upToDate(repo, remote)) {
-      changes = fetcher.fetch(repo, upstream);
+    if (!plan.commands().isEmpty()) {
+      // plan again with what the fetch saw: the upstream may have moved since the listing
+      List<String> names = MirrorFetcher.toFetch(plan.commands());
+      Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, names);
+      plan = RefPlan.of(MirrorFetcher.localRefs(repo), MirrorFetcher.merge(listed, names,
+          fetched), policy.tags(), before.tagConflicts(), started);
+      if (plan.massDeletion() && !massDeleteApproved) {
+        return hold(mirror.name(), upstream, plan, before, started);
+      }
+      changes = MirrorFetcher.apply(repo, plan.commands());
+    }
+    for (TagConflict c : plan.newConflicts()) {
+      log.warn("tag {} of {} {} upstream (now {}); keeping {} (tags: immutable)", c.ref(),
+          mirror.name(), c.deletedUpstream() ? "was deleted" : "was moved", c.upstreamId(),
+          c.keptId());
     }
     // the refs are in: what follows only tidies up, and its failure must not report the sync
     // as failed (the next sync tries again)
@@ -221,14 +290,21 @@ final class FileMirrorStore implements MirrorStore {
       log.warn("sync of {} applied its refs, but could not finish: {}", mirror.name(),
           e.toString());
     }
-    recordState(mirror.name(), success(upstream, started));
+    recordState(mirror.name(), before.succeeded(started, plan.conflicts()));
     return new SyncResult(mirror.name(),
         changes.isEmpty() ? SyncResult.Outcome.UNCHANGED : SyncResult.Outcome.UPDATED, changes,
-        Duration.between(started, Instant.now()), Optional.empty());
+        plan.newConflicts(), Duration.between(started, Instant.now()), Optional.empty());
   }
 
-  private static MirrorState success(Upstream upstream, Instant at) {
-    return new MirrorState(upstream.url(), Optional.of(at), Optional.of(at), Optional.empty());
+  private SyncResult hold(MirrorName name, Upstream upstream, RefPlan plan, MirrorState before,
+      Instant started) {
+    String why = "held: the upstream would delete " + plan.deletions() + " of the mirror's "
+        + plan.localRefs() + " branches and tags; nothing was changed until an operator approves"
+        + " the deletion";
+    log.warn("sync {} from {} {}", name, upstream.url(), why);
+    recordState(name, before.failed(upstream.url(), started, why, true));
+    return new SyncResult(name, SyncResult.Outcome.HELD, List.of(), List.of(),
+        Duration.between(started, Instant.now()), Optional.of(why));
   }
 
   private void recordState(MirrorName name, MirrorState s) {
@@ -270,14 +346,14 @@ final class FileMirrorStore implements MirrorStore {
   }
 
   /**
-   * Removes what a killed process left inside mirrors: lock files (a stale
-   * {@code packed-refs.lock} would fail every later sync), JGit's temporary
-   * {@code incoming_*} packs and pack {@code .keep} files, and half-written state files. Only
-   * this store writes under {@code root}, and it holds the root's lock, so all of these are
-   * stale.
+   * Removes what a killed process or an interrupted sync left inside the mirrors under
+   * {@code under}: lock files (a stale {@code packed-refs.lock} would fail every later sync),
+   * JGit's temporary {@code incoming_*} packs and pack {@code .keep} files, and half-written
+   * state files. Only this store writes under {@code root}, holding the root's lock, and each
+   * mirror has one writer, so these are stale whenever no sync of theirs runs.
    */
-  private static void removeLeftovers(Path root) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+  private static void removeLeftovers(Path root, Path under) throws IOException {
+    Files.walkFileTree(under, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
         Path name = dir.getFileName();

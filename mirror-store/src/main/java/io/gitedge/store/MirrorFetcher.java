@@ -3,50 +3,57 @@ package io.gitedge.store;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
-import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 
 /**
- * The upstream side of a sync, with JGit's transport: list the upstream's refs, fetch the
- * changes, check every ref update, follow the upstream's HEAD.
+ * The upstream side of a sync, with JGit's transport: list the upstream's refs, fetch the objects
+ * they need (checked and capped on the way in), apply the ref changes as one atomic batch, follow
+ * the upstream's HEAD.
  *
  * <p>Only {@code refs/heads/*} and {@code refs/tags/*} are mirrored (never {@code refs/pull/*}
- * and the like), force updates included, deletions pruned. JGit applies all ref changes of one
- * fetch as one {@code BatchRefUpdate}, which the files ref database performs atomically (it
- * rewrites {@code packed-refs} with one rename); if any command fails, all are rejected. JGit
- * still returns normally in that case, so every {@link TrackingRefUpdate} is checked here.
+ * and the like). The fetch itself writes no ref: it asks for exactly the refs that are to change,
+ * by name and without destination, so which refs change is decided here ({@link RefPlan}), and
+ * the changes go in as one {@link BatchRefUpdate},
+ * which the files ref database performs atomically (it rewrites {@code packed-refs} with one
+ * rename): if any command fails, none is applied. Every command's result is checked.
  */
 final class MirrorFetcher {
-  static final List<RefSpec> REFSPECS = List.of(
-      new RefSpec("+refs/heads/*:refs/heads/*"),
-      new RefSpec("+refs/tags/*:refs/tags/*"));
+  /** What the ref listing asks for. */
+  private static final List<RefSpec> MIRRORED = List.of(
+      new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"));
 
   private final Duration timeout;
+  private final IngestLimits limits;
 
-  MirrorFetcher(Duration timeout) {
+  MirrorFetcher(Duration timeout, IngestLimits limits) {
     this.timeout = timeout;
+    this.limits = limits;
   }
 
   /** The upstream's HEAD and its branches and tags (peeled entries left out). */
   Map<String, Ref> listRemote(Repository local, Upstream upstream) throws SyncFailedException {
     try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout);
-        FetchConnection c = t.transport().openFetch(REFSPECS, Constants.HEAD)) {
+        FetchConnection c = t.transport().openFetch(MIRRORED, Constants.HEAD)) {
       Map<String, Ref> out = new TreeMap<>();
       for (Ref r : c.getRefs()) {
         if (r.getName().equals(Constants.HEAD) || isMirrored(r.getName())) {
@@ -60,49 +67,140 @@ final class MirrorFetcher {
     }
   }
 
-  /** Whether local branches and tags equal {@code remote}'s, name for name and id for id. */
-  static boolean upToDate(Repository local, Map<String, Ref> remote) throws IOException {
+  /** The mirror's branches and tags. */
+  static Map<String, ObjectId> localRefs(Repository local) throws IOException {
     Map<String, ObjectId> have = new TreeMap<>();
     for (Ref r : local.getRefDatabase().getRefsByPrefix(Constants.R_HEADS, Constants.R_TAGS)) {
       have.put(r.getName(), r.getObjectId());
     }
-    Map<String, ObjectId> want = new TreeMap<>();
-    remote.values().stream().filter(r -> isMirrored(r.getName()))
-        .forEach(r -> want.put(r.getName(), r.getObjectId()));
-    return have.equals(want);
+    return have;
   }
 
   /**
-   * Fetches branches and tags, pruning what the upstream deleted, and checks each ref update.
-   *
-   * @return the refs that changed
-   * @throws SyncFailedException if the transfer failed or any ref update was refused (in which
-   *     case the atomic batch changed no ref)
+   * {@code listed} updated with what a fetch of {@code fetchedNames} saw: their newer ids, and
+   * without those the upstream deleted in between.
    */
-  List<RefChange> fetch(Repository local, Upstream upstream) throws SyncFailedException {
+  static Map<String, ObjectId> merge(Map<String, ObjectId> listed,
+      Collection<String> fetchedNames, Map<String, ObjectId> fetched) {
+    Map<String, ObjectId> out = new TreeMap<>(listed);
+    for (String n : fetchedNames) {
+      ObjectId id = fetched.get(n);
+      if (id == null) {
+        out.remove(n);
+      } else {
+        out.put(n, id);
+      }
+    }
+    return out;
+  }
+
+  /** The refs {@code commands} create or move: those whose objects a fetch must bring. */
+  static List<String> toFetch(List<ReceiveCommand> commands) {
+    return commands.stream().filter(c -> c.getType() != ReceiveCommand.Type.DELETE)
+        .map(ReceiveCommand::getRefName).toList();
+  }
+
+  /** Branches and tags of a listing, by name. */
+  static Map<String, ObjectId> ids(Map<String, Ref> refs) {
+    Map<String, ObjectId> out = new TreeMap<>();
+    refs.values().stream().filter(r -> isMirrored(r.getName()) && r.getObjectId() != null)
+        .forEach(r -> out.put(r.getName(), r.getObjectId()));
+    return out;
+  }
+
+  /**
+   * Brings in the objects of the upstream's refs {@code names}, changing no ref: the refspecs
+   * name a source and no destination.
+   *
+   * @return where those of {@code names} the upstream still has point now (their objects are
+   *     here); a name missing from the answer was deleted upstream since it was listed
+   * @throws SyncFailedException if the transfer failed, an object was malformed or a limit was
+   *     passed; what was received is discarded
+   */
+  Map<String, ObjectId> fetchObjects(Repository local, Upstream upstream,
+      Collection<String> names) throws SyncFailedException {
+    if (names.isEmpty()) {
+      return Map.of();
+    }
+    List<RefSpec> specs = names.stream().map(RefSpec::new).toList();
+    IngestCheck check = new IngestCheck(limits);
     FetchResult result;
     try (UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout)) {
       Transport t = ut.transport();
-      t.setRemoveDeletedRefs(true);
       t.setTagOpt(TagOpt.NO_TAGS);
-      result = t.fetch(NullProgressMonitor.INSTANCE, REFSPECS);
+      t.setObjectChecker(check);
+      result = t.fetch(check.monitor(), specs);
     } catch (TransportException | NotSupportedException e) {
+      if (check.exceeded() != null) {
+        throw new SyncFailedException("refused what " + upstream.url() + " sent: "
+            + check.exceeded(), e);
+      }
       throw new SyncFailedException("cannot fetch from " + upstream.url() + ": "
           + SyncFailedException.describe(e), e);
     }
+    Map<String, ObjectId> advertised = new TreeMap<>();
+    for (String name : names) {
+      Ref r = result.getAdvertisedRef(name);
+      if (r != null && r.getObjectId() != null) {
+        advertised.put(name, r.getObjectId());
+      }
+    }
+    return advertised;
+  }
+
+  /**
+   * Applies {@code commands} as one atomic batch. The one exception: a ref created where the
+   * batch deletes a ref whose name is its folder or below it ({@code qa/x} replaced by
+   * {@code qa}), which JGit's files backend cannot do in the same transaction; such creations
+   * follow in a second atomic batch, right after the first.
+   *
+   * @return the refs that changed
+   * @throws SyncFailedException if any command was refused (then none of its batch was applied)
+   */
+  static List<RefChange> apply(Repository local, List<ReceiveCommand> commands)
+      throws IOException, SyncFailedException {
+    List<String> deleted = commands.stream()
+        .filter(c -> c.getType() == ReceiveCommand.Type.DELETE)
+        .map(ReceiveCommand::getRefName).toList();
+    List<ReceiveCommand> first = new ArrayList<>();
+    List<ReceiveCommand> second = new ArrayList<>();
+    for (ReceiveCommand c : commands) {
+      boolean clash = c.getType() == ReceiveCommand.Type.CREATE && deleted.stream().anyMatch(
+          d -> d.startsWith(c.getRefName() + "/") || c.getRefName().startsWith(d + "/"));
+      (clash ? second : first).add(c);
+    }
+    List<RefChange> changes = new ArrayList<>(applyAtomically(local, first));
+    changes.addAll(applyAtomically(local, second));
+    return changes;
+  }
+
+  private static List<RefChange> applyAtomically(Repository local,
+      List<ReceiveCommand> commands) throws IOException, SyncFailedException {
+    if (commands.isEmpty()) {
+      return List.of();
+    }
+    BatchRefUpdate batch = local.getRefDatabase().newBatchUpdate();
+    batch.setAtomic(true);
+    batch.setAllowNonFastForwards(true);
+    batch.disableRefLog();
+    batch.addCommand(commands);
+    try (RevWalk walk = new RevWalk(local)) {
+      batch.execute(walk, NullProgressMonitor.INSTANCE);
+    }
     List<RefChange> changes = new ArrayList<>();
     List<String> refused = new ArrayList<>();
-    for (TrackingRefUpdate u : result.getTrackingRefUpdates()) {
-      switch (u.getResult()) {
-        case NO_CHANGE -> { }
-        case NEW, FAST_FORWARD, FORCED -> changes.add(new RefChange(u.getLocalName(),
-            u.getOldObjectId().name(), u.getNewObjectId().name()));
-        default -> refused.add(u.getLocalName() + " (" + u.getResult() + ")");
+    for (ReceiveCommand c : batch.getCommands()) {
+      if (c.getResult() == ReceiveCommand.Result.OK) {
+        changes.add(new RefChange(c.getRefName(), c.getOldId().name(), c.getNewId().name()));
+      } else {
+        refused.add(c.getRefName() + " (" + c.getResult()
+            + (c.getMessage() != null ? ": " + c.getMessage() : "") + ")");
       }
     }
     if (!refused.isEmpty()) {
       throw new SyncFailedException("ref updates refused, no ref changed: "
-          + String.join(", ", refused));
+          + String.join(", ", refused.subList(0, Math.min(5, refused.size())))
+          + (refused.size() > 5 ? " and " + (refused.size() - 5) + " more" : ""));
     }
     return changes;
   }

@@ -1,11 +1,45 @@
 package io.gitedge.store;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What is known of a mirror's freshness, kept on disk beside it: the upstream it follows, when a
- * sync last succeeded and, if the latest attempt failed, when and why. Immutable.
+ * What is known of a mirror's freshness, kept on disk beside it. Immutable.
+ *
+ * @param upstreamUrl the upstream it follows
+ * @param lastSuccess when a sync last brought it level with the upstream
+ * @param lastAttempt when a sync last ran
+ * @param lastError why the latest attempt failed or was held; empty after a success
+ * @param held whether the latest attempt was held back (it would have deleted most refs) rather
+ *     than failed; an operator approves it with {@link MirrorStore#approveMassDelete}
+ * @param tagConflicts tags the upstream moved or deleted that the mirror keeps
  */
 public record MirrorState(String upstreamUrl, Optional<Instant> lastSuccess,
-    Optional<Instant> lastAttempt, Optional<String> lastError) {}
+    Optional<Instant> lastAttempt, Optional<String> lastError, boolean held,
+    List<TagConflict> tagConflicts) {
+  public MirrorState {
+    Objects.requireNonNull(upstreamUrl, "upstreamUrl");
+    Objects.requireNonNull(lastSuccess, "lastSuccess");
+    Objects.requireNonNull(lastAttempt, "lastAttempt");
+    Objects.requireNonNull(lastError, "lastError");
+    tagConflicts = List.copyOf(tagConflicts);
+  }
+
+  /** The state of a mirror nothing is known of yet. */
+  static MirrorState none(String upstreamUrl) {
+    return new MirrorState(upstreamUrl, Optional.empty(), Optional.empty(), Optional.empty(),
+        false, List.of());
+  }
+
+  MirrorState succeeded(Instant at, List<TagConflict> conflicts) {
+    return new MirrorState(upstreamUrl, Optional.of(at), Optional.of(at), Optional.empty(), false,
+        conflicts);
+  }
+
+  MirrorState failed(String url, Instant at, String error, boolean isHeld) {
+    return new MirrorState(url, lastSuccess, Optional.of(at), Optional.of(error), isHeld,
+        tagConflicts);
+  }
+}

@@ -12,12 +12,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
  * Reads and writes a mirror's {@link MirrorState} as {@code gitedge-state.properties} inside its
- * git directory (git ignores unknown files there). Writes go to a temporary file that is renamed
+ * git directory (git ignores unknown files there); tag conflicts are lines
+ * {@code tagConflict.N=<ref> <kept id> <upstream id> <since>} (ref names hold no spaces).
+ * Writes go to a temporary file that is renamed
  * over the old one, so a crash leaves the old state or the new one.
  */
 final class MirrorStateFile {
@@ -34,9 +38,18 @@ final class MirrorStateFile {
     } catch (IOException e) {
       return Optional.empty();
     }
+    List<TagConflict> conflicts = new ArrayList<>();
+    for (int i = 0; p.getProperty("tagConflict." + i) != null; i++) {
+      String[] f = p.getProperty("tagConflict." + i).split(" ");
+      Optional<Instant> since = f.length == 4 ? instant(f[3]) : Optional.empty();
+      if (since.isPresent()) {
+        conflicts.add(new TagConflict(f[0], f[1], f[2], since.get()));
+      }
+    }
     return Optional.of(new MirrorState(p.getProperty("upstream", ""),
         instant(p.getProperty("lastSuccess")), instant(p.getProperty("lastAttempt")),
-        Optional.ofNullable(p.getProperty("lastError"))));
+        Optional.ofNullable(p.getProperty("lastError")),
+        Boolean.parseBoolean(p.getProperty("held")), conflicts));
   }
 
   static void write(Path gitDir, MirrorState s) throws IOException {
@@ -45,6 +58,14 @@ final class MirrorStateFile {
     s.lastSuccess().ifPresent(t -> p.setProperty("lastSuccess", t.toString()));
     s.lastAttempt().ifPresent(t -> p.setProperty("lastAttempt", t.toString()));
     s.lastError().ifPresent(e -> p.setProperty("lastError", e));
+    if (s.held()) {
+      p.setProperty("held", "true");
+    }
+    for (int i = 0; i < s.tagConflicts().size(); i++) {
+      TagConflict c = s.tagConflicts().get(i);
+      p.setProperty("tagConflict." + i, c.ref() + " " + c.keptId() + " " + c.upstreamId() + " "
+          + c.since());
+    }
     Path tmp = gitDir.resolve(NAME + ".tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
       p.store(out, "GitEdge mirror state; written by the gateway, do not edit");

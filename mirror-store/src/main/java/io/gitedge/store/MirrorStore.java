@@ -1,6 +1,7 @@
 package io.gitedge.store;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,11 +29,28 @@ public interface MirrorStore extends AutoCloseable {
   Optional<Mirror> find(MirrorName name) throws IOException;
 
   /**
-   * Creates the mirror from {@code upstream}, or brings it up to date. Blocks while another sync
-   * of the same mirror runs. Never throws for upstream or disk trouble: the result says
-   * {@link SyncResult.Outcome#FAILED} and the mirror's state records the error.
+   * Creates the mirror from {@code upstream}, or brings it up to date under {@code policy}.
+   * Blocks while another sync of the same mirror runs. Never throws for upstream or disk
+   * trouble: the result says {@link SyncResult.Outcome#FAILED} (or
+   * {@link SyncResult.Outcome#HELD} for a sync that would delete more than half the refs) and
+   * the mirror's state records why. A failed sync also clears lock files left in the mirror, so
+   * the next one is not blocked by them.
    */
-  SyncResult sync(MirrorName name, Upstream upstream);
+  SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy);
+
+  /** {@link #sync(MirrorName, Upstream, MirrorPolicy)} with immutable tags. */
+  default SyncResult sync(MirrorName name, Upstream upstream) {
+    return sync(name, upstream, MirrorPolicy.DEFAULT);
+  }
+
+  /**
+   * Lets the next sync of {@code name} apply deletions of more than half its refs, which it
+   * would otherwise hold for an operator (an approval lasts for one sync).
+   */
+  void approveMassDelete(MirrorName name);
+
+  /** The mirrors on disk, by name. */
+  List<MirrorName> mirrors() throws IOException;
 
   /** The recorded freshness of {@code name}, if it was ever synced. */
   Optional<MirrorState> state(MirrorName name);

@@ -2,31 +2,43 @@ package io.gitedge.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What one sync did. A {@link Outcome#FAILED} sync changed no ref; its {@code error} says why.
- * Immutable.
+ * What one sync did. A {@link Outcome#FAILED} or {@link Outcome#HELD} sync changed no ref; its
+ * {@code error} says why. Immutable.
+ *
+ * @param newTagConflicts tags this sync found moved or deleted upstream for the first time (the
+ *     mirror kept them)
  */
 public record SyncResult(MirrorName name, Outcome outcome, List<RefChange> changes,
-    Duration duration, Optional<String> error) {
+    List<TagConflict> newTagConflicts, Duration duration, Optional<String> error) {
   /** How a sync ended. */
   public enum Outcome {
     /** The mirror did not exist and now does. */
     CREATED,
     /** Refs changed. */
     UPDATED,
-    /** The upstream had nothing new. */
+    /** The upstream had nothing new (or nothing the policy lets in). */
     UNCHANGED,
+    /** Nothing changed: the upstream would have deleted more than half the refs. */
+    HELD,
     /** Nothing changed because the sync failed. */
     FAILED
   }
 
   public SyncResult {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(outcome, "outcome");
     changes = List.copyOf(changes);
+    newTagConflicts = List.copyOf(newTagConflicts);
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(error, "error");
   }
 
   public boolean succeeded() {
-    return outcome != Outcome.FAILED;
+    return outcome == Outcome.CREATED || outcome == Outcome.UPDATED
+        || outcome == Outcome.UNCHANGED;
   }
 }

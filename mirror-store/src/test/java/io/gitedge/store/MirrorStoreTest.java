@@ -167,23 +167,28 @@ class MirrorStoreTest {
 
   // ---------------------------------------------------------------- failure and atomicity
 
-  @Test
-  void refusedRefUpdate_changesNoRefAtAll_andIsReportedAsFailure() throws Exception {
+  /** Catalogue row R02: stale locks fail the sync visibly, then are cleared, then it works. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"packed-refs.lock",
+      "refs/heads/main.lock"})
+  void staleLock_failsTheSyncWithTheLockReason_changesNoRef_andIsClearedForTheNext(String name)
+      throws Exception {
     store.sync(lib, libUpstream);
     Map<String, String> before = mirrorRefs(lib);
     upstream.commit("acme/lib", "main", Map.of("b.txt", "b\n"), "main moves");
     upstream.commit("acme/lib", "dev", Map.of("c.txt", "c\n"), "dev moves");
-    Path lock = dir.resolve("mirrors/github.com/acme/lib.git/packed-refs.lock");
+    Path lock = dir.resolve("mirrors/github.com/acme/lib.git").resolve(name);
+    Files.createDirectories(lock.getParent());
     Files.writeString(lock, "");
 
     SyncResult r = store.sync(lib, libUpstream);
 
     assertEquals(SyncResult.Outcome.FAILED, r.outcome(), r.toString());
     assertEquals(before, mirrorRefs(lib), "a failed sync must not change any ref");
-    assertTrue(store.state(lib).orElseThrow().lastError().orElseThrow().contains("refused"),
-        store.state(lib).toString());
+    String error = store.state(lib).orElseThrow().lastError().orElseThrow();
+    assertTrue(error.contains("refused") && error.contains("LOCK_FAILURE"), error);
+    assertFalse(Files.exists(lock), "the stale lock is cleared after the failure");
 
-    Files.delete(lock);
     assertEquals(SyncResult.Outcome.UPDATED, store.sync(lib, libUpstream).outcome());
     assertEquals(upstream.refs("acme/lib"), mirrorRefs(lib));
   }

@@ -3,74 +3,140 @@ package io.gitedge.sync;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.SyncResult;
-import java.util.HashMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the planned mirrors current: syncs each once at {@link #start} (in the background) and
- * then every {@link SyncPlan#interval()}, on a bounded pool of workers.
+ * Keeps the planned mirrors current: syncs each once at {@link #start} (in the background), then
+ * again an interval after each sync ends (±{@link SchedulerSettings#jitter()}), on a bounded pool
+ * of workers. After a failed or held sync the next attempt comes sooner, with exponential backoff
+ * from {@link SchedulerSettings#backoffInitial()} up to the interval.
  *
  * <p>Single flight per mirror: while a sync runs, every further request for that mirror joins one
  * pending sync that starts when the running one ends, so however many triggers arrive, at most one
- * sync runs and one waits. Requests for mirrors without a plan fail fast.
+ * sync runs and one waits (and the work queued is bounded by twice the number of mirrors).
+ * Requests for mirrors without a plan fail fast. Plans may be added while running (mirrors made
+ * on demand).
  *
- * <p>Thread-safe. Plans are fixed at construction; {@link #start} may be called once.
+ * <p>Thread-safe; {@link #start} may be called once.
  */
 public final class SyncScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
 
   private final MirrorStore store;
-  private final Map<MirrorName, SyncPlan> plans = new HashMap<>();
+  private final SchedulerSettings settings;
   private final SyncListener listener;
+  private final Clock clock;
+  private final Map<MirrorName, SyncPlan> plans = new ConcurrentHashMap<>();
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
-  private final Map<MirrorName, Flight> flights = new HashMap<>();
-  private boolean started;
+  private final Map<MirrorName, Flight> flights = new ConcurrentHashMap<>();
+  private volatile boolean started;
 
-  /** Per mirror: the running sync and the one waiting behind it. Guarded by {@code flights}. */
+  /** Per mirror: the running sync, the one waiting behind it, the timer. Guarded by itself. */
   private static final class Flight {
     CompletableFuture<SyncResult> running;
+    Set<Trigger> runningTriggers;
     CompletableFuture<SyncResult> pending;
+    Set<Trigger> pendingTriggers;
+    int failures;
+    ScheduledFuture<?> next;
+    Instant nextAt;
   }
 
-  public SyncScheduler(MirrorStore store, List<SyncPlan> plans, int workers,
-      SyncListener listener) {
-    if (workers < 1) {
-      throw new IllegalArgumentException("workers must be at least 1, got " + workers);
-    }
+  public SyncScheduler(MirrorStore store, List<SyncPlan> plans, SchedulerSettings settings,
+      SyncListener listener, Clock clock) {
     this.store = store;
+    this.settings = settings;
     this.listener = listener;
+    this.clock = clock;
     for (SyncPlan p : plans) {
       if (this.plans.putIfAbsent(p.name(), p) != null) {
         throw new IllegalArgumentException("mirror " + p.name() + " is planned twice");
       }
     }
-    this.workers = Executors.newFixedThreadPool(workers, named("gitedge-sync"));
+    this.workers = Executors.newFixedThreadPool(settings.workers(), named("gitedge-sync"));
     this.timer = Executors.newSingleThreadScheduledExecutor(named("gitedge-sync-timer"));
   }
 
-  /** Starts the first sync of every plan in the background, and the timers. */
+  public SyncScheduler(MirrorStore store, List<SyncPlan> plans, SchedulerSettings settings,
+      SyncListener listener) {
+    this(store, plans, settings, listener, Clock.systemUTC());
+  }
+
+  /** Starts the first sync of every plan in the background; timers follow each sync. */
   public synchronized void start() {
     if (started) {
       throw new IllegalStateException("already started");
     }
     started = true;
-    for (SyncPlan p : plans.values()) {
-      requestSync(p.name());
-      long every = p.interval().toMillis();
-      timer.scheduleWithFixedDelay(() -> requestSync(p.name()), every, every,
-          TimeUnit.MILLISECONDS);
+    plans.keySet().forEach(n -> requestSync(n, Trigger.START));
+  }
+
+  /**
+   * Adds a plan while running, and starts its first sync.
+   *
+   * @return the first sync, or empty if {@code plan}'s mirror was planned already
+   */
+  public Optional<CompletableFuture<SyncResult>> add(SyncPlan plan, Trigger trigger) {
+    if (plans.putIfAbsent(plan.name(), plan) != null) {
+      return Optional.empty();
+    }
+    return Optional.of(requestSync(plan.name(), trigger));
+  }
+
+  /** Stops keeping {@code name} current (a mirror made on demand whose upstream has none). */
+  public void remove(MirrorName name) {
+    plans.remove(name);
+    Flight f = flights.get(name);
+    if (f != null) {
+      synchronized (f) {
+        if (f.next != null) {
+          f.next.cancel(false);
+        }
+      }
+    }
+  }
+
+  /** The plan of {@code name}, if it has one. */
+  public Optional<SyncPlan> plan(MirrorName name) {
+    return Optional.ofNullable(plans.get(name));
+  }
+
+  /** Every plan. */
+  public List<SyncPlan> plans() {
+    return plans.values().stream().sorted((a, b) -> a.name().value().compareTo(b.name().value()))
+        .toList();
+  }
+
+  /** Where {@code name} stands now. */
+  public MirrorSchedule schedule(MirrorName name) {
+    Flight f = flights.get(name);
+    if (f == null) {
+      return new MirrorSchedule(false, false, 0, Optional.empty());
+    }
+    synchronized (f) {
+      return new MirrorSchedule(f.running != null, f.pending != null, f.failures,
+          Optional.ofNullable(f.nextAt));
     }
   }
 
@@ -80,77 +146,123 @@ public final class SyncScheduler implements AutoCloseable {
    * @return completes with the result of the sync that covers this request; completes
    *     exceptionally with {@link IllegalArgumentException} for a mirror without a plan
    */
-  public CompletableFuture<SyncResult> requestSync(MirrorName name) {
+  public CompletableFuture<SyncResult> requestSync(MirrorName name, Trigger trigger) {
     SyncPlan plan = plans.get(name);
     if (plan == null) {
       return CompletableFuture.failedFuture(
           new IllegalArgumentException("no sync plan for " + name));
     }
-    synchronized (flights) {
-      Flight f = flights.computeIfAbsent(name, n -> new Flight());
+    Flight f = flights.computeIfAbsent(name, n -> new Flight());
+    synchronized (f) {
       if (f.running == null) {
         CompletableFuture<SyncResult> run = new CompletableFuture<>();
-        launch(plan, f, run);
+        launch(plan, f, run, EnumSet.of(trigger));
         return run;
       }
       if (f.pending == null) {
         f.pending = new CompletableFuture<>();
+        f.pendingTriggers = EnumSet.noneOf(Trigger.class);
       }
+      f.pendingTriggers.add(trigger);
       return f.pending;
     }
   }
 
   /**
    * The sync of {@code name} that is running now, or a new one if none is: for callers that want
-   * the mirror to exist rather than to be fresh as of this moment (a first clone waiting for the
-   * first sync must not wait for a second one).
+   * a check no older than their own request's start, shared with everybody else asking (a first
+   * clone waiting for the first sync must not wait for a second one).
    */
-  public CompletableFuture<SyncResult> currentOrNewSync(MirrorName name) {
-    synchronized (flights) {
-      Flight f = flights.get(name);
-      if (f != null && f.running != null) {
-        return f.running;
+  public CompletableFuture<SyncResult> currentOrNewSync(MirrorName name, Trigger trigger) {
+    Flight f = flights.get(name);
+    if (f != null) {
+      synchronized (f) {
+        if (f.running != null) {
+          f.runningTriggers.add(trigger);
+          return f.running;
+        }
       }
     }
-    return requestSync(name);
+    return requestSync(name, trigger);
   }
 
-  /** Runs a sync of {@code plan} that completes {@code run}. Called holding {@code flights}. */
-  private void launch(SyncPlan plan, Flight f, CompletableFuture<SyncResult> run) {
+  /** Runs a sync of {@code plan} that completes {@code run}. Called holding {@code f}. */
+  private void launch(SyncPlan plan, Flight f, CompletableFuture<SyncResult> run,
+      Set<Trigger> triggers) {
     f.running = run;
+    f.runningTriggers = triggers;
+    if (f.next != null) {
+      f.next.cancel(false);
+      f.next = null;
+      f.nextAt = null;
+    }
     try {
-      workers.execute(() -> {
-        SyncResult r = null;
-        Throwable failure = null;
-        try {
-          r = store.sync(plan.name(), plan.upstream());
-          listener.onSync(r);
-        } catch (Throwable e) {
-          // whatever happens, the flight must land, or this mirror would never sync again
-          failure = e;
-          log.warn("sync of {} failed unexpectedly", plan.name(), e);
-        } finally {
-          synchronized (flights) {
-            f.running = null;
-            CompletableFuture<SyncResult> next = f.pending;
-            f.pending = null;
-            if (next != null) {
-              launch(plan, f, next);
-            }
-          }
-        }
-        if (r != null) {
-          run.complete(r);
-        } else {
-          run.completeExceptionally(failure);
-        }
-        if (failure instanceof Error error) {
-          throw error;
-        }
-      });
+      workers.execute(() -> runSync(plan, f, run));
     } catch (RejectedExecutionException e) {
       f.running = null;
       run.completeExceptionally(new IllegalStateException("the scheduler is closed", e));
+    }
+  }
+
+  private void runSync(SyncPlan plan, Flight f, CompletableFuture<SyncResult> run) {
+    SyncResult r = null;
+    Throwable failure = null;
+    try {
+      r = store.sync(plan.name(), plan.upstream(), plan.policy());
+    } catch (Throwable e) {
+      // whatever happens, the flight must land, or this mirror would never sync again
+      failure = e;
+      log.warn("sync of {} failed unexpectedly", plan.name(), e);
+    }
+    Set<Trigger> triggers;
+    synchronized (f) {
+      triggers = f.runningTriggers;
+      f.failures = r != null && r.succeeded() ? 0 : f.failures + 1;
+      f.running = null;
+      f.runningTriggers = null;
+      CompletableFuture<SyncResult> next = f.pending;
+      Set<Trigger> nextTriggers = f.pendingTriggers;
+      f.pending = null;
+      f.pendingTriggers = null;
+      if (next != null) {
+        launch(plan, f, next, nextTriggers);
+      } else if (started && plans.get(plan.name()) == plan) {
+        scheduleNext(plan, f);
+      }
+    }
+    if (r != null) {
+      try {
+        listener.onSync(r, Set.copyOf(triggers));
+      } catch (RuntimeException e) {
+        log.warn("sync listener failed for {}", plan.name(), e);
+      }
+      run.complete(r);
+    } else {
+      run.completeExceptionally(failure);
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+  }
+
+  /** Arms the timer: the interval after a success, the backoff after a failure. Holds f. */
+  private void scheduleNext(SyncPlan plan, Flight f) {
+    Duration wait = plan.interval();
+    if (f.failures > 0) {
+      long factor = 1L << Math.min(f.failures - 1, 30);
+      Duration backoff = settings.backoffInitial().multipliedBy(factor);
+      if (backoff.compareTo(wait) < 0) {
+        wait = backoff;
+      }
+    }
+    double stretch = 1 + settings.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    long ms = Math.max(1, (long) (wait.toMillis() * stretch));
+    f.nextAt = clock.instant().plusMillis(ms);
+    try {
+      f.next = timer.schedule(() -> requestSync(plan.name(), Trigger.SCHEDULE), ms,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      f.nextAt = null; // closing
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.store.Mirror;
 import io.gitedge.store.MirrorName;
+import io.gitedge.store.MirrorPolicy;
 import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.StoreConfig;
@@ -56,12 +57,12 @@ class SyncSchedulerTest {
     }
 
     @Override
-    public SyncResult sync(MirrorName name, Upstream upstream) {
+    public SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy) {
       maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
       total.incrementAndGet();
       try {
         gate.await(30, TimeUnit.SECONDS);
-        return delegate.sync(name, upstream);
+        return delegate.sync(name, upstream, policy);
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       } finally {
@@ -72,6 +73,16 @@ class SyncSchedulerTest {
     @Override
     public Optional<MirrorState> state(MirrorName name) {
       return delegate.state(name);
+    }
+
+    @Override
+    public void approveMassDelete(MirrorName name) {
+      delegate.approveMassDelete(name);
+    }
+
+    @Override
+    public List<MirrorName> mirrors() throws IOException {
+      return delegate.mirrors();
     }
 
     @Override
@@ -91,6 +102,10 @@ class SyncSchedulerTest {
         Duration.ofHours(1));
   }
 
+  private static SchedulerSettings settings(int workers) {
+    return SchedulerSettings.DEFAULT.withWorkers(workers);
+  }
+
   @AfterEach
   void tearDown() {
     real.close();
@@ -101,10 +116,11 @@ class SyncSchedulerTest {
   void manyTriggers_runOneSyncAndQueueAtMostOneMore() throws Exception {
     GatedStore store = new GatedStore(real);
     List<SyncResult> seen = new CopyOnWriteArrayList<>();
-    try (SyncScheduler s = new SyncScheduler(store, List.of(plan), 4, seen::add)) {
+    try (SyncScheduler s = new SyncScheduler(store, List.of(plan), settings(4),
+        (r, t) -> seen.add(r))) {
       List<CompletableFuture<SyncResult>> futures = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        futures.add(s.requestSync(lib));
+        futures.add(s.requestSync(lib, Trigger.WEBHOOK));
       }
       for (int i = 2; i < futures.size(); i++) {
         assertSame(futures.get(1), futures.get(i), "later triggers share one pending sync");
@@ -126,27 +142,28 @@ class SyncSchedulerTest {
     AtomicInteger calls = new AtomicInteger();
     MirrorStore failingOnce = new GatedStore(real) {
       @Override
-      public SyncResult sync(MirrorName name, Upstream upstream) {
+      public SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy) {
         if (calls.incrementAndGet() == 1) {
           throw new NoClassDefFoundError("simulated linkage failure");
         }
-        return real.sync(name, upstream);
+        return real.sync(name, upstream, policy);
       }
     };
-    try (SyncScheduler s = new SyncScheduler(failingOnce, List.of(plan), 1, SyncListener.NONE)) {
+    try (SyncScheduler s = new SyncScheduler(failingOnce, List.of(plan), settings(1),
+        SyncListener.NONE)) {
       ExecutionException e = assertThrows(ExecutionException.class,
-          () -> s.requestSync(lib).get(60, TimeUnit.SECONDS));
+          () -> s.requestSync(lib, Trigger.WEBHOOK).get(60, TimeUnit.SECONDS));
       assertTrue(e.getCause() instanceof NoClassDefFoundError, e.toString());
-      assertTrue(s.requestSync(lib).get(60, TimeUnit.SECONDS).succeeded());
+      assertTrue(s.requestSync(lib, Trigger.WEBHOOK).get(60, TimeUnit.SECONDS).succeeded());
     }
   }
 
   @Test
   void currentOrNewSync_joinsTheRunningSync_ratherThanQueueingAnother() throws Exception {
     GatedStore store = new GatedStore(real);
-    try (SyncScheduler s = new SyncScheduler(store, List.of(plan), 2, SyncListener.NONE)) {
-      CompletableFuture<SyncResult> first = s.requestSync(lib);
-      assertSame(first, s.currentOrNewSync(lib));
+    try (SyncScheduler s = new SyncScheduler(store, List.of(plan), settings(2), SyncListener.NONE)) {
+      CompletableFuture<SyncResult> first = s.requestSync(lib, Trigger.WEBHOOK);
+      assertSame(first, s.currentOrNewSync(lib, Trigger.READ));
       store.gate.countDown();
       first.get(60, TimeUnit.SECONDS);
       assertEquals(1, store.total.get());
@@ -155,18 +172,131 @@ class SyncSchedulerTest {
 
   @Test
   void start_syncsEveryPlannedMirrorInTheBackground() throws Exception {
-    try (SyncScheduler s = new SyncScheduler(real, List.of(plan), 2, SyncListener.NONE)) {
+    try (SyncScheduler s = new SyncScheduler(real, List.of(plan), settings(2), SyncListener.NONE)) {
       s.start();
-      assertTrue(s.requestSync(lib).get(60, TimeUnit.SECONDS).succeeded());
+      assertTrue(s.requestSync(lib, Trigger.WEBHOOK).get(60, TimeUnit.SECONDS).succeeded());
       assertTrue(real.find(lib).isPresent());
     }
   }
 
   @Test
   void requestForAnUnplannedMirror_failsFast() throws Exception {
-    try (SyncScheduler s = new SyncScheduler(real, List.of(plan), 1, SyncListener.NONE)) {
+    try (SyncScheduler s = new SyncScheduler(real, List.of(plan), settings(1), SyncListener.NONE)) {
       ExecutionException e = assertThrows(ExecutionException.class,
-          () -> s.requestSync(MirrorName.parse("github.com/acme/other")).get());
+          () -> s.requestSync(MirrorName.parse("github.com/acme/other"), Trigger.ADMIN).get());
+      assertTrue(e.getCause() instanceof IllegalArgumentException);
+    }
+  }
+
+  /** Catalogue row R08: a hundred triggers from many threads, one fetch at a time, then level. */
+  @Test
+  void r08_aHundredConcurrentTriggers_runOneSyncAtATime_andEndLevelWithTheUpstream()
+      throws Exception {
+    GatedStore store = new GatedStore(real);
+    store.gate.countDown();
+    try (SyncScheduler s = new SyncScheduler(store, List.of(plan), settings(8),
+        SyncListener.NONE)) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+          .newFixedThreadPool(16);
+      List<java.util.concurrent.Future<CompletableFuture<SyncResult>>> asks = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        Trigger t = Trigger.values()[i % Trigger.values().length];
+        if (i % 10 == 0) {
+          upstream.commit("acme/lib", "main", Map.of("n.txt", i + "\n"), "push " + i);
+        }
+        asks.add(pool.submit(() -> s.requestSync(lib, t)));
+      }
+      for (var a : asks) {
+        assertTrue(a.get(60, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS).succeeded());
+      }
+      pool.shutdown();
+      assertEquals(1, store.maxRunning.get(), "syncs of one mirror overlapped");
+      assertTrue(s.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS).succeeded());
+      Map<String, String> mirror = new java.util.TreeMap<>();
+      for (var r : real.find(lib).orElseThrow().repository().getRefDatabase()
+          .getRefsByPrefix("refs/")) {
+        mirror.put(r.getName(), r.getObjectId().name());
+      }
+      assertEquals(new java.util.TreeMap<>(upstream.refs("acme/lib")), mirror);
+      assertTrue(store.total.get() < 100, store.total.get() + " syncs for 100 triggers");
+    }
+  }
+
+  @Test
+  void afterFailures_retriesBackOffExponentiallyUpToTheInterval_andAReturningUpstreamResetsIt()
+      throws Exception {
+    MirrorName later = MirrorName.parse("github.com/acme/later");
+    SyncPlan failing = new SyncPlan(later, new Upstream(upstream.fileUrl() + "/acme/later.git",
+        Optional.empty()), Duration.ofMillis(1600));
+    List<long[]> seen = new CopyOnWriteArrayList<>(); // failures, planned delay in ms
+    CountDownLatch recovered = new CountDownLatch(1);
+    SyncScheduler[] self = new SyncScheduler[1];
+    SyncListener listener = (r, t) -> {
+      MirrorSchedule m = self[0].schedule(later);
+      long delay = Duration.between(java.time.Instant.now(), m.nextSync().orElseThrow())
+          .toMillis();
+      seen.add(new long[] {m.consecutiveFailures(), delay});
+      if (r.succeeded()) {
+        recovered.countDown();
+      } else if (m.consecutiveFailures() == 5) {
+        upstream.createRepo("acme/later");
+        upstream.commit("acme/later", "main", Map.of("x", "x\n"), "finally");
+      }
+    };
+    try (SyncScheduler s = new SyncScheduler(real, List.of(failing),
+        new SchedulerSettings(1, Duration.ofMillis(200), 0.1), listener)) {
+      self[0] = s;
+      s.start();
+      assertTrue(recovered.await(30, TimeUnit.SECONDS), "never recovered: " + describe(seen));
+    }
+    long[] expected = {200, 400, 800, 1600, 1600};
+    for (int i = 0; i < 5; i++) {
+      assertEquals(i + 1, seen.get(i)[0]);
+      long d = seen.get(i)[1];
+      assertTrue(d >= expected[i] * 0.9 - 50 && d <= expected[i] * 1.1, "attempt " + (i + 1)
+          + " planned in " + d + " ms, expected about " + expected[i] + ": " + describe(seen));
+    }
+    long[] ok = seen.get(5);
+    assertEquals(0, ok[0], "a success resets the failures");
+    assertTrue(ok[1] >= 1600 * 0.9 - 50 && ok[1] <= 1600 * 1.1, describe(seen));
+  }
+
+  private static String describe(List<long[]> seen) {
+    return seen.stream().map(a -> a[0] + ":" + a[1] + "ms").toList().toString();
+  }
+
+  @Test
+  void intervals_areJitteredByUpToTenPercent() throws Exception {
+    List<SyncPlan> plans = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      plans.add(new SyncPlan(MirrorName.parse("github.com/acme/m" + i), plan.upstream(),
+          Duration.ofHours(1)));
+    }
+    CountDownLatch done = new CountDownLatch(plans.size());
+    try (SyncScheduler s = new SyncScheduler(real, plans, settings(4), (r, t) -> done.countDown())) {
+      s.start();
+      assertTrue(done.await(60, TimeUnit.SECONDS));
+      java.util.Set<Long> minutes = new java.util.HashSet<>();
+      for (SyncPlan p : plans) {
+        long ms = Duration.between(java.time.Instant.now(),
+            s.schedule(p.name()).nextSync().orElseThrow()).toMillis();
+        assertTrue(ms >= 3_240_000 - 60_000 && ms <= 3_960_000, p.name() + ": " + ms);
+        minutes.add(ms / 60_000);
+      }
+      assertTrue(minutes.size() > 1, "twelve mirrors, all due in the same minute: " + minutes);
+    }
+  }
+
+  @Test
+  void plansAddedWhileRunning_syncAtOnce_andARemovedOneIsNoLongerServed() throws Exception {
+    try (SyncScheduler s = new SyncScheduler(real, List.of(), settings(2), SyncListener.NONE)) {
+      s.start();
+      CompletableFuture<SyncResult> first = s.add(plan, Trigger.ON_DEMAND).orElseThrow();
+      assertEquals(SyncResult.Outcome.CREATED, first.get(60, TimeUnit.SECONDS).outcome());
+      assertTrue(s.add(plan, Trigger.ON_DEMAND).isEmpty(), "added once");
+      s.remove(lib);
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> s.requestSync(lib, Trigger.READ).get());
       assertTrue(e.getCause() instanceof IllegalArgumentException);
     }
   }

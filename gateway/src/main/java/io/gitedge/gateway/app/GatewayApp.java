@@ -20,8 +20,11 @@ import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.StoreConfig;
 import io.gitedge.store.SyncResult;
+import io.gitedge.sync.ReadFreshness;
+import io.gitedge.sync.SchedulerSettings;
 import io.gitedge.sync.SyncPlan;
 import io.gitedge.sync.SyncScheduler;
+import io.gitedge.sync.Trigger;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -74,19 +77,24 @@ public final class GatewayApp implements AutoCloseable {
       MirrorStore store = openStore(config);
       opened.add(store);
       MirrorCatalog catalog = new MirrorCatalog(config.upstreams());
-      List<MirrorName> names = catalog.plans().stream().map(SyncPlan::name).toList();
+      List<SyncPlan> plans = plans(catalog, store);
+      List<MirrorName> names = plans.stream().map(SyncPlan::name).toList();
       GatewayMetrics metrics = new GatewayMetrics(config.region(), store, names,
           Clock.systemUTC());
       IdentityChain identities = IdentityChain.build(config.identity(), metrics::decision);
       identities.caches().forEach(metrics::identityCache);
       IdentitySource identity = identities.source();
       CallerAuthenticator authenticator = new CallerAuthenticator(identity);
-      SyncScheduler scheduler = new SyncScheduler(store, List.copyOf(catalog.plans()),
-          config.sync().workers(), metrics.syncListener());
+      SyncScheduler scheduler = new SyncScheduler(store, plans,
+          new SchedulerSettings(config.sync().workers(), config.sync().backoffInitial(), 0.1),
+          metrics.syncListener());
       opened.add(scheduler);
+      ReadFreshness freshness = new ReadFreshness(scheduler, store, config.sync().readWait(),
+          Clock.systemUTC());
       MirrorResolver resolver = new MirrorResolver(catalog, config.access().toPolicy(), store,
-          scheduler, config.sync().firstSyncWait());
-      UploadPackFactory uploadPacks = new UploadPackFactory(config.http().idleTimeout());
+          scheduler, freshness, config.sync().firstSyncWait());
+      UploadPackFactory uploadPacks = new UploadPackFactory(config.http().idleTimeout(),
+          freshness);
       HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, authenticator, resolver,
           catalog, uploadPacks, metrics);
       try {
@@ -103,7 +111,8 @@ public final class GatewayApp implements AutoCloseable {
         SshHostKeys hostKeys = SshHostKeys.loadOrGenerate(config.keysDir());
         hostKeys.keys().forEach(k -> log.info("SSH host key {} {}", k.type(), k.fingerprint()));
         SshFrontDoor door = new SshFrontDoor(sc, hostKeys, identity, resolver,
-            new UploadPackFactory(sc.ioTimeout()), metrics, config.dataDir().resolve("empty"));
+            new UploadPackFactory(sc.ioTimeout(), freshness), metrics,
+            config.dataDir().resolve("empty"));
         try {
           door.start();
         } catch (IOException e) {
@@ -128,6 +137,27 @@ public final class GatewayApp implements AutoCloseable {
     }
   }
 
+  /**
+   * The listed mirrors, and those made on demand by earlier runs (found on disk under a prefix
+   * that still has {@code mirrorOnDemand}); other mirrors on disk are left alone, unserved.
+   */
+  private static List<SyncPlan> plans(MirrorCatalog catalog, MirrorStore store)
+      throws IOException {
+    List<SyncPlan> plans = new ArrayList<>(catalog.plans());
+    for (MirrorName n : store.mirrors()) {
+      if (catalog.listed(n).isPresent()) {
+        continue;
+      }
+      Optional<SyncPlan> p = catalog.onDemand(n);
+      if (p.isPresent()) {
+        plans.add(p.get());
+      } else {
+        log.info("not serving {}: on disk, but no longer in the config", n);
+      }
+    }
+    return plans;
+  }
+
   private static Optional<TlsCredentials> tls(GatewayConfig config)
       throws KeyMaterialException, ConfigException {
     HttpConfig.Tls t = config.http().tls();
@@ -148,7 +178,7 @@ public final class GatewayApp implements AutoCloseable {
   private static MirrorStore openStore(GatewayConfig config) throws ConfigException {
     try {
       return MirrorStore.open(new StoreConfig(config.mirrorsDir(), config.sync().fetchTimeout(),
-          StoreConfig.DEFAULT_REPACK_AFTER_PACKS));
+          StoreConfig.DEFAULT_REPACK_AFTER_PACKS, config.sync().ingest()));
     } catch (IOException e) {
       throw config.origin().error("dataDir", e.getMessage(), e);
     }
@@ -176,7 +206,7 @@ public final class GatewayApp implements AutoCloseable {
 
   /** Syncs {@code name} now (joining a running sync) and returns its result. */
   public CompletableFuture<SyncResult> syncNow(MirrorName name) {
-    return scheduler.requestSync(name);
+    return scheduler.requestSync(name, Trigger.ADMIN);
   }
 
   @Override

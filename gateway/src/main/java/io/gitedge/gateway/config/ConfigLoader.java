@@ -4,6 +4,8 @@ import io.gitedge.auth.AccessPolicy;
 import io.gitedge.auth.CacheSettings;
 import io.gitedge.auth.HttpKeysSettings;
 import io.gitedge.auth.IntrospectionSettings;
+import io.gitedge.store.IngestLimits;
+import io.gitedge.store.MirrorPolicy;
 import io.gitedge.auth.OidcSettings;
 import io.gitedge.auth.SshKey;
 import io.gitedge.config.ConfigException;
@@ -337,6 +339,12 @@ public final class ConfigLoader {
     int workers = 4;
     Duration fetchTimeout = Duration.ofMinutes(2);
     Duration firstWait = Duration.ofSeconds(30);
+    Duration backoff = Duration.ofSeconds(5);
+    Duration readWait = Duration.ofSeconds(5);
+    IngestLimits d = IngestLimits.DEFAULT;
+    long maxObjects = d.maxObjects();
+    long maxBytes = d.maxBytes();
+    boolean check = d.checkObjects();
     if (n != null) {
       ConfigMap m = n.asMap();
       ConfigNode w = node(m, "workers");
@@ -351,9 +359,30 @@ public final class ConfigLoader {
       if (fw != null) {
         firstWait = fw.asDuration();
       }
+      ConfigNode b = node(m, "backoffInitial");
+      if (b != null) {
+        backoff = b.asPositiveDuration();
+      }
+      ConfigNode rw = node(m, "readWait");
+      if (rw != null) {
+        readWait = rw.asDuration();
+      }
+      ConfigNode mo = node(m, "maxObjects");
+      if (mo != null) {
+        maxObjects = mo.asLong(1, Integer.MAX_VALUE);
+      }
+      ConfigNode mb = node(m, "maxObjectBytes");
+      if (mb != null) {
+        maxBytes = mb.asByteSize();
+      }
+      ConfigNode co = node(m, "checkObjects");
+      if (co != null) {
+        check = co.asBoolean();
+      }
       m.finish();
     }
-    return new SyncConfig(workers, fetchTimeout, firstWait);
+    return new SyncConfig(workers, fetchTimeout, firstWait, backoff, readWait,
+        new IngestLimits(maxObjects, maxBytes, check));
   }
 
   private List<UpstreamConfig> upstreams(ConfigNode n) throws ConfigException {
@@ -381,6 +410,24 @@ public final class ConfigLoader {
       ConfigNode si = node(m, "syncInterval");
       Duration interval = si != null ? si.asPositiveDuration() : DEFAULT_SYNC_INTERVAL;
       ConfigNode suffix = node(m, "urlSuffix");
+      MirrorPolicy policy = MirrorPolicy.DEFAULT;
+      ConfigNode tags = node(m, "tags");
+      if (tags != null) {
+        policy = switch (tags.asString()) {
+          case "immutable" -> new MirrorPolicy(MirrorPolicy.TagPolicy.IMMUTABLE);
+          case "follow" -> new MirrorPolicy(MirrorPolicy.TagPolicy.FOLLOW);
+          default -> throw tags.error("expected immutable or follow, got \"" + tags.asString()
+              + "\"");
+        };
+      }
+      ConfigNode fresh = node(m, "freshness");
+      Optional<Duration> freshness = fresh == null ? Optional.empty()
+          : Optional.of(fresh.asPositiveDuration());
+      ConfigNode od = node(m, "mirrorOnDemand");
+      boolean onDemand = od != null && od.asBoolean();
+      ConfigNode ws = node(m, "webhookSecretFile");
+      Optional<Path> webhookSecret = ws == null ? Optional.empty()
+          : Optional.of(existingFile(ws));
       UpstreamRoute route = new UpstreamRoute(prefix, base, credentials,
           suffix != null ? suffix.asString() : ".git");
       List<MirrorName> repos = new ArrayList<>();
@@ -398,7 +445,11 @@ public final class ConfigLoader {
         repos.add(name);
       }
       m.finish();
-      out.add(new UpstreamConfig(route, repos, interval));
+      if (repos.isEmpty() && !onDemand) {
+        throw un.error("lists no repos and has mirrorOnDemand off: it would mirror nothing");
+      }
+      out.add(new UpstreamConfig(route, repos, interval, policy, freshness, onDemand,
+          webhookSecret));
     }
     return out;
   }

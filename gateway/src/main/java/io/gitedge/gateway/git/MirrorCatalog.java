@@ -11,43 +11,64 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The mirrors this gateway serves, from the {@code upstreams} section of the config: each name
- * with its upstream and sync interval. Immutable and thread-safe.
+ * What the {@code upstreams} section of the config says may be served: the listed mirrors, each
+ * with its plan, and the prefixes mirrored on demand. Immutable and thread-safe. (Which mirrors
+ * are planned right now, on-demand ones included, the {@code SyncScheduler} knows.)
  */
 public final class MirrorCatalog {
-  private final Map<MirrorName, SyncPlan> plans = new TreeMap<>();
+  private final List<UpstreamConfig> upstreams;
+  private final Map<MirrorName, SyncPlan> listed = new TreeMap<>();
 
   public MirrorCatalog(List<UpstreamConfig> upstreams) {
+    this.upstreams = List.copyOf(upstreams);
     for (UpstreamConfig u : upstreams) {
       for (MirrorName n : u.repos()) {
-        Upstream up = u.route().upstreamFor(n).orElseThrow(
-            () -> new IllegalArgumentException(n + " is not under " + u.route().prefix()));
-        plans.put(n, new SyncPlan(n, up, u.syncInterval()));
+        listed.put(n, plan(u, n).orElseThrow(
+            () -> new IllegalArgumentException(n + " is not under " + u.route().prefix())));
       }
     }
   }
 
-  /** The plan of a served mirror. */
-  public Optional<SyncPlan> lookup(MirrorName name) {
-    return Optional.ofNullable(plans.get(name));
+  /** The plan of a mirror the config lists. */
+  public Optional<SyncPlan> listed(MirrorName name) {
+    return Optional.ofNullable(listed.get(name));
+  }
+
+  /** Every listed mirror's plan. */
+  public Collection<SyncPlan> plans() {
+    return List.copyOf(listed.values());
   }
 
   /**
-   * The served mirror whose name is {@code path} or a segment-wise prefix of it, longest first:
-   * {@code github.com/acme/lib/sub/pkg} finds {@code github.com/acme/lib}.
+   * The plan for a mirror made on demand: {@code name} lies under a prefix with
+   * {@code mirrorOnDemand} (the longest such prefix wins) and is not listed.
    */
-  public Optional<MirrorName> containing(String path) {
-    MirrorName best = null;
-    for (MirrorName n : plans.keySet()) {
-      if ((path.equals(n.value()) || path.startsWith(n.value() + "/"))
-          && (best == null || n.value().length() > best.value().length())) {
-        best = n;
-      }
+  public Optional<SyncPlan> onDemand(MirrorName name) {
+    if (listed.containsKey(name)) {
+      return Optional.empty();
     }
-    return Optional.ofNullable(best);
+    return upstreams.stream().filter(UpstreamConfig::mirrorOnDemand)
+        .filter(u -> name.isUnder(u.route().prefix()))
+        .max((a, b) -> Integer.compare(a.route().prefix().length(),
+            b.route().prefix().length()))
+        .flatMap(u -> plan(u, name));
   }
 
-  public Collection<SyncPlan> plans() {
-    return List.copyOf(plans.values());
+  /** The upstream section {@code name} belongs to: the longest prefix it lies under. */
+  public Optional<UpstreamConfig> upstreamOf(MirrorName name) {
+    return upstreams.stream().filter(u -> name.isUnder(u.route().prefix())
+            && !name.value().equals(u.route().prefix()))
+        .max((a, b) -> Integer.compare(a.route().prefix().length(),
+            b.route().prefix().length()));
+  }
+
+  /** The upstream sections. */
+  public List<UpstreamConfig> upstreams() {
+    return upstreams;
+  }
+
+  private static Optional<SyncPlan> plan(UpstreamConfig u, MirrorName name) {
+    Optional<Upstream> up = u.route().upstreamFor(name);
+    return up.map(x -> new SyncPlan(name, x, u.syncInterval(), u.policy(), u.freshness()));
   }
 }

@@ -8,11 +8,18 @@ import io.gitedge.store.Mirror;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
+import io.gitedge.store.SyncResult;
+import io.gitedge.sync.ReadFreshness;
 import io.gitedge.sync.SyncPlan;
 import io.gitedge.sync.SyncScheduler;
+import io.gitedge.sync.Trigger;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,18 +39,24 @@ import org.slf4j.LoggerFactory;
 public final class MirrorResolver {
   private static final Logger log = LoggerFactory.getLogger(MirrorResolver.class);
 
+  /** An on-demand name whose upstream had no such repository is not asked about again sooner. */
+  private static final Duration ON_DEMAND_NEGATIVE_TTL = Duration.ofMinutes(1);
+
   private final MirrorCatalog catalog;
   private final AccessPolicy policy;
   private final MirrorStore store;
   private final SyncScheduler scheduler;
+  private final ReadFreshness freshness;
   private final Duration firstSyncWait;
+  private final Map<MirrorName, Instant> onDemandMisses = new ConcurrentHashMap<>();
 
   public MirrorResolver(MirrorCatalog catalog, AccessPolicy policy, MirrorStore store,
-      SyncScheduler scheduler, Duration firstSyncWait) {
+      SyncScheduler scheduler, ReadFreshness freshness, Duration firstSyncWait) {
     this.catalog = catalog;
     this.policy = policy;
     this.store = store;
     this.scheduler = scheduler;
+    this.freshness = freshness;
     this.firstSyncWait = firstSyncWait;
   }
 
@@ -55,15 +68,28 @@ public final class MirrorResolver {
   }
 
   /**
-   * Resolves a repository name as a client sent it ({@code github.com/acme/lib.git}).
+   * Resolves a repository name as a client sent it ({@code github.com/acme/lib.git}) for a
+   * request that starts with a ref advertisement: a mirror past its freshness bound checks its
+   * upstream first ({@link ReadFreshness#beforeAdvertisement}).
    *
    * @throws GatewayException.Unauthenticated for an anonymous caller when anonymous reads are off
    * @throws GatewayException.MirrorNotFound for invalid, unknown and forbidden names alike
    * @throws GatewayException.MirrorUnavailable when the first sync has not produced the mirror
    */
+  public ResolvedMirror resolveForAdvertisement(Principal principal, String rawName)
+      throws GatewayException {
+    SyncPlan plan = authorize(principal, rawName);
+    Mirror mirror = open(plan);
+    return new ResolvedMirror(mirror, plan, freshness.beforeAdvertisement(plan));
+  }
+
+  /**
+   * The same for a request that continues an exchange whose advertisement came before (the
+   * second request of stateless HTTP): no freshness check.
+   */
   public ResolvedMirror resolve(Principal principal, String rawName) throws GatewayException {
     SyncPlan plan = authorize(principal, rawName);
-    return new ResolvedMirror(open(plan.name()), plan);
+    return new ResolvedMirror(open(plan), plan, freshness.age(plan));
   }
 
   /**
@@ -80,7 +106,7 @@ public final class MirrorResolver {
           LogText.printable(e.getMessage()));
       throw new GatewayException.MirrorNotFound();
     }
-    Optional<SyncPlan> plan = catalog.lookup(name);
+    Optional<SyncPlan> plan = scheduler.plan(name).or(() -> catalog.onDemand(name));
     if (plan.isEmpty()) {
       log.info("not found for {}: {} is not mirrored here", principal.name(), name);
       throw new GatewayException.MirrorNotFound();
@@ -92,19 +118,71 @@ public final class MirrorResolver {
     return plan.get();
   }
 
-  /** Whether {@code principal} may read the served mirror {@code name}. */
-  public boolean mayRead(Principal principal, MirrorName name) {
-    return catalog.lookup(name).isPresent() && policy.canRead(principal, name.value());
+  /**
+   * Whether {@code principal} may read {@code name}, served now or mirrored on demand once
+   * asked for.
+   */
+  public boolean mayServe(Principal principal, MirrorName name) {
+    return (scheduler.plan(name).isPresent() || catalog.onDemand(name).isPresent())
+        && policy.canRead(principal, name.value());
   }
 
-  private Mirror open(MirrorName name) throws GatewayException {
+  /**
+   * The served mirror whose name is {@code path} or a segment-wise prefix of it, longest first:
+   * {@code github.com/acme/lib/sub/pkg} finds {@code github.com/acme/lib}. Under a prefix
+   * mirrored on demand, a name not mirrored yet is taken to be the prefix and one more segment.
+   */
+  public Optional<MirrorName> containing(String path) {
+    MirrorName best = null;
+    for (SyncPlan p : scheduler.plans()) {
+      MirrorName n = p.name();
+      if ((path.equals(n.value()) || path.startsWith(n.value() + "/"))
+          && (best == null || n.value().length() > best.value().length())) {
+        best = n;
+      }
+    }
+    if (best != null) {
+      return Optional.of(best);
+    }
+    for (var u : catalog.upstreams()) {
+      String prefix = u.route().prefix() + "/";
+      if (u.mirrorOnDemand() && path.startsWith(prefix)) {
+        String rest = path.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        try {
+          return Optional.of(MirrorName.parse(prefix + (slash < 0 ? rest
+              : rest.substring(0, slash))));
+        } catch (InvalidMirrorNameException e) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Mirror open(SyncPlan plan) throws GatewayException {
+    MirrorName name = plan.name();
     try {
       Optional<Mirror> m = store.find(name);
       if (m.isPresent()) {
         return m.get();
       }
+      CompletableFuture<SyncResult> first;
+      boolean onDemand = scheduler.plan(name).isEmpty();
+      if (!onDemand) {
+        first = scheduler.currentOrNewSync(name, Trigger.READ);
+      } else {
+        Instant missed = onDemandMisses.get(name);
+        if (missed != null && missed.plus(ON_DEMAND_NEGATIVE_TTL).isAfter(Instant.now())) {
+          throw new GatewayException.MirrorNotFound();
+        }
+        log.info("mirroring {} on demand from {}", name, plan.upstream().url());
+        first = scheduler.add(plan, Trigger.ON_DEMAND)
+            .orElseGet(() -> scheduler.currentOrNewSync(name, Trigger.ON_DEMAND));
+        first.thenAccept(r -> onDemandResult(plan, r));
+      }
       try {
-        scheduler.currentOrNewSync(name).get(firstSyncWait.toMillis(), TimeUnit.MILLISECONDS);
+        first.get(firstSyncWait.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         log.info("first sync of {} still running after {}", name, firstSyncWait);
       } catch (ExecutionException e) {
@@ -113,6 +191,12 @@ public final class MirrorResolver {
       m = store.find(name);
       if (m.isPresent()) {
         return m.get();
+      }
+      if (onDemand && first.isDone() && !first.isCompletedExceptionally()) {
+        onDemandResult(plan, first.join());
+      }
+      if (scheduler.plan(name).isEmpty()) {
+        throw new GatewayException.MirrorNotFound(); // on demand, and the upstream has none
       }
     } catch (IOException e) {
       log.warn("cannot open mirror {}", name, e);
@@ -123,5 +207,24 @@ public final class MirrorResolver {
         .map(e -> " (last attempt failed: the upstream could not be fetched)").orElse("");
     throw new GatewayException.MirrorUnavailable("gitedge: the mirror of " + name
         + " is not ready yet" + why + "; try again shortly");
+  }
+
+  /**
+   * The first sync of a mirror made on demand failed without creating it: most likely the
+   * upstream has no such repository. Forget the plan (no schedule for a name that does not
+   * exist), and do not ask the upstream about the name again for a while.
+   */
+  private void onDemandResult(SyncPlan plan, SyncResult r) {
+    try {
+      if (!r.succeeded() && store.find(plan.name()).isEmpty()) {
+        log.info("{} is not mirrored on demand: {}", plan.name(), r.error().orElse("failed"));
+        scheduler.remove(plan.name());
+        onDemandMisses.put(plan.name(), Instant.now());
+        onDemandMisses.entrySet().removeIf(e -> e.getValue().plus(ON_DEMAND_NEGATIVE_TTL)
+            .isBefore(Instant.now()));
+      }
+    } catch (IOException e) {
+      log.warn("cannot look at on-demand mirror {}", plan.name(), e);
+    }
   }
 }

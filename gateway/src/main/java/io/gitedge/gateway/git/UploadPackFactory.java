@@ -1,18 +1,38 @@
 package io.gitedge.gateway.git;
 
+import io.gitedge.sync.MirrorAge;
+import io.gitedge.sync.ReadFreshness;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.storage.pack.PackConfig;
+import org.eclipse.jgit.transport.PreUploadHook;
+import org.eclipse.jgit.transport.ServiceMayNotContinueException;
 import org.eclipse.jgit.transport.TransferConfig;
 import org.eclipse.jgit.transport.UploadPack;
+import org.eclipse.jgit.transport.UploadPack.ReachableCommitRequestValidator;
+import org.eclipse.jgit.transport.UploadPack.RequestValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one read-only {@link UploadPack} configuration every front door serves with, so HTTPS and
  * SSH behave alike: protocol v0 and v2, shallow fetches, partial clone filters
  * ({@code blob:none}, {@code blob:limit}, {@code tree:N}), and wants for any commit reachable from
- * an advertised ref (what {@code git submodule update} sends for a pinned commit).
+ * a branch or tag (what {@code git submodule update} sends for a pinned commit).
+ *
+ * <p>A want for an object the mirror does not have yet (pushed a moment ago, a submodule pinned
+ * to a fresh commit) waits, bounded, for a sync that starts after it ({@link ReadFreshness}), and
+ * is then checked against the refs as they are after that sync. A mirror that is stale says so
+ * when the pack starts, on git's progress channel ({@code remote: gitedge: mirror of ... last
+ * synced 3m12s ago (upstream unreachable)}), or over SSH without progress, on stderr.
  *
  * <p>Transfer and pack settings come from this class, not from the mirror's or the service
  * account's git config, so a stray {@code ~/.gitconfig} cannot change what clients get. There is
@@ -20,11 +40,14 @@ import org.eclipse.jgit.transport.UploadPack;
  * Immutable and thread-safe; each request gets a fresh {@link UploadPack}.
  */
 public final class UploadPackFactory {
+  private static final Logger log = LoggerFactory.getLogger(UploadPackFactory.class);
+
   private final TransferConfig transferConfig;
   private final PackConfig packConfig;
   private final int timeoutSeconds;
+  private final ReadFreshness freshness;
 
-  public UploadPackFactory(Duration ioTimeout) {
+  public UploadPackFactory(Duration ioTimeout, ReadFreshness freshness) {
     Config c = new Config();
     c.setBoolean("uploadpack", null, "allowFilter", true);
     c.setBoolean("uploadpack", null, "allowReachableSHA1InWant", true);
@@ -32,6 +55,7 @@ public final class UploadPackFactory {
     this.transferConfig = new TransferConfig(c);
     this.packConfig = new PackConfig(c);
     this.timeoutSeconds = (int) Math.max(1, ioTimeout.toSeconds());
+    this.freshness = freshness;
   }
 
   /**
@@ -46,7 +70,77 @@ public final class UploadPackFactory {
     up.setPackConfig(packConfig);
     up.setTimeout(timeoutSeconds);
     up.setExtraParameters(protocolParameters);
+    up.setRequestValidator(new WaitForMissingObjects(mirror));
+    if (mirror.age().stale()) {
+      up.setPreUploadHook(new StaleNotice(mirror.age()));
+    }
     return up;
+  }
+
+  /**
+   * Wants outside the advertisement: if the mirror lacks any, wait for a newer sync; then check
+   * reachability (from branches and tags) against the refs as they are now.
+   */
+  private final class WaitForMissingObjects implements RequestValidator {
+    private final ResolvedMirror mirror;
+
+    WaitForMissingObjects(ResolvedMirror mirror) {
+      this.mirror = mirror;
+    }
+
+    @Override
+    public void checkWants(UploadPack up, List<ObjectId> wants) throws IOException {
+      if (!allPresent(up, wants)) {
+        log.info("{}: a client wants objects the mirror lacks; syncing first",
+            mirror.mirror().name());
+        freshness.awaitNewerSync(mirror.plan());
+        up.setAdvertisedRefs(null); // the refs as they are after that sync
+      }
+      new ReachableCommitRequestValidator().checkWants(up, wants);
+    }
+
+    private static boolean allPresent(UploadPack up, Collection<ObjectId> wants)
+        throws IOException {
+      try (ObjectReader r = up.getRepository().newObjectReader()) {
+        for (ObjectId id : wants) {
+          if (!r.has(id)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Tells the client, as the pack starts, that what it gets may be behind its upstream. */
+  private static final class StaleNotice implements PreUploadHook {
+    private final MirrorAge age;
+
+    StaleNotice(MirrorAge age) {
+      this.age = age;
+    }
+
+    @Override
+    public void onBeginNegotiateRound(UploadPack up, Collection<? extends ObjectId> wants,
+        int cntOffered) {
+    }
+
+    @Override
+    public void onEndNegotiateRound(UploadPack up, Collection<? extends ObjectId> wants,
+        int cntCommon, int cntNotFound, boolean ready) {
+    }
+
+    @Override
+    public void onSendPack(UploadPack up, Collection<? extends ObjectId> wants,
+        Collection<? extends ObjectId> haves) throws ServiceMayNotContinueException {
+      OutputStream msg = up.getMessageOutputStream();
+      try {
+        msg.write((age.notice() + "\n").getBytes(StandardCharsets.UTF_8));
+        msg.flush();
+      } catch (IOException e) {
+        // the client is gone or took no messages; the pack will tell
+      }
+    }
   }
 
   /** Splits a {@code Git-Protocol} value ({@code version=2:other}) into parameters. */

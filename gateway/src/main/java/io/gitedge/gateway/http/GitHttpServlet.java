@@ -180,11 +180,12 @@ final class GitHttpServlet extends HttpServlet {
       resolver.requireCaller(caller);
       throw new GatewayException.MirrorNotFound();
     }
-    ResolvedMirror m = resolver.resolve(caller, repo);
+    ResolvedMirror m = resolver.resolveForAdvertisement(caller, repo);
     UploadPack up = uploadPacks.create(m,
         UploadPackFactory.protocolParameters(req.getHeader("Git-Protocol")));
     byte[] advertisement = SmartHttp.advertise(up);
     rsp.setStatus(200);
+    SmartHttp.mirrorAge(rsp, m.age());
     rsp.setContentType("application/x-git-upload-pack-advertisement");
     SmartHttp.noCache(rsp);
     SmartHttp.writeSmall(req, rsp, advertisement);
@@ -204,6 +205,7 @@ final class GitHttpServlet extends HttpServlet {
       rsp.setStatus(200);
       rsp.setContentType("application/x-git-upload-pack-result");
       SmartHttp.noCache(rsp);
+      SmartHttp.mirrorAge(rsp, m.age());
       OutputStream out = rsp.getOutputStream();
       return SmartHttp.upload(up, in, out, rsp, m.mirror().name());
     }
@@ -212,11 +214,11 @@ final class GitHttpServlet extends HttpServlet {
   private int goGet(HttpServletRequest req, HttpServletResponse rsp, Principal caller,
       String path) throws IOException, GatewayException {
     resolver.requireCaller(caller);
-    Optional<MirrorName> name = catalog.containing(path);
+    Optional<MirrorName> name = resolver.containing(path);
     if (name.isEmpty() && path.endsWith(".git")) {
-      name = catalog.containing(path.substring(0, path.length() - 4));
+      name = resolver.containing(path.substring(0, path.length() - 4));
     }
-    if (name.isEmpty() || !resolver.mayRead(caller, name.get())) {
+    if (name.isEmpty() || !resolver.mayServe(caller, name.get())) {
       throw new GatewayException.MirrorNotFound();
     }
     String content = GoImportPage.content(req.getServerName(), publicUrl.get(),

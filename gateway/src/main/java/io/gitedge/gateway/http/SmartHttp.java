@@ -1,6 +1,7 @@
 package io.gitedge.gateway.http;
 
 import io.gitedge.store.MirrorName;
+import io.gitedge.sync.MirrorAge;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import io.gitedge.gateway.git.GatewayException;
@@ -93,6 +94,15 @@ final class SmartHttp {
     }
     rsp.setContentLength(out.length);
     rsp.getOutputStream().write(out);
+  }
+
+  /**
+   * {@code X-GitEdge-Mirror-Age}: seconds since the mirror's last successful sync, and when it may
+   * be behind its upstream, why ({@code 192; upstream unreachable}).
+   */
+  static void mirrorAge(HttpServletResponse rsp, MirrorAge age) {
+    age.age().ifPresent(a -> rsp.setHeader("X-GitEdge-Mirror-Age", a.toSeconds()
+        + age.staleReason().map(r -> "; " + r).orElse("")));
   }
 
   static void noCache(HttpServletResponse rsp) {

@@ -7,6 +7,7 @@ import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.SyncResult;
 import io.gitedge.sync.SyncListener;
+import io.gitedge.sync.Trigger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -16,33 +17,60 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Set;
 
 /**
  * The gateway's metrics in Prometheus text format: requests and response bytes by front door,
- * service and status; sync results by mirror and outcome; and per mirror the seconds since its
- * last successful sync ({@code NaN} before the first). One instance per gateway; thread-safe.
+ * service and status; syncs by mirror and outcome, with their duration; per mirror the seconds
+ * since its last successful sync ({@code NaN} before the first), whether the last attempt
+ * failed, and how many tags it keeps against its upstream; webhooks and peer events by outcome.
+ * One instance per gateway; thread-safe.
  */
 public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final MirrorStore store;
+  private final Clock clock;
 
   public GatewayMetrics(String region, MirrorStore store, Collection<MirrorName> mirrors,
       Clock clock) {
+    this.store = store;
+    this.clock = clock;
     registry.config().commonTags("region", region);
-    for (MirrorName m : mirrors) {
-      Gauge.builder("gitedge_mirror_last_sync_age_seconds", store, s -> s.state(m)
-              .flatMap(MirrorState::lastSuccess)
-              .map(t -> (clock.millis() - t.toEpochMilli()) / 1000.0)
-              .orElse(Double.NaN))
-          .description("Seconds since the mirror last synced successfully")
-          .tag("mirror", m.value())
-          .register(registry);
-      Gauge.builder("gitedge_mirror_last_sync_failed", store, s -> s.state(m)
-              .map(st -> st.lastError().isPresent() ? 1.0 : 0.0).orElse(0.0))
-          .description("1 when the latest sync attempt of the mirror failed")
-          .tag("mirror", m.value())
-          .register(registry);
-    }
+    mirrors.forEach(this::mirror);
+  }
+
+  /** Starts the per-mirror series of {@code m} (a mirror made on demand); idempotent. */
+  public void mirror(MirrorName m) {
+    Gauge.builder("gitedge_mirror_last_sync_age_seconds", store, s -> s.state(m)
+            .flatMap(MirrorState::lastSuccess)
+            .map(t -> (clock.millis() - t.toEpochMilli()) / 1000.0)
+            .orElse(Double.NaN))
+        .description("Seconds since the mirror last synced successfully")
+        .tag("mirror", m.value())
+        .register(registry);
+    Gauge.builder("gitedge_mirror_last_sync_failed", store, s -> s.state(m)
+            .map(st -> st.lastError().isPresent() ? 1.0 : 0.0).orElse(0.0))
+        .description("1 when the latest sync attempt of the mirror failed or was held")
+        .tag("mirror", m.value())
+        .register(registry);
+    Gauge.builder("gitedge_mirror_tag_conflicts", store, s -> s.state(m)
+            .map(st -> (double) st.tagConflicts().size()).orElse(0.0))
+        .description("Tags the upstream moved or deleted that the mirror keeps")
+        .tag("mirror", m.value())
+        .register(registry);
+  }
+
+  /** Counts one webhook delivery by provider and outcome. */
+  public void webhook(String provider, String outcome) {
+    Counter.builder("gitedge_webhooks").description("Webhook deliveries by outcome")
+        .tags("provider", provider, "outcome", outcome).register(registry).increment();
+  }
+
+  /** Counts one peer event, sent or received, by outcome. */
+  public void peerEvent(String direction, String outcome) {
+    Counter.builder("gitedge_peer_events").description("Sync events exchanged with peers")
+        .tags("direction", direction, "outcome", outcome).register(registry).increment();
   }
 
   /** Counts one answered request and the bytes of its response body. */
@@ -80,10 +108,13 @@ public final class GatewayMetrics {
     return this::sync;
   }
 
-  private void sync(SyncResult r) {
+  private void sync(SyncResult r, Set<Trigger> triggers) {
+    mirror(r.name());
     Counter.builder("gitedge_syncs").description("Syncs by outcome")
         .tags("mirror", r.name().value(), "outcome", r.outcome().name().toLowerCase())
         .register(registry).increment();
+    Timer.builder("gitedge_sync_duration").description("Time a sync took, listing to refs")
+        .tag("mirror", r.name().value()).register(registry).record(r.duration());
   }
 
   /** The current values in Prometheus text exposition format. */

@@ -147,7 +147,7 @@ final class GitCommand implements Command {
       default:
         break;
     }
-    ResolvedMirror m = services.resolver().resolve(caller, req.repository());
+    ResolvedMirror m = services.resolver().resolveForAdvertisement(caller, req.repository());
     try (UploadPack up = services.uploadPacks().create(m,
         UploadPackFactory.protocolParameters(protocol))) {
       up.upload(in, counted, err);

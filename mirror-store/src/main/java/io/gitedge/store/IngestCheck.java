@@ -1,0 +1,121 @@
+package io.gitedge.store;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.eclipse.jgit.errors.CorruptObjectException;
+import org.eclipse.jgit.internal.JGitText;
+import org.eclipse.jgit.lib.AnyObjectId;
+import org.eclipse.jgit.lib.BlobObjectChecker;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectChecker;
+import org.eclipse.jgit.lib.ProgressMonitor;
+
+/**
+ * Watches one fetch's objects as JGit's pack parser reads them: checks each (JGit's
+ * {@link ObjectChecker}, with git's warning-level findings let through), counts them and their
+ * uncompressed bytes, and stops the fetch at the first limit passed. JGit reports the stop as a
+ * corrupt object or a cancelled download; {@link #exceeded()} says which limit it really was.
+ * One instance per fetch; used from the fetching thread only.
+ */
+final class IngestCheck extends ObjectChecker {
+  /**
+   * Findings {@code git fsck} rates as warnings or infos (git's {@code fsck.h}): old, harmless
+   * history has them, and {@code git fetch} with {@code fetch.fsckObjects} lets them in too.
+   */
+  private static final Set<ErrorType> GIT_WARNINGS = EnumSet.of(ErrorType.NULL_SHA1,
+      ErrorType.ZERO_PADDED_FILEMODE, ErrorType.EMPTY_NAME, ErrorType.FULL_PATHNAME,
+      ErrorType.HAS_DOT, ErrorType.HAS_DOTDOT, ErrorType.HAS_DOTGIT, ErrorType.GITMODULES_PARSE,
+      ErrorType.BAD_UTF8, ErrorType.WIN32_BAD_NAME);
+
+  private final IngestLimits limits;
+  private long objects;
+  private long bytes;
+  private String exceeded;
+
+  IngestCheck(IngestLimits limits) {
+    this.limits = limits;
+    setIgnore(GIT_WARNINGS);
+  }
+
+  /** Why the fetch was stopped, if a limit stopped it. */
+  String exceeded() {
+    return exceeded;
+  }
+
+  @Override
+  public void check(AnyObjectId id, int objType, byte[] raw) throws CorruptObjectException {
+    count(raw.length);
+    if (objType != Constants.OBJ_BLOB && limits.checkObjects()) {
+      super.check(id, objType, raw);
+    }
+  }
+
+  @Override
+  public BlobObjectChecker newBlobObjectChecker() {
+    return new BlobObjectChecker() {
+      private long size;
+
+      @Override
+      public void update(byte[] in, int offset, int len) {
+        size += len;
+      }
+
+      @Override
+      public void endBlob(AnyObjectId id) throws CorruptObjectException {
+        count(size);
+      }
+    };
+  }
+
+  private void count(long size) throws CorruptObjectException {
+    objects++;
+    bytes += size;
+    if (objects > limits.maxObjects()) {
+      stop("more than " + limits.maxObjects() + " objects (sync.maxObjects)");
+    }
+    if (bytes > limits.maxBytes()) {
+      stop("more than " + limits.maxBytes() + " bytes of objects (sync.maxObjectBytes)");
+    }
+  }
+
+  private void stop(String why) throws CorruptObjectException {
+    exceeded = why;
+    throw new CorruptObjectException(why);
+  }
+
+  /** Refuses a pack whose header announces more objects than allowed, before reading them. */
+  ProgressMonitor monitor() {
+    return new ProgressMonitor() {
+      @Override
+      public void start(int totalTasks) {
+      }
+
+      @Override
+      public void beginTask(String title, int totalWork) {
+        // other tasks pass through here too, among them the upstream's own progress messages
+        if (JGitText.get().receivingObjects.equals(title) && totalWork > limits.maxObjects()
+            && exceeded == null) {
+          exceeded = "the upstream's pack announces " + totalWork + " objects, more than "
+              + limits.maxObjects() + " (sync.maxObjects)";
+        }
+      }
+
+      @Override
+      public void update(int completed) {
+      }
+
+      @Override
+      public void endTask() {
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return exceeded != null;
+      }
+
+      @Override
+      public void showDuration(boolean enabled) {
+      }
+    };
+  }
+}
