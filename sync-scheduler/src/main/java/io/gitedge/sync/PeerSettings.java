@@ -1,0 +1,29 @@
+package io.gitedge.sync;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The gateways of other regions this one tells about webhook-triggered syncs, and hears from.
+ * Immutable.
+ *
+ * @param urls each peer's base URL ({@code https://gw.us.example.com}); events go to
+ *     {@code <url>/hooks/peer}
+ * @param secretFile the secret all peers share: events are signed with it, and only events
+ *     signed with it are taken
+ * @param caFile PEM certificates to trust for the peers instead of the JVM's, if any
+ * @param timeout connect and answer time allowed per peer
+ */
+public record PeerSettings(List<URI> urls, Path secretFile, Optional<Path> caFile,
+    Duration timeout) {
+  public PeerSettings {
+    urls = List.copyOf(urls);
+    Objects.requireNonNull(secretFile, "secretFile");
+    Objects.requireNonNull(caFile, "caFile");
+    Objects.requireNonNull(timeout, "timeout");
+  }
+}
