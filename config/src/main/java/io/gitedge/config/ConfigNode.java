@@ -115,6 +115,10 @@ public final class ConfigNode {
     return node == null || (node instanceof ScalarNode s && s.getTag().equals(Tag.NULL));
   }
 
+  public boolean isList() {
+    return node instanceof SequenceNode;
+  }
+
   public boolean isScalar() {
     return node instanceof ScalarNode && !isNull();
   }

@@ -46,6 +46,7 @@ public final class GatewayHarness implements AutoCloseable {
   private final Path keys;
   private final Path ca;
   private final GatewayApp app;
+  private final boolean ownsUpstream;
 
   /**
    * Extra settings: the listen address, a public URL, YAML lines added to the {@code http} and
@@ -53,61 +54,74 @@ public final class GatewayHarness implements AutoCloseable {
    */
   public record Options(String listen, String publicUrl, String httpYaml, String sshYaml,
       String syncYaml, String identityYaml, String rulesYaml, boolean upstreamDownAtStart,
-      String syncInterval) {
+      String syncInterval, String upstreamYaml, String topYaml) {
     public static Options defaults() {
-      return new Options("127.0.0.1:0", null, "", "", "", "", "", false, "1h");
+      return new Options("127.0.0.1:0", null, "", "", "", "", "", false, "1h", "", "");
+    }
+
+    /** Adds {@code key: value} to every upstream. */
+    public Options withUpstream(String key, String value) {
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
+          upstreamDownAtStart, syncInterval, upstreamYaml + "    " + key + ": " + value + "\n",
+          topYaml);
+    }
+
+    /** Adds top-level YAML (such as a {@code peers} section). */
+    public Options withTopLevel(String yaml) {
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml + yaml);
     }
 
     /** Adds an access rule: {@code repos} for the users and groups in {@code whoYaml}. */
     public Options withRule(String repos, String whoYaml) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml,
           rulesYaml + "    - { repos: \"" + repos + "\", " + whoYaml + " }\n",
-          upstreamDownAtStart, syncInterval);
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
     }
 
     public Options withListen(String l) {
       return new Options(l, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          upstreamDownAtStart, syncInterval);
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
     }
 
     public Options withPublicUrl(String u) {
       return new Options(listen, u, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          upstreamDownAtStart, syncInterval);
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
     }
 
     /** Adds {@code key: value} under {@code http:}. */
     public Options withHttp(String key, String value) {
       return new Options(listen, publicUrl, httpYaml + line(key, value), sshYaml, syncYaml,
-          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
     }
 
     /** Adds {@code key: value} under {@code ssh:}. */
     public Options withSsh(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml + line(key, value), syncYaml,
-          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
     }
 
     /** Adds {@code key: value} under {@code sync:}. */
     public Options withSync(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml + line(key, value),
-          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
     }
 
     /** Adds {@code key: value} under {@code identity:}. */
     public Options withIdentity(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml,
-          identityYaml + line(key, value), rulesYaml, upstreamDownAtStart, syncInterval);
+          identityYaml + line(key, value), rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
     }
 
     public Options withUpstreamDownAtStart() {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          true, syncInterval);
+          true, syncInterval, upstreamYaml, topYaml);
     }
 
     /** The {@code syncInterval} of every upstream (default 1h: tests sync explicitly). */
     public Options withSyncInterval(String interval) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          upstreamDownAtStart, interval);
+          upstreamDownAtStart, interval, upstreamYaml, topYaml);
     }
 
     private static String line(String key, String value) {
@@ -115,11 +129,17 @@ public final class GatewayHarness implements AutoCloseable {
     }
   }
 
-  private GatewayHarness(Path dir, Options options) throws Exception {
+  private GatewayHarness(Path dir, Options options, GatewayHarness beside) throws Exception {
     this.dir = dir;
-    this.upstream = TestUpstream.create(dir);
-    seedUpstream(upstream);
-    this.upstreamHttp = upstream.serveHttp("x-access-token", "upstream-secret");
+    this.ownsUpstream = beside == null;
+    if (beside == null) {
+      this.upstream = TestUpstream.create(dir);
+      seedUpstream(upstream);
+      this.upstreamHttp = upstream.serveHttp("x-access-token", "upstream-secret");
+    } else {
+      this.upstream = beside.upstream;
+      this.upstreamHttp = beside.upstreamHttp;
+    }
     Files.writeString(dir.resolve("upstream.token"), "upstream-secret\n");
     this.keys = Files.createDirectories(dir.resolve("client-keys"));
     this.ca = keygen("ca");
@@ -170,18 +190,21 @@ public final class GatewayHarness implements AutoCloseable {
             credentials: { tokenFile: upstream.token, username: x-access-token }
             repos: [lib, app, super, hosted]
             syncInterval: %s
+        %s
           - prefix: github.com/secret
             url: %s/secret
             credentials: { tokenFile: upstream.token }
             repos: [vault]
             syncInterval: %s
+        %s
+        %s
         """.formatted(options.listen(),
         options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl() + "\n",
         options.httpYaml(), options.sshYaml(), options.syncYaml(),
         Files.readString(Path.of(ca + ".pub")).trim(), options.identityYaml(),
         options.rulesYaml(), upstreamHttp.url(),
-        options.syncInterval(),
-        upstreamHttp.url(), options.syncInterval()));
+        options.syncInterval(), options.upstreamYaml(),
+        upstreamHttp.url(), options.syncInterval(), options.upstreamYaml(), options.topYaml()));
     upstreamHttp.setDown(options.upstreamDownAtStart());
     this.app = GatewayApp.start(ConfigLoader.load(config));
     if (options.upstreamDownAtStart()) {
@@ -196,11 +219,17 @@ public final class GatewayHarness implements AutoCloseable {
   }
 
   public static GatewayHarness start(Path dir) throws Exception {
-    return new GatewayHarness(dir, Options.defaults());
+    return new GatewayHarness(dir, Options.defaults(), null);
   }
 
   public static GatewayHarness start(Path dir, Options options) throws Exception {
-    return new GatewayHarness(dir, options);
+    return new GatewayHarness(dir, options, null);
+  }
+
+  /** A second gateway (another region) mirroring the same upstream as {@code first}. */
+  public static GatewayHarness startBeside(Path dir, GatewayHarness first, Options options)
+      throws Exception {
+    return new GatewayHarness(dir, options, first);
   }
 
   /** Two Go modules and a private repository, as git pushes would leave them. */
@@ -395,6 +424,8 @@ public final class GatewayHarness implements AutoCloseable {
   @Override
   public void close() {
     app.close();
-    upstream.close();
+    if (ownsUpstream) {
+      upstream.close();
+    }
   }
 }

@@ -9,6 +9,8 @@ import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.MirrorCatalog;
 import io.gitedge.gateway.git.MirrorResolver;
 import io.gitedge.gateway.git.UploadPackFactory;
+import io.gitedge.gateway.http.AdminApi;
+import io.gitedge.gateway.http.HookEndpoint;
 import io.gitedge.gateway.http.HttpFrontDoor;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.ssh.SshFrontDoor;
@@ -20,11 +22,14 @@ import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.StoreConfig;
 import io.gitedge.store.SyncResult;
+import io.gitedge.sync.PeerEvents;
 import io.gitedge.sync.ReadFreshness;
 import io.gitedge.sync.SchedulerSettings;
+import io.gitedge.sync.SyncListener;
 import io.gitedge.sync.SyncPlan;
 import io.gitedge.sync.SyncScheduler;
 import io.gitedge.sync.Trigger;
+import io.gitedge.sync.WebhookReceiver;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,9 +56,11 @@ public final class GatewayApp implements AutoCloseable {
   private final SyncScheduler scheduler;
   private final HttpFrontDoor https;
   private final Optional<SshFrontDoor> ssh;
+  private final Optional<PeerEvents> peers;
 
   private GatewayApp(Optional<TlsCredentials> tls, MirrorStore store, SyncScheduler scheduler,
-      HttpFrontDoor https, Optional<SshFrontDoor> ssh) {
+      HttpFrontDoor https, Optional<SshFrontDoor> ssh, Optional<PeerEvents> peers) {
+    this.peers = peers;
     this.ssh = ssh;
     this.tls = tls;
     this.store = store;
@@ -85,10 +92,28 @@ public final class GatewayApp implements AutoCloseable {
       identities.caches().forEach(metrics::identityCache);
       IdentitySource identity = identities.source();
       CallerAuthenticator authenticator = new CallerAuthenticator(identity);
+      Optional<PeerEvents> peers;
+      try {
+        peers = config.peers().map(p -> new PeerEvents(p, config.region(), store,
+            Clock.systemUTC(), metrics::peerEvent));
+      } catch (IllegalArgumentException e) {
+        throw config.origin().error("peers.caFile", e.getMessage(), e);
+      }
+      peers.ifPresent(opened::add);
+      SyncListener metricsListener = metrics.syncListener();
+      SyncListener listener = peers.isEmpty() ? metricsListener : (result, triggers) -> {
+        metricsListener.onSync(result, triggers);
+        peers.get().onSync(result, triggers);
+      };
       SyncScheduler scheduler = new SyncScheduler(store, plans,
           new SchedulerSettings(config.sync().workers(), config.sync().backoffInitial(), 0.1),
-          metrics.syncListener());
+          listener);
       opened.add(scheduler);
+      peers.ifPresent(p -> p.attach(scheduler));
+      WebhookReceiver webhooks = new WebhookReceiver(config.upstreams().stream()
+          .filter(u -> u.webhookSecretFile().isPresent())
+          .map(u -> new WebhookReceiver.Target(u.route(), u.webhookSecretFile().get()))
+          .toList(), scheduler, Clock.systemUTC());
       ReadFreshness freshness = new ReadFreshness(scheduler, store, config.sync().readWait(),
           Clock.systemUTC());
       MirrorResolver resolver = new MirrorResolver(catalog, config.access().toPolicy(), store,
@@ -96,7 +121,8 @@ public final class GatewayApp implements AutoCloseable {
       UploadPackFactory uploadPacks = new UploadPackFactory(config.http().idleTimeout(),
           freshness);
       HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, authenticator, resolver,
-          catalog, uploadPacks, metrics);
+          catalog, uploadPacks, metrics, new HookEndpoint(webhooks, peers, metrics),
+          new AdminApi(config.region(), scheduler, store, Clock.systemUTC()));
       try {
         https.start();
       } catch (IOException e) {
@@ -124,7 +150,7 @@ public final class GatewayApp implements AutoCloseable {
         ssh = Optional.of(door);
       }
       scheduler.start();
-      GatewayApp app = new GatewayApp(tls, store, scheduler, https, ssh);
+      GatewayApp app = new GatewayApp(tls, store, scheduler, https, ssh, peers);
       log.info("GitEdge region {} serving {} ({} mirrors)", config.region(), app.publicUrl(),
           names.size());
       return app;
@@ -211,7 +237,10 @@ public final class GatewayApp implements AutoCloseable {
 
   @Override
   public void close() {
-    List<AutoCloseable> parts = new ArrayList<>(List.of(store, scheduler, https));
+    List<AutoCloseable> parts = new ArrayList<>(List.of(store));
+    peers.ifPresent(parts::add);
+    parts.add(scheduler);
+    parts.add(https);
     ssh.ifPresent(parts::add);
     closeAll(parts);
   }

@@ -15,6 +15,7 @@ import io.gitedge.store.InvalidMirrorNameException;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.Upstream;
 import io.gitedge.store.UpstreamRoute;
+import io.gitedge.sync.PeerSettings;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -83,9 +84,31 @@ public final class ConfigLoader {
     ConfigNode s = node(top, "sync");
     SyncConfig sync = sync(s);
     List<UpstreamConfig> upstreams = upstreams(top.require("upstreams"));
+    ConfigNode p = node(top, "peers");
+    Optional<PeerSettings> peers = p == null ? Optional.empty() : Optional.of(peers(p));
     top.finish();
     return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, upstreams,
-        new ConfigOrigin(file, lines));
+        peers, new ConfigOrigin(file, lines));
+  }
+
+  private PeerSettings peers(ConfigNode n) throws ConfigException {
+    if (n.isList()) {
+      throw n.error("expected a mapping: urls (the other regions' gateways), secretFile (the"
+          + " secret all regions share), and optionally caFile and timeout");
+    }
+    ConfigMap m = n.asMap();
+    List<URI> urls = new ArrayList<>();
+    for (ConfigNode u : m.require("urls").asList()) {
+      URI url = publicUrl(u);
+      if (urls.contains(url)) {
+        throw u.error("listed twice");
+      }
+      urls.add(url);
+    }
+    PeerSettings s = new PeerSettings(urls, existingFile(m.require("secretFile")), caFile(m),
+        duration(m, "timeout", Duration.ofSeconds(10)));
+    m.finish();
+    return s;
   }
 
   private record Address(String host, int port) {}

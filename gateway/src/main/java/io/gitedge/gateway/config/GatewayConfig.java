@@ -1,5 +1,6 @@
 package io.gitedge.gateway.config;
 
+import io.gitedge.sync.PeerSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -17,11 +18,12 @@ import java.util.Optional;
  * @param access who may read what
  * @param sync how mirrors are kept current
  * @param upstreams the upstream hosts and the repositories mirrored from each
+ * @param peers the gateways of other regions told about webhook-triggered syncs, if any
  * @param origin where each key was written, for startup errors found after parsing
  */
 public record GatewayConfig(String region, Path dataDir, HttpConfig http, Optional<SshConfig> ssh,
     IdentityConfig identity, AccessConfig access, SyncConfig sync, List<UpstreamConfig> upstreams,
-    ConfigOrigin origin) {
+    Optional<PeerSettings> peers, ConfigOrigin origin) {
   public GatewayConfig {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -31,6 +33,7 @@ public record GatewayConfig(String region, Path dataDir, HttpConfig http, Option
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(sync, "sync");
     upstreams = List.copyOf(upstreams);
+    Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(origin, "origin");
   }
 

@@ -42,6 +42,15 @@ public abstract sealed class GatewayException extends Exception {
     }
   }
 
+  /** The caller is known but may not use an operator's endpoint (metrics, admin API). */
+  public static final class Forbidden extends GatewayException {
+    private static final long serialVersionUID = 1L;
+
+    public Forbidden(String message) {
+      super(message);
+    }
+  }
+
   /** The identity source could not say who the caller is (down, slow); try again later. */
   public static final class IdentityUnavailable extends GatewayException {
     private static final long serialVersionUID = 1L;

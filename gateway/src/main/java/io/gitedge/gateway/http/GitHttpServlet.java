@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * GET  /&lt;repo&gt;[/sub/pkg]?go-get=1                  go-import page
  * GET  /healthz, /readyz                           no credentials needed
  * GET  /metrics                                    callers in the admins group
+ * POST /hooks/&lt;provider&gt;, /hooks/peer                 webhooks, signed ({@link HookEndpoint})
+ * *    /api/v1/mirrors...                          admin API ({@link AdminApi})
  * </pre>
  *
  * Everything else, dumb HTTP included, is "not found", and so is any path that arrived
@@ -49,25 +51,29 @@ final class GitHttpServlet extends HttpServlet {
   private static final String INFO_REFS = "/info/refs";
   private static final String UPLOAD_PACK = "/git-upload-pack";
   private static final String RECEIVE_PACK = "/git-receive-pack";
-  private static final String ADMINS = "admins";
 
   private final transient CallerAuthenticator authenticator;
   private final transient MirrorResolver resolver;
   private final transient MirrorCatalog catalog;
   private final transient UploadPackFactory uploadPacks;
   private final transient GatewayMetrics metrics;
+  private final transient HookEndpoint hooks;
+  private final transient AdminApi admin;
   private final transient Supplier<URI> publicUrl;
   private final transient BooleanSupplier ready;
   private final long maxRequestBytes;
 
   GitHttpServlet(CallerAuthenticator authenticator, MirrorResolver resolver,
       MirrorCatalog catalog, UploadPackFactory uploadPacks, GatewayMetrics metrics,
-      Supplier<URI> publicUrl, BooleanSupplier ready, long maxRequestBytes) {
+      HookEndpoint hooks, AdminApi admin, Supplier<URI> publicUrl, BooleanSupplier ready,
+      long maxRequestBytes) {
     this.authenticator = authenticator;
     this.resolver = resolver;
     this.catalog = catalog;
     this.uploadPacks = uploadPacks;
     this.metrics = metrics;
+    this.hooks = hooks;
+    this.admin = admin;
     this.publicUrl = publicUrl;
     this.ready = ready;
     this.maxRequestBytes = maxRequestBytes;
@@ -92,6 +98,15 @@ final class GitHttpServlet extends HttpServlet {
             HttpCredentials.token(req.getHeader("Authorization")));
         user = caller.name();
         status = metrics(caller, rsp);
+      } else if (path.startsWith(HookEndpoint.PREFIX) && path.equals(req.getRequestURI())) {
+        service = "hook";
+        status = hooks.serve(req, rsp, path);
+      } else if (path.startsWith("/api/") && path.equals(req.getRequestURI())) {
+        service = "admin";
+        Principal caller = authenticator.authenticate(
+            HttpCredentials.token(req.getHeader("Authorization")));
+        user = caller.name();
+        status = admin.serve(req, rsp, caller, path);
       } else {
         Principal caller = authenticator.authenticate(
             HttpCredentials.token(req.getHeader("Authorization")));
@@ -146,18 +161,12 @@ final class GitHttpServlet extends HttpServlet {
   }
 
   /**
-   * Metrics name every mirror, private ones included, so only callers in the {@value #ADMINS}
-   * group may read them (a Prometheus scraper gets a token of its own).
+   * Metrics name every mirror, private ones included, so only callers in the admins group may
+   * read them (a Prometheus scraper gets a token of its own).
    */
   private int metrics(Principal caller, HttpServletResponse rsp)
       throws IOException, GatewayException {
-    if (caller.anonymous()) {
-      throw new GatewayException.Unauthenticated();
-    }
-    if (!caller.groups().contains(ADMINS)) {
-      return text(rsp, HttpServletResponse.SC_FORBIDDEN, "text/plain; charset=utf-8",
-          "gitedge: metrics are for members of the " + ADMINS + " group\n");
-    }
+    AdminApi.requireAdmin(caller, "metrics");
     return text(rsp, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
   }
 

@@ -18,7 +18,8 @@ final class HttpErrorMapper {
       return HttpServletResponse.SC_UNAUTHORIZED;
     } else if (e instanceof GatewayException.MirrorNotFound) {
       return HttpServletResponse.SC_NOT_FOUND;
-    } else if (e instanceof GatewayException.ReadOnly) {
+    } else if (e instanceof GatewayException.ReadOnly
+        || e instanceof GatewayException.Forbidden) {
       return HttpServletResponse.SC_FORBIDDEN;
     } else if (e instanceof GatewayException.MirrorUnavailable
         || e instanceof GatewayException.IdentityUnavailable) {

@@ -40,7 +40,8 @@ public final class HttpFrontDoor implements AutoCloseable {
    */
   public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials,
       CallerAuthenticator authenticator, MirrorResolver resolver, MirrorCatalog catalog,
-      UploadPackFactory uploadPacks, GatewayMetrics metrics) {
+      UploadPackFactory uploadPacks, GatewayMetrics metrics, HookEndpoint hooks,
+      AdminApi admin) {
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("gitedge-https");
     this.server = new Server(pool);
@@ -71,7 +72,7 @@ public final class HttpFrontDoor implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
     ctx.addServlet(new ServletHolder("git", new GitHttpServlet(authenticator, resolver, catalog,
-        uploadPacks, metrics, this::publicUrl, ready::get, config.maxRequestBytes())), "/*");
+        uploadPacks, metrics, hooks, admin, this::publicUrl, ready::get, config.maxRequestBytes())), "/*");
     server.setHandler(ctx);
     // errors Jetty answers itself (bad URIs, oversized headers) carry no detail of the server
     ErrorHandler errors = new ErrorHandler();

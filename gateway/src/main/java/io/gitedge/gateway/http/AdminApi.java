@@ -1,0 +1,227 @@
+package io.gitedge.gateway.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitedge.auth.Principal;
+import io.gitedge.gateway.git.GatewayException;
+import io.gitedge.store.InvalidMirrorNameException;
+import io.gitedge.store.MirrorName;
+import io.gitedge.store.MirrorState;
+import io.gitedge.store.MirrorStore;
+import io.gitedge.store.SyncResult;
+import io.gitedge.store.TagConflict;
+import io.gitedge.sync.MirrorSchedule;
+import io.gitedge.sync.SyncPlan;
+import io.gitedge.sync.SyncScheduler;
+import io.gitedge.sync.Trigger;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operators' API, for callers in the {@value #ADMINS} group (people, or a token made for a
+ * tool with {@code gitedge token create --group admins}):
+ *
+ * <pre>
+ * GET  /api/v1/mirrors                     every mirror served here, with its sync state
+ * GET  /api/v1/mirrors/&lt;name&gt;              one mirror
+ * POST /api/v1/mirrors/&lt;name&gt;/sync         sync now: 202 at once, or with ?wait=true 200 and
+ *                                          the result once the sync ended;
+ *                                          &amp;allowMassDelete=true approves a held sync
+ * </pre>
+ *
+ * Answers are JSON; times are ISO-8601 UTC, ages whole seconds. Anything else under
+ * {@code /api/} is 404. Thread-safe.
+ */
+public final class AdminApi {
+  static final String ADMINS = "admins";
+  static final String PREFIX = "/api/v1/mirrors";
+  private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final String region;
+  private final SyncScheduler scheduler;
+  private final MirrorStore store;
+  private final Clock clock;
+
+  public AdminApi(String region, SyncScheduler scheduler, MirrorStore store, Clock clock) {
+    this.region = region;
+    this.scheduler = scheduler;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** Refuses callers outside the {@value #ADMINS} group. */
+  static void requireAdmin(Principal caller, String what) throws GatewayException {
+    if (caller.anonymous()) {
+      throw new GatewayException.Unauthenticated();
+    }
+    if (!caller.groups().contains(ADMINS)) {
+      throw new GatewayException.Forbidden("gitedge: " + what + " are for members of the "
+          + ADMINS + " group");
+    }
+  }
+
+  /** Answers a request for {@code path} (which starts with {@code /api/}); returns the status. */
+  int serve(HttpServletRequest req, HttpServletResponse rsp, Principal caller, String path)
+      throws IOException, GatewayException {
+    requireAdmin(caller, "the admin API's endpoints");
+    String method = req.getMethod();
+    if (path.equals(PREFIX) || path.equals(PREFIX + "/")) {
+      allow(method, "GET");
+      ObjectNode out = JSON.createObjectNode();
+      out.put("region", region);
+      ArrayNode list = out.putArray("mirrors");
+      for (SyncPlan p : scheduler.plans()) {
+        list.add(describe(p));
+      }
+      return json(rsp, 200, out);
+    }
+    if (!path.startsWith(PREFIX + "/")) {
+      throw new GatewayException.MirrorNotFound();
+    }
+    String rest = path.substring(PREFIX.length() + 1);
+    if ("POST".equals(method) && rest.endsWith("/sync")) {
+      SyncPlan p = plan(rest.substring(0, rest.length() - "/sync".length()));
+      return sync(req, rsp, caller, p);
+    }
+    allow(method, "GET");
+    return json(rsp, 200, describe(plan(rest)));
+  }
+
+  private int sync(HttpServletRequest req, HttpServletResponse rsp, Principal caller,
+      SyncPlan p) throws IOException, GatewayException {
+    if ("true".equals(req.getParameter("allowMassDelete"))) {
+      store.approveMassDelete(p.name());
+      log.info("{} approved the held deletions of {}", caller.name(), p.name());
+    }
+    log.info("{} asked for a sync of {}", caller.name(), p.name());
+    CompletableFuture<SyncResult> sync = scheduler.requestSync(p.name(), Trigger.ADMIN);
+    if (!"true".equals(req.getParameter("wait"))) {
+      ObjectNode out = JSON.createObjectNode();
+      out.put("name", p.name().value());
+      out.put("queued", true);
+      return json(rsp, 202, out);
+    }
+    SyncResult r;
+    try {
+      r = sync.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GatewayException.MirrorUnavailable("gitedge: interrupted while syncing");
+    } catch (ExecutionException e) {
+      throw new IOException("sync of " + p.name() + " failed to run", e.getCause());
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("name", r.name().value());
+    out.put("outcome", r.outcome().name().toLowerCase());
+    out.put("changes", r.changes().size());
+    out.put("durationMs", r.duration().toMillis());
+    r.error().ifPresentOrElse(e -> out.put("error", e), () -> out.putNull("error"));
+    ArrayNode conflicts = out.putArray("newTagConflicts");
+    r.newTagConflicts().forEach(c -> conflicts.add(conflict(c)));
+    out.set("mirror", describe(p));
+    return json(rsp, 200, out);
+  }
+
+  private SyncPlan plan(String name) throws GatewayException {
+    try {
+      return scheduler.plan(MirrorName.parse(name))
+          .orElseThrow(GatewayException.MirrorNotFound::new);
+    } catch (InvalidMirrorNameException e) {
+      throw new GatewayException.MirrorNotFound();
+    }
+  }
+
+  private ObjectNode describe(SyncPlan p) {
+    ObjectNode m = JSON.createObjectNode();
+    Instant now = clock.instant();
+    Optional<MirrorState> state = store.state(p.name());
+    MirrorSchedule schedule = scheduler.schedule(p.name());
+    m.put("name", p.name().value());
+    m.put("upstream", p.upstream().url());
+    m.put("region", region);
+    m.put("state", state(state, schedule));
+    time(m, "lastSuccess", state.flatMap(MirrorState::lastSuccess));
+    time(m, "lastAttempt", state.flatMap(MirrorState::lastAttempt));
+    Optional<Instant> last = state.flatMap(MirrorState::lastSuccess);
+    if (last.isPresent()) {
+      m.put("ageSeconds", Math.max(0, now.getEpochSecond() - last.get().getEpochSecond()));
+    } else {
+      m.putNull("ageSeconds");
+    }
+    state.flatMap(MirrorState::lastError).ifPresentOrElse(e -> m.put("lastError", e),
+        () -> m.putNull("lastError"));
+    m.put("held", state.map(MirrorState::held).orElse(false));
+    ArrayNode conflicts = m.putArray("tagConflicts");
+    state.ifPresent(s -> s.tagConflicts().forEach(c -> conflicts.add(conflict(c))));
+    m.put("tags", p.policy().tags().name().toLowerCase());
+    m.put("intervalSeconds", p.interval().toSeconds());
+    p.freshness().ifPresentOrElse(f -> m.put("freshnessSeconds", f.toSeconds()),
+        () -> m.putNull("freshnessSeconds"));
+    m.put("syncing", schedule.running());
+    m.put("consecutiveFailures", schedule.consecutiveFailures());
+    time(m, "nextSync", schedule.nextSync());
+    return m;
+  }
+
+  /**
+   * {@code syncing} while a sync runs, {@code new} before the first success, {@code held} when
+   * the last sync waits for an operator, {@code failing} after a failed one, else {@code ok}.
+   */
+  private static String state(Optional<MirrorState> state, MirrorSchedule schedule) {
+    if (schedule.running()) {
+      return "syncing";
+    }
+    if (state.isEmpty() || state.get().lastSuccess().isEmpty()
+        && state.get().lastError().isEmpty()) {
+      return "new";
+    }
+    if (state.get().held()) {
+      return "held";
+    }
+    return state.get().lastError().isPresent() ? "failing" : "ok";
+  }
+
+  private static ObjectNode conflict(TagConflict c) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("ref", c.ref());
+    o.put("kept", c.keptId());
+    o.put("upstream", c.upstreamId());
+    o.put("deletedUpstream", c.deletedUpstream());
+    o.put("since", c.since().toString());
+    return o;
+  }
+
+  private static void time(ObjectNode o, String field, Optional<Instant> t) {
+    t.ifPresentOrElse(v -> o.put(field, v.toString()), () -> o.putNull(field));
+  }
+
+  private static void allow(String method, String allowed) throws GatewayException {
+    if (!allowed.equals(method)) {
+      throw new GatewayException.BadRequest("gitedge: use " + allowed + " here");
+    }
+  }
+
+  private static int json(HttpServletResponse rsp, int status, ObjectNode body)
+      throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    rsp.setStatus(status);
+    rsp.setContentType("application/json");
+    rsp.setHeader("Cache-Control", "no-cache");
+    rsp.setContentLength(bytes.length + 1);
+    rsp.getOutputStream().write(bytes);
+    rsp.getOutputStream().write('\n');
+    return status;
+  }
+}
