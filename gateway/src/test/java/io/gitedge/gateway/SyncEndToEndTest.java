@@ -139,7 +139,7 @@ class SyncEndToEndTest {
 
       String commit = gw.upstream().commit("acme/lib", "main",
           Map.of("v2.go", "package lib\n\nconst V2 = true\n"), "v1.2.0");
-      gw.upstream().tag("acme/lib", "v1.2.0", commit, false);
+      gw.upstream().pushTag("acme/lib", "v1.2.0", commit);
 
       assertEquals(commit, await(commit,
           () -> servedId(alice, dir, gw.repoUrl(LIB), "refs/tags/v1.2.0")),
@@ -312,6 +312,51 @@ class SyncEndToEndTest {
       ProcessResult fresh = alice.git(dir, "clone", "--progress", gw.repoUrl(LIB),
           dir.resolve("after").toString()).assertOk();
       assertFalse(fresh.stderr().contains("last synced"), fresh.stderr());
+    }
+  }
+
+  // ------------------------------------------------------------------- serve during sync
+
+  /** R07: clones over both doors while the upstream is pushed to and the mirror synced. */
+  @Test
+  void clonesDuringPushesAndSyncs_allSucceedWithAConsistentSnapshot() throws Exception {
+    try (GatewayHarness gw = GatewayHarness.start(dir)) {
+      ClientHome https = gw.clientWithNetrc("alice");
+      ClientHome ssh = gw.clientWithSshKey("alice");
+      java.util.Set<String> published = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      published.add(gw.upstream().refs("acme/lib").get("refs/heads/main"));
+      java.util.concurrent.atomic.AtomicBoolean stop =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.CompletableFuture<Integer> pusher =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            int n = 0;
+            while (!stop.get()) {
+              String c = gw.upstream().commit("acme/lib", "main",
+                  Map.of("moving.txt", "push " + n + "\n"), "push " + n);
+              published.add(c);
+              assertTrue(gw.sync(LIB).succeeded());
+              n++;
+            }
+            return n;
+          });
+      try {
+        for (int i = 0; i < 16; i++) {
+          boolean overSsh = i % 2 == 1;
+          Path to = dir.resolve("clone-" + i);
+          ProcessResult clone = overSsh
+              ? ssh.git(dir, "clone", "-q", gw.sshUrl(LIB), to.toString())
+              : https.git(dir, "-c", "protocol.version=" + (i % 4 == 0 ? 0 : 2), "clone", "-q",
+                  gw.repoUrl(LIB), to.toString());
+          assertEquals(0, clone.exitCode(), "clone " + i + ": " + clone.stderr());
+          https.git(to, "fsck", "--no-progress").assertOk();
+          String head = https.git(to, "rev-parse", "HEAD").assertOk().stdout().trim();
+          assertTrue(published.contains(head), "clone " + i + " got " + head
+              + ", which was never the upstream's main");
+        }
+      } finally {
+        stop.set(true);
+      }
+      assertTrue(pusher.get() >= 2, "the upstream hardly moved during the clones");
     }
   }
 

@@ -348,7 +348,8 @@ final class FileMirrorStore implements MirrorStore {
   /**
    * Removes what a killed process or an interrupted sync left inside the mirrors under
    * {@code under}: lock files (a stale {@code packed-refs.lock} would fail every later sync),
-   * JGit's temporary {@code incoming_*} packs and pack {@code .keep} files, and half-written
+   * JGit's temporary {@code incoming_*} packs (in {@code objects/} and {@code objects/pack/}) and
+   * pack {@code .keep} files, and half-written
    * state files. Only this store writes under {@code root}, holding the root's lock, and each
    * mirror has one writer, so these are stale whenever no sync of theirs runs.
    */
@@ -366,10 +367,15 @@ final class FileMirrorStore implements MirrorStore {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
         String n = file.getFileName().toString();
-        boolean inPacks = file.getParent().getFileName().toString().equals("pack");
+        String parent = file.getParent().getFileName().toString();
+        boolean inPacks = parent.equals("pack");
+        // JGit receives a pack as objects/incoming_*.pack (+ .idx) and keeps it with a .keep
+        // while it moves into objects/pack
+        boolean inObjects = inPacks || parent.equals("objects");
         boolean stale = (n.endsWith(".lock") && !file.getParent().equals(root))
             || n.endsWith(MirrorStateFile.NAME + ".tmp")
-            || (inPacks && (n.startsWith("incoming_") || n.endsWith(".keep")));
+            || (inObjects && n.startsWith("incoming_"))
+            || (inPacks && n.endsWith(".keep"));
         if (stale) {
           log.warn("removing {}, left behind by an interrupted sync", file);
           Files.delete(file);

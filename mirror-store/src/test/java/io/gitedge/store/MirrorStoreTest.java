@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.TestUpstream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,6 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store against a real C git upstream ({@code file://} and http-backend). */
@@ -209,6 +217,54 @@ class MirrorStoreTest {
     assertTrue(s.lastError().isPresent());
   }
 
+  /**
+   * R05: an upstream that accepts the connection and then says nothing (or stops mid-answer) is
+   * given up on after fetchTimeout of silence; the mirror keeps its state.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"silent", "stalls mid-answer"})
+  @Timeout(60)
+  void aHangingUpstream_failsTheSyncAfterTheFetchTimeout_andChangesNothing(String how)
+      throws Exception {
+    store.sync(lib, libUpstream);
+    Map<String, String> before = mirrorRefs(lib);
+    store.close();
+    store = MirrorStore.open(new StoreConfig(dir.resolve("mirrors"), Duration.ofSeconds(1),
+        StoreConfig.DEFAULT_REPACK_AFTER_PACKS, IngestLimits.DEFAULT));
+    try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            Socket c = hanging.accept();
+            held.add(c);
+            if (how.startsWith("stalls")) {
+              c.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/"
+                  + "x-git-upload-pack-advertisement\r\nContent-Length: 1000\r\n\r\n"
+                  + "001e# service=git-upload-pack\n").getBytes(StandardCharsets.US_ASCII));
+              c.getOutputStream().flush();
+            }
+          }
+        } catch (IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+
+      SyncResult r = store.sync(lib, new Upstream("http://127.0.0.1:" + hanging.getLocalPort()
+          + "/acme/lib.git", Optional.empty()));
+
+      assertEquals(SyncResult.Outcome.FAILED, r.outcome());
+      assertTrue(r.error().orElseThrow().toLowerCase().contains("timed out")
+          || r.error().orElseThrow().toLowerCase().contains("timeout"), r.error().orElseThrow());
+      assertEquals(before, mirrorRefs(lib));
+      for (Socket c : held) {
+        c.close();
+      }
+    }
+  }
+
   @Test
   void secondStoreOnTheSameFolder_isRefused() {
     IOException e = assertThrows(IOException.class,
@@ -231,6 +287,7 @@ class MirrorStoreTest {
     Path git = dir.resolve("mirrors/github.com/acme/lib.git");
     List<Path> leftovers = List.of(git.resolve("packed-refs.lock"),
         git.resolve("refs/heads/main.lock"), git.resolve("objects/pack/incoming_42.pack"),
+        git.resolve("objects/incoming_43.pack"), git.resolve("objects/incoming_43.idx"),
         git.resolve("objects/pack/pack-0000.keep"), git.resolve("gitedge-state.properties.tmp"));
     for (Path p : leftovers) {
       Files.createDirectories(p.getParent());

@@ -117,6 +117,16 @@ public final class TestUpstream implements AutoCloseable {
         : new String[] {"tag", tag, rev}).assertOk();
   }
 
+  /**
+   * Pushes lightweight tag {@code tag} at {@code rev} from a work clone, as a developer releases
+   * a version: the upstream's hooks run.
+   */
+  public void pushTag(String repo, String tag, String rev) {
+    Path clone = workClone(repo);
+    author.git(clone, "fetch", "-q", "origin").assertOk();
+    author.git(clone, "push", "-q", "origin", rev + ":refs/tags/" + tag).assertOk();
+  }
+
   /** Creates annotated tag {@code tag} at {@code rev}. */
   public void annotatedTag(String repo, String tag, String rev) {
     author.git(bare(repo), "tag", "-a", "-m", "release " + tag, tag, rev).assertOk();

@@ -1,0 +1,219 @@
+package io.gitedge.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.auth.AccessToken;
+import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.ClientProcess;
+import io.gitedge.testing.HttpBackendServer;
+import io.gitedge.testing.TestUpstream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kill -9} of a real gateway process (the shipped launcher and jar) at random moments of
+ * a sync, 20 times: after each restart the mirror passes {@code git fsck}, its refs are the
+ * upstream's old or new state and nothing else, no lock or temporary file is left, and the next
+ * sync brings it level.
+ */
+class CrashRecoveryIT {
+  private static final String MIRROR = "github.com/acme/big";
+  private static final Pattern SERVING = Pattern.compile("serving (http://127\\.0\\.0\\.1:\\d+)");
+  private static final int ROUNDS = 20;
+
+  @TempDir Path dir;
+  private final Random random = new Random();
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(10)).build();
+
+  private record Gateway(Process process, String url, Path log) {
+    void kill() throws InterruptedException {
+      process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void killedDuringSyncs_theMirrorIsAlwaysOldOrNew_andConverges() throws Exception {
+    String launcher = System.getProperty("gitedge.launcher");
+    Assumptions.assumeTrue(launcher != null, "run through failsafe (mvn verify)");
+    TestUpstream upstream = TestUpstream.create(dir);
+    upstream.createRepo("acme/big");
+    for (int i = 0; i < 8; i++) {
+      push(upstream, i);
+    }
+    HttpBackendServer server = upstream.serveHttp(null, null);
+    AccessToken token = AccessToken.generate();
+    Path config = writeConfig(server.url(), token);
+    ClientHome git = ClientHome.create(Files.createDirectories(dir.resolve("checker")));
+    Path mirror = dir.resolve("data/mirrors/" + MIRROR + ".git");
+    Map<String, String> old = Map.of(); // nothing mirrored yet
+    int killedMidSync = 0;
+    try {
+      for (int round = 0; round < ROUNDS; round++) {
+        if (round > 0) {
+          push(upstream, 100 + round);
+        }
+        Map<String, String> next = refs(git, upstream.bare("acme/big"));
+
+        Gateway victim = start(launcher, config, "victim-" + round);
+        Thread.sleep(random.nextInt(1_500));
+        boolean midSync = !Files.readString(victim.log()).contains("sync " + MIRROR);
+        victim.kill();
+        killedMidSync += midSync ? 1 : 0;
+
+        server.setDown(true); // the restart's first sync fails: what is checked is the crash's
+        Gateway restarted = start(launcher, config, "restart-" + round);
+        try {
+          if (Files.exists(mirror)) {
+            git.git(mirror, "fsck", "--no-progress").assertOk();
+            Map<String, String> now = refs(git, mirror);
+            assertTrue(now.equals(old) || now.equals(next), "round " + round
+                + ": refs are neither the old nor the new upstream state:\n" + now);
+          } else {
+            assertTrue(old.isEmpty(), "round " + round + ": the mirror vanished");
+          }
+          assertEquals(List.of(), leftovers(dir.resolve("data/mirrors")), "round " + round);
+
+          server.setDown(false);
+          HttpResponse<String> sync = http.send(HttpRequest.newBuilder(URI.create(
+                  restarted.url() + "/api/v1/mirrors/" + MIRROR + "/sync?wait=true"))
+              .header("Authorization", "Bearer " + token.reveal())
+              .POST(HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertEquals(200, sync.statusCode(), sync.body());
+          assertTrue(sync.body().matches("(?s).*\"outcome\" : \"(created|updated|unchanged)\".*"),
+              sync.body());
+          assertEquals(next, refs(git, mirror), "round " + round + ": the sync did not converge");
+          git.git(mirror, "fsck", "--no-progress").assertOk();
+          old = next;
+        } finally {
+          restarted.kill();
+        }
+      }
+    } finally {
+      upstream.close();
+    }
+    System.out.println("CrashRecoveryIT: " + killedMidSync + " of " + ROUNDS
+        + " kills hit a running sync");
+    // the kills must have hit syncs, not only idle gateways, for the test to mean anything
+    assertTrue(killedMidSync >= ROUNDS / 4, "only " + killedMidSync + " kills during a sync");
+  }
+
+  /** Three commits of incompressible data on main, a branch moved by force, tags, a deletion. */
+  private void push(TestUpstream upstream, int n) {
+    for (int i = 0; i < 3; i++) {
+      byte[] data = new byte[300_000];
+      random.nextBytes(data);
+      upstream.commit("acme/big", "main", Map.of("blob-" + n + "-" + i + ".txt",
+          Base64.getMimeEncoder().encodeToString(data)), "commit " + n + "." + i);
+    }
+    String head = upstream.git("acme/big", "rev-parse", "main").assertOk().stdout().trim();
+    for (int t = 0; t < 20; t++) {
+      upstream.tag("acme/big", "v" + n + "." + t + ".0", head, false);
+    }
+    String topic = upstream.commit("acme/big", "topic-" + n, Map.of("topic.txt", "topic " + n),
+        "topic " + n);
+    upstream.git("acme/big", "update-ref", "refs/heads/moving", topic).assertOk();
+    if (n > 101) {
+      upstream.git("acme/big", "branch", "-D", "topic-" + (n - 1)).assertOk();
+    }
+  }
+
+  private Path writeConfig(String upstreamUrl, AccessToken token) throws IOException {
+    Files.writeString(dir.resolve("identity.yaml"), """
+        users:
+          ops:
+            groups: [admins]
+            tokens: ["%s"]
+        """.formatted(token.hash().value()));
+    Path config = dir.resolve("gitedge.yaml");
+    Files.writeString(config, """
+        region: crash
+        dataDir: ./data
+        http:
+          listen: 127.0.0.1:0
+          tls: off
+        identity:
+          file: identity.yaml
+        sync:
+          backoffInitial: 1h
+        upstreams:
+          - prefix: github.com/acme
+            url: %s/acme
+            repos: [big]
+            syncInterval: 1h
+        """.formatted(upstreamUrl));
+    return config;
+  }
+
+  private Gateway start(String launcher, Path config, String name) throws Exception {
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder pb = new ProcessBuilder(launcher, "serve", "--config", config.toString())
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(ClientProcess.baseEnvironment());
+    pb.environment().put("HOME", Files.createDirectories(dir.resolve("operator")).toString());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Process p = pb.start();
+    for (int i = 0; i < 600; i++) {
+      Matcher m = SERVING.matcher(Files.readString(log));
+      if (m.find()) {
+        return new Gateway(p, m.group(1), log);
+      }
+      if (!p.isAlive()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    p.destroyForcibly();
+    throw new AssertionError("the gateway did not start:\n" + Files.readString(log));
+  }
+
+  /** Branches and tags with their ids. */
+  private static Map<String, String> refs(ClientHome git, Path bare) {
+    Map<String, String> out = new TreeMap<>();
+    git.git(bare, "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads",
+        "refs/tags").assertOk().stdout().lines().forEach(l -> {
+          String[] p = l.split(" ", 2);
+          out.put(p[1], p[0]);
+        });
+    return out;
+  }
+
+  /** Lock files, temporary packs, pack keep files and half-made mirrors under the root. */
+  private static List<String> leftovers(Path root) throws IOException {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(root)) {
+      all.filter(Files::isRegularFile).forEach(f -> {
+        String n = f.getFileName().toString();
+        String rel = root.relativize(f).toString();
+        if ((n.endsWith(".lock") && !rel.equals(".lock")) || n.startsWith("incoming_")
+            || n.endsWith(".keep") || n.endsWith(".tmp") || rel.startsWith(".incoming/")) {
+          found.add(rel);
+        }
+      });
+    }
+    return found;
+  }
+}
