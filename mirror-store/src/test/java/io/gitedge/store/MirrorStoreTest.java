@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.testing.HttpBackendServer;
+import io.gitedge.testing.HttpStub;
 import io.gitedge.testing.TestUpstream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -215,6 +216,45 @@ class MirrorStoreTest {
     MirrorState s = store.state(lib).orElseThrow();
     assertEquals(lastSuccess, s.lastSuccess());
     assertTrue(s.lastError().isPresent());
+  }
+
+  /**
+   * R04: every way an upstream can be down fails the sync, records why, and leaves the mirror
+   * and its last success as they were.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"connection refused", "unknown host", "HTTP 500", "HTTP 401",
+      "TLS to a plain HTTP port", "not a Git server"})
+  void r04_anUpstreamThatIsDown_failsTheSync_andKeepsTheMirror(String how) throws Exception {
+    store.sync(lib, libUpstream);
+    Map<String, String> before = mirrorRefs(lib);
+    var lastSuccess = store.state(lib).orElseThrow().lastSuccess();
+    // a plain HTTP server never answers a TLS hello: the fetch timeout ends that case
+    store.close();
+    store = MirrorStore.open(new StoreConfig(dir.resolve("mirrors"), Duration.ofSeconds(2),
+        StoreConfig.DEFAULT_REPACK_AFTER_PACKS, IngestLimits.DEFAULT));
+    try (HttpStub stub = HttpStub.start()) {
+      String infoRefs = "/acme/lib.git/info/refs";
+      stub.route("GET", infoRefs, r -> switch (how) {
+        case "HTTP 500" -> new HttpStub.Response(500, "{}");
+        case "HTTP 401" -> new HttpStub.Response(401, "{}");
+        default -> HttpStub.Response.ok("{\"not\": \"git\"}");
+      });
+      String url = switch (how) {
+        case "connection refused" -> "http://127.0.0.1:9/acme/lib.git";
+        case "unknown host" -> "http://no-such-host.invalid/acme/lib.git";
+        case "TLS to a plain HTTP port" -> stub.url("/acme/lib.git").replace("http:", "https:");
+        default -> stub.url("/acme/lib.git");
+      };
+
+      SyncResult r = store.sync(lib, new Upstream(url, Optional.empty()));
+
+      assertEquals(SyncResult.Outcome.FAILED, r.outcome(), how);
+      assertEquals(before, mirrorRefs(lib));
+      MirrorState s = store.state(lib).orElseThrow();
+      assertEquals(lastSuccess, s.lastSuccess());
+      assertTrue(s.lastError().orElseThrow().contains("acme/lib.git"), s.lastError().get());
+    }
   }
 
   /**

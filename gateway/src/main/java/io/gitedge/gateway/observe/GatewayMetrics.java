@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's metrics in Prometheus text format: requests and response bytes by front door,
@@ -31,6 +32,7 @@ public final class GatewayMetrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MirrorStore store;
   private final Clock clock;
+  private final Set<MirrorName> mirrors = ConcurrentHashMap.newKeySet();
 
   public GatewayMetrics(String region, MirrorStore store, Collection<MirrorName> mirrors,
       Clock clock) {
@@ -42,6 +44,9 @@ public final class GatewayMetrics {
 
   /** Starts the per-mirror series of {@code m} (a mirror made on demand); idempotent. */
   public void mirror(MirrorName m) {
+    if (!mirrors.add(m)) {
+      return;
+    }
     Gauge.builder("gitedge_mirror_last_sync_age_seconds", store, s -> s.state(m)
             .flatMap(MirrorState::lastSuccess)
             .map(t -> (clock.millis() - t.toEpochMilli()) / 1000.0)

@@ -1,0 +1,165 @@
+package io.gitedge.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.store.Mirror;
+import io.gitedge.store.MirrorName;
+import io.gitedge.store.MirrorPolicy;
+import io.gitedge.store.MirrorState;
+import io.gitedge.store.MirrorStore;
+import io.gitedge.store.StoreConfig;
+import io.gitedge.store.SyncResult;
+import io.gitedge.store.Upstream;
+import io.gitedge.store.UpstreamRoute;
+import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.TestUpstream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.lib.Constants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * W04: a storm of 5000 deliveries over 50 repositories from 8 senders, a third of them repeats:
+ * every one is answered 202, no mirror ever has two syncs at once, the storm collapses into far
+ * fewer syncs than deliveries, and every mirror ends level with its upstream.
+ */
+class WebhookStormTest {
+  private static final String SECRET = "storm-secret";
+  private static final int REPOS = 50;
+  private static final int DELIVERIES = 5000;
+  @TempDir Path dir;
+
+  @Test
+  void w04_aStormOfDeliveries_isSerialisedPerMirror_andConverges() throws Exception {
+    TestUpstream upstream = TestUpstream.create(dir);
+    ClientHome dev = ClientHome.create(Files.createDirectories(dir.resolve("dev")));
+    StringBuilder script = new StringBuilder("set -e\ngit init -q -b main work\ncd work\n");
+    for (int i = 0; i < REPOS; i++) {
+      upstream.createRepo("acme/r" + i);
+      script.append("git commit -q --allow-empty -m r").append(i)
+          .append("\ngit push -q ").append(upstream.bare("acme/r" + i)).append(" HEAD:main\n");
+    }
+    dev.bash(dir, script.toString()).assertOk();
+
+    Map<MirrorName, AtomicInteger> running = new ConcurrentHashMap<>();
+    AtomicInteger overlaps = new AtomicInteger();
+    AtomicInteger syncs = new AtomicInteger();
+    try (MirrorStore real = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")))) {
+      MirrorStore watched = new MirrorStore() {
+        @Override
+        public Optional<Mirror> find(MirrorName name) throws IOException {
+          return real.find(name);
+        }
+
+        @Override
+        public SyncResult sync(MirrorName name, Upstream up, MirrorPolicy policy) {
+          AtomicInteger now = running.computeIfAbsent(name, n -> new AtomicInteger());
+          if (now.incrementAndGet() > 1) {
+            overlaps.incrementAndGet();
+          }
+          try {
+            syncs.incrementAndGet();
+            return real.sync(name, up, policy);
+          } finally {
+            now.decrementAndGet();
+          }
+        }
+
+        @Override
+        public void approveMassDelete(MirrorName name) {
+        }
+
+        @Override
+        public List<MirrorName> mirrors() throws IOException {
+          return real.mirrors();
+        }
+
+        @Override
+        public Optional<MirrorState> state(MirrorName name) {
+          return real.state(name);
+        }
+
+        @Override
+        public void close() {
+        }
+      };
+      List<SyncPlan> plans = new ArrayList<>();
+      for (int i = 0; i < REPOS; i++) {
+        plans.add(new SyncPlan(MirrorName.parse("github.com/acme/r" + i), new Upstream(
+            upstream.fileUrl() + "/acme/r" + i + ".git", Optional.empty()), Duration.ofHours(1)));
+      }
+      Path secret = Files.writeString(dir.resolve("hook.secret"), SECRET);
+      UpstreamRoute route = new UpstreamRoute("github.com/acme", "https://github.com/acme",
+          Optional.empty(), ".git");
+      try (SyncScheduler scheduler = new SyncScheduler(watched, plans, SchedulerSettings.DEFAULT,
+          SyncListener.NONE)) {
+        WebhookReceiver receiver = new WebhookReceiver(
+            List.of(new WebhookReceiver.Target(route, secret)), scheduler, Clock.systemUTC());
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        List<Future<List<Integer>>> answers = new ArrayList<>();
+        for (int s = 0; s < 8; s++) {
+          int sender = s;
+          answers.add(senders.submit(() -> {
+            Random random = new Random(sender);
+            List<Integer> statuses = new ArrayList<>();
+            for (int d = 0; d < DELIVERIES / 8; d++) {
+              String repo = "r" + random.nextInt(REPOS);
+              String body = "{\"repository\":{\"clone_url\":\"https://github.com/acme/" + repo
+                  + ".git\"}}";
+              byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+              String sig = "sha256=" + HexFormat.of().formatHex(HookSignatures.hmac(
+                  SECRET.getBytes(StandardCharsets.UTF_8), bytes));
+              // a third are redeliveries of an earlier event of this sender
+              String id = sender + "-" + (d % 3 == 2 ? d - 1 : d);
+              statuses.add(receiver.receive(WebhookProvider.GITHUB, h -> switch (h) {
+                case "x-hub-signature-256" -> sig;
+                case "x-github-delivery" -> id;
+                default -> null;
+              }, bytes).status());
+            }
+            return statuses;
+          }));
+        }
+        for (Future<List<Integer>> a : answers) {
+          for (int status : a.get(5, TimeUnit.MINUTES)) {
+            assertEquals(202, status);
+          }
+        }
+        senders.shutdown();
+        for (SyncPlan p : plans) {
+          scheduler.requestSync(p.name(), Trigger.ADMIN).get(2, TimeUnit.MINUTES);
+        }
+
+        assertEquals(0, overlaps.get(), "two syncs of one mirror ran at once");
+        assertTrue(syncs.get() < DELIVERIES / 4, syncs.get() + " syncs for " + DELIVERIES
+            + " deliveries: the storm was not coalesced");
+        for (SyncPlan p : plans) {
+          String repo = p.name().value().substring("github.com/".length());
+          assertEquals(upstream.refs(repo).get("refs/heads/main"), real.find(p.name())
+              .orElseThrow().repository().exactRef(Constants.R_HEADS + "main").getObjectId()
+              .name(), p.name().value());
+        }
+      }
+    } finally {
+      upstream.close();
+    }
+  }
+}
