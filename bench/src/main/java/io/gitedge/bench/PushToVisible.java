@@ -8,7 +8,7 @@ import io.gitedge.testing.ClientHome;
 import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.ProcessResult;
 import io.gitedge.testing.TestUpstream;
-import java.io.InputStream;
+import io.gitedge.testing.TrustingHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,17 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Push to visible: a real {@code git push} into an upstream whose {@code post-receive} hook
@@ -82,8 +76,10 @@ public final class PushToVisible {
       app.syncNow(MirrorName.parse("github.com/acme/lib")).get(2, TimeUnit.MINUTES);
       Path cert = app.tlsCertificate().orElseThrow();
       String gateway = app.publicUrl().toString();
-      installHook(upstream.bare("acme/lib"), http.url() + "/acme/lib", gateway, cert);
-      HttpClient client = trusting(cert);
+      upstream.postWebhooksOnPush("acme/lib", "{\"ref\":\"refs/heads/main\",\"repository\":"
+          + "{\"clone_url\":\"" + http.url() + "/acme/lib.git\"}}", SECRET, cert,
+          gateway + "/hooks/github");
+      HttpClient client = TrustingHttp.client(cert);
       HttpRequest refs = HttpRequest.newBuilder(URI.create(gateway
               + "/github.com/acme/lib.git/info/refs?service=git-upload-pack"))
           .header("Authorization", "Bearer " + token.reveal()).build();
@@ -177,37 +173,5 @@ public final class PushToVisible {
         .trim();
     return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), Java "
         + System.getProperty("java.version") + ", " + gitVersion;
-  }
-
-  private static void installHook(Path bare, String repoUrl, String gateway, Path cert)
-      throws Exception {
-    String body = "{\"ref\":\"refs/heads/main\",\"repository\":{\"clone_url\":\"" + repoUrl
-        + ".git\"}}";
-    Path hook = bare.resolve("hooks/post-receive");
-    Files.writeString(hook, """
-        #!/bin/sh
-        body='%s'
-        sig=$(printf '%%s' "$body" | openssl dgst -sha256 -hmac '%s' | sed 's/^.* //')
-        curl -sS -o /dev/null -w 'webhook answered %%{http_code}\\n' --cacert '%s' \\
-          -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \\
-          -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" \\
-          -H "X-Hub-Signature-256: sha256=$sig" --data-binary "$body" '%s/hooks/github' >&2
-        """.formatted(body, SECRET, cert, gateway));
-    Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
-
-  private static HttpClient trusting(Path cert) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    try (InputStream in = Files.newInputStream(cert)) {
-      ks.setCertificateEntry("gateway", CertificateFactory.getInstance("X.509")
-          .generateCertificate(in));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(
-        TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, tmf.getTrustManagers(), null);
-    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
   }
 }

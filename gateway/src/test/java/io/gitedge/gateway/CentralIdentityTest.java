@@ -278,7 +278,7 @@ class CentralIdentityTest {
         }
       }
     }
-    java.net.http.HttpResponse<String> metrics = HttpsFrontDoorTest.trustingClient(
+    java.net.http.HttpResponse<String> metrics = io.gitedge.testing.TrustingHttp.client(
         gw.certificate()).send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url()
             + "/metrics")).header("Authorization", "Bearer " + gw.token("ops")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -286,7 +286,7 @@ class CentralIdentityTest {
     for (String secret : List.of(jwt, signature, wrongAudience, "opaque-secret-token-42",
         "opaque-unknown-token-43", "client-secret")) {
       assertFalse(text.contains(secret), "secret in the metrics");
-      java.net.http.HttpResponse<String> answer = HttpsFrontDoorTest.trustingClient(
+      java.net.http.HttpResponse<String> answer = io.gitedge.testing.TrustingHttp.client(
           gw.certificate()).send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
               gw.repoUrl(LIB) + "/info/refs?service=git-upload-pack"))
               .header("Authorization", "Bearer " + secret).build(),

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gitedge.testing.ClientHome;
 import io.gitedge.testing.ProcessResult;
+import io.gitedge.testing.TrustingHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,10 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -131,9 +129,8 @@ class SyncEndToEndTest {
   void aRealPushWhosePostReceiveHookPostsAWebhook_makesTheTagVisible() throws Exception {
     Assumptions.assumeTrue(ClientHome.installed("curl") && ClientHome.installed("openssl"));
     try (GatewayHarness gw = GatewayHarness.start(dir, withWebhooks(dir))) {
-      Path hook = gw.upstream().bare("acme/lib").resolve("hooks/post-receive");
-      Files.writeString(hook, postReceiveHook(gw, "acme/lib"));
-      Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+      gw.upstream().postWebhooksOnPush("acme/lib", pushPayload(gw, "acme/lib"), SECRET,
+          gw.certificate(), gw.url() + "/hooks/github");
       ClientHome alice = gw.clientWithNetrc("alice");
       long before = upstreamListings(gw, "acme/lib");
 
@@ -145,31 +142,17 @@ class SyncEndToEndTest {
           () -> servedId(alice, dir, gw.repoUrl(LIB), "refs/tags/v1.2.0")),
           "the webhook did not bring the new tag (schedule is 1h, so only the hook could)");
       assertTrue(upstreamListings(gw, "acme/lib") > before);
-      String metrics = metrics(HttpsFrontDoorTest.trustingClient(gw.certificate()), gw);
+      String metrics = metrics(TrustingHttp.client(gw.certificate()), gw);
       assertTrue(metrics.matches("(?s).*gitedge_webhooks_total\\{outcome=\"accepted\","
           + "provider=\"github\",region=\"test\"} [1-9].*"), metrics);
     }
-  }
-
-  /** A post-receive hook as a Git host's would be: one signed push event per push. */
-  private static String postReceiveHook(GatewayHarness gw, String repo) throws Exception {
-    return """
-        #!/bin/sh
-        # what a Git host does after a push: a signed webhook to the gateway
-        body='%s'
-        sig=$(printf '%%s' "$body" | openssl dgst -sha256 -hmac '%s' | sed 's/^.* //')
-        curl -sS -o /dev/null -w 'webhook answered %%{http_code}\\n' --cacert '%s' \\
-          -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \\
-          -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" \\
-          -H "X-Hub-Signature-256: sha256=$sig" --data-binary "$body" '%s/hooks/github' >&2
-        """.formatted(pushPayload(gw, repo), SECRET, gw.certificate(), gw.url());
   }
 
   @Test
   void wrongSignatures_oversizedBodies_andDuplicateDeliveries_causeNoExtraFetch()
       throws Exception {
     try (GatewayHarness gw = GatewayHarness.start(dir, withWebhooks(dir))) {
-      HttpClient http = HttpsFrontDoorTest.trustingClient(gw.certificate());
+      HttpClient http = TrustingHttp.client(gw.certificate());
       ClientHome alice = gw.clientWithNetrc("alice");
       String body = pushPayload(gw, "acme/lib");
       String commit = gw.upstream().commit("acme/lib", "main",
@@ -227,7 +210,7 @@ class SyncEndToEndTest {
   @Test
   void aMovedTagKeepsItsFirstCommit_andTheApiShowsTheConflict() throws Exception {
     try (GatewayHarness gw = GatewayHarness.start(dir)) {
-      HttpClient http = HttpsFrontDoorTest.trustingClient(gw.certificate());
+      HttpClient http = TrustingHttp.client(gw.certificate());
       ClientHome alice = gw.clientWithNetrc("alice");
       String first = servedId(alice, dir, gw.repoUrl(LIB), "refs/tags/v1.0.0");
       String moved = gw.upstream().commit("acme/lib", "main",
@@ -452,7 +435,7 @@ class SyncEndToEndTest {
         GatewayHarness eu = GatewayHarness.startBeside(euDir, us, withWebhooks(euDir)
             .withTopLevel("peers:\n  urls: [" + us.url() + "]\n  secretFile: peer.secret\n"
                 + "  caFile: " + us.certificate() + "\n"))) {
-      HttpClient http = HttpsFrontDoorTest.trustingClient(eu.certificate());
+      HttpClient http = TrustingHttp.client(eu.certificate());
       ClientHome inUs = us.clientWithNetrc("alice");
       ClientHome inEu = eu.clientWithNetrc("alice");
       String commit = us.upstream().commit("acme/lib", "main",
@@ -468,7 +451,7 @@ class SyncEndToEndTest {
       assertEquals(commit, await(commit,
           () -> servedId(inUs, dir, us.repoUrl(LIB), "refs/heads/main")),
           "the peer did not sync on the event (its schedule is 1h)");
-      assertTrue(metrics(HttpsFrontDoorTest.trustingClient(us.certificate()), us)
+      assertTrue(metrics(TrustingHttp.client(us.certificate()), us)
           .matches("(?s).*gitedge_peer_events_total\\{direction=\"received\","
               + "outcome=\"synced\".*"));
     }

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gitedge.store.Mirror;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorPolicy;
-import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.StoreConfig;
 import io.gitedge.store.SyncResult;
 import io.gitedge.store.Upstream;
 import io.gitedge.testing.TestUpstream;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,58 +36,6 @@ class SyncSchedulerTest {
   private MirrorName lib;
   private SyncPlan plan;
 
-  /** The real store behind a gate, counting how many syncs run at once. */
-  private static class GatedStore implements MirrorStore {
-    final MirrorStore delegate;
-    final CountDownLatch gate = new CountDownLatch(1);
-    final AtomicInteger running = new AtomicInteger();
-    final AtomicInteger maxRunning = new AtomicInteger();
-    final AtomicInteger total = new AtomicInteger();
-
-    GatedStore(MirrorStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Optional<Mirror> find(MirrorName name) throws IOException {
-      return delegate.find(name);
-    }
-
-    @Override
-    public SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy) {
-      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-      total.incrementAndGet();
-      try {
-        gate.await(30, TimeUnit.SECONDS);
-        return delegate.sync(name, upstream, policy);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      } finally {
-        running.decrementAndGet();
-      }
-    }
-
-    @Override
-    public Optional<MirrorState> state(MirrorName name) {
-      return delegate.state(name);
-    }
-
-    @Override
-    public void approveMassDelete(MirrorName name) {
-      delegate.approveMassDelete(name);
-    }
-
-    @Override
-    public List<MirrorName> mirrors() throws IOException {
-      return delegate.mirrors();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
-  }
-
   @BeforeEach
   void setUp() throws Exception {
     upstream = TestUpstream.create(dir);
@@ -114,7 +59,7 @@ class SyncSchedulerTest {
 
   @Test
   void manyTriggers_runOneSyncAndQueueAtMostOneMore() throws Exception {
-    GatedStore store = new GatedStore(real);
+    WatchedStore store = new WatchedStore(real, true);
     List<SyncResult> seen = new CopyOnWriteArrayList<>();
     try (SyncScheduler s = new SyncScheduler(store, List.of(plan), settings(4),
         (r, t) -> seen.add(r))) {
@@ -125,7 +70,7 @@ class SyncSchedulerTest {
       for (int i = 2; i < futures.size(); i++) {
         assertSame(futures.get(1), futures.get(i), "later triggers share one pending sync");
       }
-      store.gate.countDown();
+      store.open();
       for (CompletableFuture<SyncResult> f : futures) {
         assertTrue(f.get(60, TimeUnit.SECONDS).succeeded());
       }
@@ -140,7 +85,7 @@ class SyncSchedulerTest {
   @Test
   void aSyncThatThrowsAnError_doesNotJamLaterSyncs() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    MirrorStore failingOnce = new GatedStore(real) {
+    MirrorStore failingOnce = new WatchedStore(real, true) {
       @Override
       public SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy) {
         if (calls.incrementAndGet() == 1) {
@@ -160,11 +105,11 @@ class SyncSchedulerTest {
 
   @Test
   void currentOrNewSync_joinsTheRunningSync_ratherThanQueueingAnother() throws Exception {
-    GatedStore store = new GatedStore(real);
+    WatchedStore store = new WatchedStore(real, true);
     try (SyncScheduler s = new SyncScheduler(store, List.of(plan), settings(2), SyncListener.NONE)) {
       CompletableFuture<SyncResult> first = s.requestSync(lib, Trigger.WEBHOOK);
       assertSame(first, s.currentOrNewSync(lib, Trigger.READ));
-      store.gate.countDown();
+      store.open();
       first.get(60, TimeUnit.SECONDS);
       assertEquals(1, store.total.get());
     }
@@ -192,8 +137,8 @@ class SyncSchedulerTest {
   @Test
   void r08_aHundredConcurrentTriggers_runOneSyncAtATime_andEndLevelWithTheUpstream()
       throws Exception {
-    GatedStore store = new GatedStore(real);
-    store.gate.countDown();
+    WatchedStore store = new WatchedStore(real, true);
+    store.open();
     try (SyncScheduler s = new SyncScheduler(store, List.of(plan), settings(8),
         SyncListener.NONE)) {
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors

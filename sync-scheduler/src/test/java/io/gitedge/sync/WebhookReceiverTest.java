@@ -3,17 +3,12 @@ package io.gitedge.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gitedge.store.Mirror;
 import io.gitedge.store.MirrorName;
-import io.gitedge.store.MirrorPolicy;
-import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.StoreConfig;
-import io.gitedge.store.SyncResult;
 import io.gitedge.store.Upstream;
 import io.gitedge.store.UpstreamRoute;
 import io.gitedge.testing.TestUpstream;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +36,7 @@ class WebhookReceiverTest {
   @TempDir Path dir;
   private TestUpstream upstream;
   private MirrorStore real;
-  private final AtomicInteger syncs = new AtomicInteger();
+  private WatchedStore counting;
   private SyncScheduler scheduler;
   private WebhookReceiver receiver;
   private MirrorName lib;
@@ -53,36 +47,7 @@ class WebhookReceiverTest {
     upstream.createRepo("acme/lib");
     upstream.commit("acme/lib", "main", Map.of("README", "hi\n"), "first");
     real = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")));
-    MirrorStore counting = new MirrorStore() {
-      @Override
-      public Optional<Mirror> find(MirrorName name) throws IOException {
-        return real.find(name);
-      }
-
-      @Override
-      public SyncResult sync(MirrorName name, Upstream up, MirrorPolicy policy) {
-        syncs.incrementAndGet();
-        return real.sync(name, up, policy);
-      }
-
-      @Override
-      public void approveMassDelete(MirrorName name) {
-      }
-
-      @Override
-      public List<MirrorName> mirrors() throws IOException {
-        return real.mirrors();
-      }
-
-      @Override
-      public Optional<MirrorState> state(MirrorName name) {
-        return real.state(name);
-      }
-
-      @Override
-      public void close() {
-      }
-    };
+    counting = new WatchedStore(real, false);
     lib = MirrorName.parse("github.com/acme/lib");
     // the upstream is really on disk; the route says where webhooks will claim it lives
     UpstreamRoute route = new UpstreamRoute("github.com/acme", "https://github.com/acme",
@@ -124,7 +89,7 @@ class WebhookReceiverTest {
 
   private void awaitSyncs(int n) throws Exception {
     scheduler.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS); // drains the flight
-    assertEquals(n + 1, syncs.get(), "syncs besides the draining one");
+    assertEquals(n + 1, counting.total.get(), "syncs besides the draining one");
   }
 
   // ------------------------------------------------------------------------------ W01
@@ -194,13 +159,13 @@ class WebhookReceiverTest {
     assertEquals(WebhookReceiver.Outcome.ACCEPTED, send(WebhookProvider.GITHUB, h, gh)
         .outcome());
     scheduler.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS);
-    int before = syncs.get();
+    int before = counting.total.get();
     for (int i = 0; i < 49; i++) {
       WebhookReceiver.Answer a = send(WebhookProvider.GITHUB, h, gh);
       assertEquals(202, a.status());
       assertEquals(WebhookReceiver.Outcome.DUPLICATE, a.outcome());
     }
-    assertEquals(before, syncs.get(), "duplicates must not sync");
+    assertEquals(before, counting.total.get(), "duplicates must not sync");
   }
 
   @Test

@@ -3,18 +3,13 @@ package io.gitedge.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gitedge.store.Mirror;
 import io.gitedge.store.MirrorName;
-import io.gitedge.store.MirrorPolicy;
-import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.StoreConfig;
-import io.gitedge.store.SyncResult;
 import io.gitedge.store.Upstream;
 import io.gitedge.store.UpstreamRoute;
 import io.gitedge.testing.ClientHome;
 import io.gitedge.testing.TestUpstream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +18,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.lib.Constants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,48 +51,8 @@ class WebhookStormTest {
     }
     dev.bash(dir, script.toString()).assertOk();
 
-    Map<MirrorName, AtomicInteger> running = new ConcurrentHashMap<>();
-    AtomicInteger overlaps = new AtomicInteger();
-    AtomicInteger syncs = new AtomicInteger();
     try (MirrorStore real = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")))) {
-      MirrorStore watched = new MirrorStore() {
-        @Override
-        public Optional<Mirror> find(MirrorName name) throws IOException {
-          return real.find(name);
-        }
-
-        @Override
-        public SyncResult sync(MirrorName name, Upstream up, MirrorPolicy policy) {
-          AtomicInteger now = running.computeIfAbsent(name, n -> new AtomicInteger());
-          if (now.incrementAndGet() > 1) {
-            overlaps.incrementAndGet();
-          }
-          try {
-            syncs.incrementAndGet();
-            return real.sync(name, up, policy);
-          } finally {
-            now.decrementAndGet();
-          }
-        }
-
-        @Override
-        public void approveMassDelete(MirrorName name) {
-        }
-
-        @Override
-        public List<MirrorName> mirrors() throws IOException {
-          return real.mirrors();
-        }
-
-        @Override
-        public Optional<MirrorState> state(MirrorName name) {
-          return real.state(name);
-        }
-
-        @Override
-        public void close() {
-        }
-      };
+      WatchedStore watched = new WatchedStore(real, false);
       List<SyncPlan> plans = new ArrayList<>();
       for (int i = 0; i < REPOS; i++) {
         plans.add(new SyncPlan(MirrorName.parse("github.com/acme/r" + i), new Upstream(
@@ -148,8 +100,8 @@ class WebhookStormTest {
           scheduler.requestSync(p.name(), Trigger.ADMIN).get(2, TimeUnit.MINUTES);
         }
 
-        assertEquals(0, overlaps.get(), "two syncs of one mirror ran at once");
-        assertTrue(syncs.get() < DELIVERIES / 4, syncs.get() + " syncs for " + DELIVERIES
+        assertEquals(0, watched.overlaps.get(), "two syncs of one mirror ran at once");
+        assertTrue(watched.total.get() < DELIVERIES / 4, watched.total.get() + " syncs for " + DELIVERIES
             + " deliveries: the storm was not coalesced");
         for (SyncPlan p : plans) {
           String repo = p.name().value().substring("github.com/".length());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -125,6 +126,32 @@ public final class TestUpstream implements AutoCloseable {
     Path clone = workClone(repo);
     author.git(clone, "fetch", "-q", "origin").assertOk();
     author.git(clone, "push", "-q", "origin", rev + ":refs/tags/" + tag).assertOk();
+  }
+
+  /**
+   * Makes every push into {@code repo} post {@code payload} to {@code hookUrl} the way GitHub
+   * does (a {@code post-receive} hook running curl: {@code X-GitHub-Event: push}, a fresh
+   * {@code X-GitHub-Delivery}, {@code X-Hub-Signature-256} over the body with {@code secret}),
+   * trusting {@code caCert}. The push prints {@code webhook answered <status>}.
+   */
+  public void postWebhooksOnPush(String repo, String payload, String secret, Path caCert,
+      String hookUrl) {
+    Path hook = bare(repo).resolve("hooks/post-receive");
+    try {
+      Files.writeString(hook, """
+          #!/bin/sh
+          # what a Git host does after a push: a signed webhook
+          body='%s'
+          sig=$(printf '%%s' "$body" | openssl dgst -sha256 -hmac '%s' | sed 's/^.* //')
+          curl -sS -o /dev/null -w 'webhook answered %%{http_code}\\n' --cacert '%s' \\
+            -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \\
+            -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" \\
+            -H "X-Hub-Signature-256: sha256=$sig" --data-binary "$body" '%s' >&2
+          """.formatted(payload, secret, caCert, hookUrl));
+      Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Creates annotated tag {@code tag} at {@code rev}. */
