@@ -31,8 +31,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -58,6 +59,8 @@ public final class PeerEvents implements SyncListener, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Events list at most this many tips; a bigger mirror's event just says "sync". */
   private static final int MAX_TIPS = 10_000;
+  /** Events waiting to be sent, over all peers. */
+  private static final int MAX_QUEUED = 1_000;
 
   private final PeerSettings settings;
   private final String region;
@@ -84,11 +87,17 @@ public final class PeerEvents implements SyncListener, AutoCloseable {
         .followRedirects(HttpClient.Redirect.NEVER);
     settings.caFile().ifPresent(f -> b.sslContext(trusting(f)));
     this.http = b.build();
-    this.sender = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "gitedge-peer-events");
-      t.setDaemon(true);
-      return t;
-    });
+    // bounded: while a peer is down, events beyond the queue are dropped (and counted); the
+    // peers' schedules catch up with what they missed
+    this.sender = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(MAX_QUEUED), r -> {
+          Thread t = new Thread(r, "gitedge-peer-events");
+          t.setDaemon(true);
+          return t;
+        }, (task, pool) -> {
+          outcomes.accept("sent", "dropped");
+          log.warn("peer events are queueing up (a peer is slow or down); dropping one");
+        });
   }
 
   /** The scheduler that syncs on received events (it takes this as a listener, so it comes after). */
@@ -131,7 +140,13 @@ public final class PeerEvents implements SyncListener, AutoCloseable {
         }
       }
     }
-    return JSON.writeValueAsBytes(e);
+    byte[] body = JSON.writeValueAsBytes(e);
+    if (body.length > WebhookReceiver.MAX_BODY) {
+      e.remove("refs"); // too many tips for a peer to take: the event just says "sync"
+      e.putObject("refs");
+      body = JSON.writeValueAsBytes(e);
+    }
+    return body;
   }
 
   private void send(URI peer, MirrorName name, byte[] body, int retries) {

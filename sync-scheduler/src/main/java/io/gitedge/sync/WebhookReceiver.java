@@ -100,6 +100,8 @@ public final class WebhookReceiver {
       }
     }
     if (signedFor.isEmpty()) {
+      log.info("{} webhook refused: its signature matches no upstream's webhookSecretFile",
+          provider.path());
       return new Answer(401, Outcome.BAD_SIGNATURE, "gitedge: webhook signature does not match",
           List.of());
     }
@@ -119,8 +121,9 @@ public final class WebhookReceiver {
       return new Answer(400, Outcome.MALFORMED, "gitedge: the body is not a JSON webhook payload",
           List.of());
     }
-    if (key != null) {
-      deliveries.put(key, Boolean.TRUE);
+    if (key != null && deliveries.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
+      // the same delivery arrived twice at once; the other one syncs
+      return new Answer(202, Outcome.DUPLICATE, "gitedge: delivery already received", List.of());
     }
     List<MirrorName> names = mirrorsFor(urls, signedFor);
     for (MirrorName n : names) {

@@ -175,6 +175,11 @@ class WebhookReceiverTest {
         SECRET.getBytes(StandardCharsets.UTF_8), Instant.now().minusSeconds(301));
     assertEquals(401, send(WebhookProvider.GENERIC, Map.of("X-GitEdge-Signature", old), generic)
         .status());
+    // a timestamp beyond what a date can hold is as wrong, not an error of the gateway's
+    assertEquals(401, send(WebhookProvider.GENERIC, Map.of("X-GitEdge-Signature",
+        "t=99999999999999999,v1=00"), generic).status());
+    assertEquals(401, send(WebhookProvider.GENERIC, Map.of("X-GitEdge-Signature",
+        "t=-9223372036854775808,v1=00"), generic).status());
   }
 
   // ------------------------------------------------------------------------------ W03

@@ -21,6 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -124,7 +125,7 @@ public final class AdminApi {
     }
     ObjectNode out = JSON.createObjectNode();
     out.put("name", r.name().value());
-    out.put("outcome", r.outcome().name().toLowerCase());
+    out.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
     out.put("changes", r.changes().size());
     out.put("durationMs", r.duration().toMillis());
     r.error().ifPresentOrElse(e -> out.put("error", e), () -> out.putNull("error"));
@@ -165,7 +166,7 @@ public final class AdminApi {
     m.put("held", state.map(MirrorState::held).orElse(false));
     ArrayNode conflicts = m.putArray("tagConflicts");
     state.ifPresent(s -> s.tagConflicts().forEach(c -> conflicts.add(conflict(c))));
-    m.put("tags", p.policy().tags().name().toLowerCase());
+    m.put("tags", p.policy().tags().name().toLowerCase(Locale.ROOT));
     m.put("intervalSeconds", p.interval().toSeconds());
     p.freshness().ifPresentOrElse(f -> m.put("freshnessSeconds", f.toSeconds()),
         () -> m.putNull("freshnessSeconds"));

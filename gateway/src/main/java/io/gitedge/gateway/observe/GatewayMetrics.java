@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -116,7 +117,7 @@ public final class GatewayMetrics {
   private void sync(SyncResult r, Set<Trigger> triggers) {
     mirror(r.name());
     Counter.builder("gitedge_syncs").description("Syncs by outcome")
-        .tags("mirror", r.name().value(), "outcome", r.outcome().name().toLowerCase())
+        .tags("mirror", r.name().value(), "outcome", r.outcome().name().toLowerCase(Locale.ROOT))
         .register(registry).increment();
     Timer.builder("gitedge_sync_duration").description("Time a sync took, listing to refs")
         .tag("mirror", r.name().value()).register(registry).record(r.duration());
