@@ -112,21 +112,22 @@ public final class PeerEvents implements SyncListener, AutoCloseable {
     if (!result.succeeded() || !triggers.contains(Trigger.WEBHOOK) || settings.urls().isEmpty()) {
       return;
     }
+    String id = UUID.randomUUID().toString();
     byte[] body;
     try {
-      body = event(result);
+      body = event(id, result);
     } catch (IOException e) {
       log.warn("cannot describe the sync of {} for peers", result.name(), e);
       return;
     }
     for (URI peer : settings.urls()) {
-      sender.execute(() -> send(peer, result.name(), body, 1));
+      sender.execute(() -> send(peer, result.name(), id, body, 1));
     }
   }
 
-  private byte[] event(SyncResult result) throws IOException {
+  private byte[] event(String id, SyncResult result) throws IOException {
     ObjectNode e = JSON.createObjectNode();
-    e.put("id", UUID.randomUUID().toString());
+    e.put("id", id);
     e.put("origin", region);
     e.put("mirror", result.name().value());
     ObjectNode refs = e.putObject("refs");
@@ -142,17 +143,14 @@ public final class PeerEvents implements SyncListener, AutoCloseable {
     }
     byte[] body = JSON.writeValueAsBytes(e);
     if (body.length > WebhookReceiver.MAX_BODY) {
-      e.remove("refs"); // too many tips for a peer to take: the event just says "sync"
-      e.putObject("refs");
+      e.putObject("refs"); // too many tips for a peer to take: the event just says "sync"
       body = JSON.writeValueAsBytes(e);
     }
     return body;
   }
 
-  private void send(URI peer, MirrorName name, byte[] body, int retries) {
-    String id = "";
+  private void send(URI peer, MirrorName name, String id, byte[] body, int retries) {
     try {
-      id = JSON.readTree(body).path("id").asText();
       byte[] secret = secret().orElseThrow(() -> new IOException("no peer secret"));
       HttpRequest req = HttpRequest.newBuilder(URI.create(peer.toString()
               .replaceAll("/+$", "") + "/hooks/peer"))
@@ -169,13 +167,14 @@ public final class PeerEvents implements SyncListener, AutoCloseable {
       }
       throw new IOException("answered " + rsp.statusCode());
     } catch (IOException e) {
-      retry(peer, name, body, retries, e.getMessage());
+      retry(peer, name, id, body, retries, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void retry(URI peer, MirrorName name, byte[] body, int retries, String why) {
+  private void retry(URI peer, MirrorName name, String id, byte[] body, int retries,
+      String why) {
     if (retries > 0 && !sender.isShutdown()) {
       try {
         TimeUnit.SECONDS.sleep(2);
@@ -183,7 +182,7 @@ public final class PeerEvents implements SyncListener, AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
-      send(peer, name, body, retries - 1);
+      send(peer, name, id, body, retries - 1);
       return;
     }
     outcomes.accept("sent", "failed");
