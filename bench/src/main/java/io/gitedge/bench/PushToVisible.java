@@ -118,13 +118,7 @@ public final class PushToVisible {
     String section = report(pushes, pushed, visible);
     System.out.println(section);
     if (out != null) {
-      String doc = Files.exists(out) ? Files.readString(out) : "# Benchmarks\n";
-      String block = BEGIN + "\n" + section + END + "\n";
-      int b = doc.indexOf(BEGIN);
-      int e = doc.indexOf(END);
-      doc = b >= 0 && e > b ? doc.substring(0, b) + block + doc.substring(e + END.length() + 1)
-          : doc + "\n" + block;
-      Files.writeString(out, doc);
+      Markdown.replaceSection(out, BEGIN, END, section);
     }
   }
 
@@ -153,7 +147,7 @@ public final class PushToVisible {
         and one fetch from the upstream (each a fresh HTTP exchange with http-backend).
         Reproduce: `bench/run push-visible`.
 
-        """, pushes, machine(), p50, p99, percentile(visible, 100), c50, c99,
+        """, pushes, Machine.describe(), p50, p99, percentile(visible, 100), c50, c99,
         percentile(pushed, 100), p50 / c50, p99 / c99, p99 <= 1000 ? "met" : "MISSED");
   }
 
@@ -162,16 +156,5 @@ public final class PushToVisible {
     sorted.sort(null);
     int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-  }
-
-  private static String machine() throws Exception {
-    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-        .filter(l -> l.startsWith("model name")).findFirst()
-        .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
-    Process git = new ProcessBuilder("git", "--version").start();
-    String gitVersion = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-        .trim();
-    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), Java "
-        + System.getProperty("java.version") + ", " + gitVersion;
   }
 }

@@ -70,7 +70,8 @@ public final class ClientProcess {
     }
   }
 
-  static List<String> concat(String first, String... rest) {
+  /** {@code first} followed by {@code rest}, as one command line. */
+  public static List<String> concat(String first, String... rest) {
     List<String> all = new ArrayList<>();
     all.add(first);
     all.addAll(List.of(rest));

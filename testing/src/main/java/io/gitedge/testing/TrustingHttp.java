@@ -13,23 +13,34 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** An HTTP client that trusts one certificate (a gateway's self-signed one) and nothing else. */
+/**
+ * HTTP clients that trust the certificates of one PEM file (a gateway's self-signed one, or a
+ * bundle) and nothing else.
+ */
 public final class TrustingHttp {
   private TrustingHttp() {}
 
   public static HttpClient client(Path certificate) {
+    return HttpClient.newBuilder().sslContext(sslContext(certificate))
+        .connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** A TLS context that trusts the certificates in {@code certificate} and nothing else. */
+  public static SSLContext sslContext(Path certificate) {
     try (InputStream in = Files.newInputStream(certificate)) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setCertificateEntry("trusted", CertificateFactory.getInstance("X.509")
-          .generateCertificate(in));
+      int i = 0;
+      for (java.security.cert.Certificate c : CertificateFactory.getInstance("X.509")
+          .generateCertificates(in)) {
+        ks.setCertificateEntry("trusted-" + i++, c);
+      }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(
           TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       SSLContext ssl = SSLContext.getInstance("TLS");
       ssl.init(null, tmf.getTrustManagers(), null);
-      return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10))
-          .build();
+      return ssl;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (GeneralSecurityException e) {

@@ -1,0 +1,161 @@
+package io.gitedge.bench;
+
+import io.gitedge.testing.ClientProcess;
+import io.gitedge.testing.OpenSshServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * C git's own servers, as Git hosts run them, on loopback: {@code git http-backend} behind nginx
+ * and fcgiwrap over HTTPS (TLS 1.3, an EC P-256 certificate like the gateway's; anonymous, so its
+ * figures carry no authentication cost), and {@code git-upload-pack} behind OpenSSH's sshd.
+ * Every process runs in its own tree so {@link ProcTree} can charge it its CPU.
+ */
+final class CGitServers implements AutoCloseable {
+  private final Process nginx;
+  private final Process fcgiwrap;
+  private final OpenSshServer sshd;
+  private final int httpsPort;
+  private final Path certificate;
+
+  private CGitServers(Process nginx, Process fcgiwrap, OpenSshServer sshd, int httpsPort,
+      Path certificate) {
+    this.nginx = nginx;
+    this.fcgiwrap = fcgiwrap;
+    this.sshd = sshd;
+    this.httpsPort = httpsPort;
+    this.certificate = certificate;
+  }
+
+  /** Serves the bare repositories under {@code projectRoot}; state and logs go to {@code dir}. */
+  static CGitServers start(Path projectRoot, Path dir, Map<String, String> env)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    ClientProcess.run(dir, env, List.of("openssl", "req", "-x509", "-newkey", "ec",
+        "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out",
+        cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost"), null).assertOk();
+    Path socket = dir.resolve("fcgiwrap.sock");
+    Files.deleteIfExists(socket);
+    ProcessBuilder fw = new ProcessBuilder("fcgiwrap", "-c", "64", "-s", "unix:" + socket)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("fcgiwrap.log").toFile());
+    fw.environment().clear();
+    fw.environment().putAll(env);
+    fw.environment().put("HOME", dir.toString());
+    fw.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+    Process fcgiwrap = fw.start();
+    for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+      Thread.sleep(20);
+    }
+    int port = freePort();
+    for (String d : List.of("body", "fastcgi", "proxy", "uwsgi", "scgi")) {
+      Files.createDirectories(dir.resolve("tmp").resolve(d));
+    }
+    Path conf = dir.resolve("nginx.conf");
+    Files.writeString(conf, """
+        user root root;
+        worker_processes 2;
+        daemon off;
+        pid %1$s/nginx.pid;
+        error_log %1$s/nginx-error.log warn;
+        events { worker_connections 4096; }
+        http {
+          access_log off;
+          client_body_temp_path %1$s/tmp/body;
+          fastcgi_temp_path %1$s/tmp/fastcgi;
+          proxy_temp_path %1$s/tmp/proxy;
+          uwsgi_temp_path %1$s/tmp/uwsgi;
+          scgi_temp_path %1$s/tmp/scgi;
+          client_max_body_size 0;
+          server {
+            listen 127.0.0.1:%2$d ssl;
+            ssl_certificate %3$s;
+            ssl_certificate_key %4$s;
+            ssl_protocols TLSv1.2 TLSv1.3;
+            location ~ ^/git(/.*)$ {
+              include /etc/nginx/fastcgi_params;
+              fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
+              fastcgi_param GIT_PROJECT_ROOT %5$s;
+              fastcgi_param GIT_HTTP_EXPORT_ALL "";
+              fastcgi_param PATH_INFO $1;
+              fastcgi_param GIT_PROTOCOL $http_git_protocol;
+              fastcgi_buffering off;
+              fastcgi_read_timeout 600s;
+              fastcgi_pass unix:%6$s;
+            }
+          }
+        }
+        """.formatted(dir, port, cert, key, projectRoot, socket));
+    Process nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-e",
+        dir.resolve("nginx-error.log").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
+    awaitPort(port, nginx, dir.resolve("nginx-error.log"));
+    OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"));
+    return new CGitServers(nginx, fcgiwrap, sshd, port, cert);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void awaitPort(int port, Process p, Path log) throws IOException, InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("server exited: "
+            + (Files.exists(log) ? Files.readString(log) : "no log"));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(20);
+      }
+    }
+    throw new IllegalStateException("nothing listens on " + port);
+  }
+
+  String httpsUrl(String repo) {
+    return "https://127.0.0.1:" + httpsPort + "/git/" + repo + ".git";
+  }
+
+  String sshUrl(Path bare) {
+    return sshd.url(bare);
+  }
+
+  Path certificate() {
+    return certificate;
+  }
+
+  OpenSshServer sshd() {
+    return sshd;
+  }
+
+  /** The HTTPS side's processes: nginx (and its workers) and fcgiwrap (and what it runs). */
+  ProcTree httpsTree() {
+    return new ProcTree(List.of(nginx.toHandle(), fcgiwrap.toHandle()));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    List<Process> all = new ArrayList<>(List.of(nginx, fcgiwrap));
+    for (Process p : all) {
+      p.descendants().forEach(ProcessHandle::destroy);
+      p.destroy();
+    }
+    for (Process p : all) {
+      p.waitFor();
+    }
+    sshd.close();
+  }
+}

@@ -1,0 +1,170 @@
+package io.gitedge.bench;
+
+import io.gitedge.auth.AccessToken;
+import io.gitedge.testing.TrustingHttp;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The gateway as it is deployed: its own JVM, started by the {@code gitedge serve} launcher (with
+ * its class-data-sharing archive), so the benchmark can charge it its CPU and memory from
+ * {@code /proc} and restart it cold. It
+ * mirrors every repository of the C git side's project root through {@code file://}, with the
+ * HTTPS and SSH doors on fixed loopback ports.
+ */
+final class GatewayProcess implements AutoCloseable {
+  private final Path dir;
+  private final Path launcher;
+  private final List<String> jvmOptions;
+  private final int httpsPort;
+  private final int sshPort;
+  private final String token;
+  private Process process;
+  private HttpClient http;
+  private double readySeconds;
+
+  private GatewayProcess(Path dir, Path launcher, List<String> jvmOptions, int httpsPort, int sshPort,
+      String token) {
+    this.dir = dir;
+    this.launcher = launcher;
+    this.jvmOptions = jvmOptions;
+    this.httpsPort = httpsPort;
+    this.sshPort = sshPort;
+    this.token = token;
+  }
+
+  /** Writes config and identity for {@code repos} under {@code projectRoot}, then starts. */
+  static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
+      List<String> repos, String sshPublicKey) throws Exception {
+    Files.createDirectories(dir);
+    AccessToken token = AccessToken.generate();
+    Files.writeString(dir.resolve("identity.yaml"), """
+        users:
+          bench:
+            groups: [eng, admins]
+            tokens: ["%s"]
+            sshKeys: ["%s"]
+        """.formatted(token.hash().value(), sshPublicKey.trim()));
+    int https = CGitServers.freePort();
+    int ssh = CGitServers.freePort();
+    Files.writeString(dir.resolve("gitedge.yaml"), """
+        region: bench
+        dataDir: ./data
+        http:
+          listen: 127.0.0.1:%d
+        ssh:
+          listen: 127.0.0.1:%d
+        identity:
+          file: identity.yaml
+        access:
+          rules:
+            - { repos: "bench/**", groups: [eng] }
+        upstreams:
+          - prefix: bench
+            url: file://%s
+            repos: [%s]
+            syncInterval: 1h
+        """.formatted(https, ssh, projectRoot, String.join(", ", repos)));
+    GatewayProcess g = new GatewayProcess(dir, launcher, jvmOptions, https, ssh, token.reveal());
+    g.launch();
+    for (String r : repos) {
+      g.sync(r);
+    }
+    return g;
+  }
+
+  /** Starts the JVM and waits for {@code /readyz}; {@link #readySeconds} is how long that took. */
+  void launch() throws Exception {
+    long t0 = System.nanoTime();
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve", "--config",
+        "gitedge.yaml").directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
+    pb.environment().put("GITEDGE_LOG_LEVEL", "warn");
+    pb.environment().put("GITEDGE_JAVA_OPTS", String.join(" ", jvmOptions));
+    process = pb.start();
+    URI readyz = URI.create("https://127.0.0.1:" + httpsPort + "/readyz");
+    Path cert = certificate();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the gateway exited: "
+            + Files.readString(dir.resolve("gateway.log")));
+      }
+      if (Files.exists(cert)) {
+        if (http == null) {
+          http = TrustingHttp.client(cert);
+        }
+        try {
+          if (http.send(HttpRequest.newBuilder(readyz).build(),
+              HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+            break;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+      }
+      if (System.nanoTime() - t0 > 120_000_000_000L) {
+        throw new IllegalStateException("the gateway was not ready within 2 minutes");
+      }
+      Thread.sleep(5);
+    }
+    readySeconds = (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Stops the JVM as an orchestrator would (SIGTERM) and waits for it. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+
+  /** Syncs {@code repo} now and waits for the result (admin API). */
+  void sync(String repo) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+            + httpsPort + "/api/v1/mirrors/bench/" + repo + "/sync?wait=true"))
+        .header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("sync of " + repo + ": " + r.statusCode() + " " + r.body());
+    }
+  }
+
+  double readySeconds() {
+    return readySeconds;
+  }
+
+  Path certificate() {
+    return dir.resolve("data/keys/tls.crt");
+  }
+
+  String token() {
+    return token;
+  }
+
+  String httpsBase() {
+    return "https://127.0.0.1:" + httpsPort + "/";
+  }
+
+  String httpsUrl(String repo) {
+    return httpsBase() + "bench/" + repo + ".git";
+  }
+
+  String sshUrl(String repo) {
+    return "ssh://git@127.0.0.1:" + sshPort + "/bench/" + repo + ".git";
+  }
+
+  ProcTree tree() {
+    return new ProcTree(List.of(process.toHandle()));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      stop();
+    }
+  }
+}
