@@ -118,7 +118,10 @@ final class FileMirrorStore implements MirrorStore {
     try {
       Repository repo = repositories.computeIfAbsent(name, n -> {
         try {
-          return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+          Repository r = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true)
+              .build();
+          useCommitGraph(r);
+          return r;
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -331,6 +334,31 @@ final class FileMirrorStore implements MirrorStore {
     c.setBoolean(ConfigConstants.CONFIG_RECEIVE_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOGC,
         false);
     c.save();
+    useCommitGraph(repo);
+  }
+
+  /**
+   * Commit-graph on: {@link Repacker}'s gc writes one and JGit's walks (negotiation, reachability
+   * checks of wants, shallow fetches) read generation numbers from it instead of parsing commits.
+   * Set on mirrors made before GitEdge did this, too, the first time they are opened.
+   */
+  private static void useCommitGraph(Repository repo) {
+    StoredConfig c = repo.getConfig();
+    if (c.getBoolean(ConfigConstants.CONFIG_CORE_SECTION, ConfigConstants.CONFIG_COMMIT_GRAPH,
+        false) && c.getBoolean(ConfigConstants.CONFIG_GC_SECTION,
+        ConfigConstants.CONFIG_KEY_WRITE_COMMIT_GRAPH, false)) {
+      return;
+    }
+    c.setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null, ConfigConstants.CONFIG_COMMIT_GRAPH,
+        true);
+    c.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null,
+        ConfigConstants.CONFIG_KEY_WRITE_COMMIT_GRAPH, true);
+    try {
+      c.save();
+    } catch (IOException e) {
+      // serving works without it, only slower; the next open tries again
+      log.warn("cannot turn the commit-graph on in {}: {}", repo.getDirectory(), e.toString());
+    }
   }
 
   @Override

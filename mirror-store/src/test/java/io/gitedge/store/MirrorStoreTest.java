@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.HttpStub;
+import io.gitedge.testing.OpenSshServer;
+import io.gitedge.testing.ProcessResult;
 import io.gitedge.testing.TestUpstream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +27,14 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import io.gitedge.testing.OpenSshServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The store against a real C git upstream ({@code file://} and http-backend). */
 class MirrorStoreTest {
@@ -71,6 +73,23 @@ class MirrorStoreTest {
   }
 
   // ---------------------------------------------------------------- create
+
+  @Test
+  void aNewMirror_isRepackedWithABitmapAndACommitGraph_thatGitAcceptsAndJGitReads()
+      throws Exception {
+    assertEquals(SyncResult.Outcome.CREATED, store.sync(lib, libUpstream).outcome());
+    Path dir = store.find(lib).orElseThrow().repository().getDirectory().toPath();
+    assertTrue(Files.exists(dir.resolve("objects/info/commit-graph")), "commit-graph written");
+    try (var packs = Files.list(dir.resolve("objects/pack"))) {
+      assertTrue(packs.anyMatch(p -> p.toString().endsWith(".bitmap")), "bitmap written");
+    }
+    ProcessResult verify = ClientProcess.run(dir, ClientProcess.baseEnvironment(),
+        List.of("git", "commit-graph", "verify"), null);
+    assertEquals(0, verify.exitCode(), verify.stderr());
+    ProcessResult config = ClientProcess.run(dir, ClientProcess.baseEnvironment(),
+        List.of("git", "config", "--get", "core.commitGraph"), null);
+    assertEquals("true", config.stdout().trim());
+  }
 
   @Test
   void firstSync_createsAMirrorWithTheUpstreamsBranchesTagsAndHead() throws Exception {

@@ -9,6 +9,7 @@ import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.MirrorCatalog;
 import io.gitedge.gateway.git.MirrorResolver;
 import io.gitedge.gateway.git.UploadPackFactory;
+import io.gitedge.gateway.git.Warmup;
 import io.gitedge.gateway.http.AdminApi;
 import io.gitedge.gateway.http.HookEndpoint;
 import io.gitedge.gateway.http.HttpFrontDoor;
@@ -35,6 +36,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
+  /** How long warming mirrors up may delay readiness after a restart. */
+  private static final Duration WARMUP_BUDGET = Duration.ofMillis(500);
 
   private final Optional<TlsCredentials> tls;
   private final MirrorStore store;
@@ -69,8 +73,9 @@ public final class GatewayApp implements AutoCloseable {
   }
 
   /**
-   * Starts a gateway: binds its listeners and begins the first sync of every mirror in the
-   * background.
+   * Starts a gateway: binds its listeners, warms the mirrors on disk up ({@link Warmup}, at most
+   * about half a second) while {@code /readyz} still says "starting", then reports ready and
+   * begins the first sync of every mirror in the background.
    *
    * @throws StartupException naming the config key (file and line) behind the problem
    */
@@ -78,6 +83,7 @@ public final class GatewayApp implements AutoCloseable {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       Files.createDirectories(config.dataDir());
+      config.jgit().install();
       Optional<TlsCredentials> tls = tls(config);
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
@@ -149,10 +155,12 @@ public final class GatewayApp implements AutoCloseable {
         opened.add(door);
         ssh = Optional.of(door);
       }
+      int warmed = Warmup.run(store, uploadPacks, names, WARMUP_BUDGET);
+      https.markReady();
       scheduler.start();
       GatewayApp app = new GatewayApp(tls, store, scheduler, https, ssh, peers);
-      log.info("GitEdge region {} serving {} ({} mirrors)", config.region(), app.publicUrl(),
-          names.size());
+      log.info("GitEdge region {} serving {} ({} mirrors, {} warmed up)", config.region(),
+          app.publicUrl(), names.size(), warmed);
       return app;
     } catch (ConfigException e) {
       closeAll(opened);

@@ -86,9 +86,10 @@ public final class ConfigLoader {
     List<UpstreamConfig> upstreams = upstreams(top.require("upstreams"));
     ConfigNode p = node(top, "peers");
     Optional<PeerSettings> peers = p == null ? Optional.empty() : Optional.of(peers(p));
+    JGitConfig jgit = jgit(node(top, "jgit"));
     top.finish();
     return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, upstreams,
-        peers, new ConfigOrigin(file, lines));
+        peers, jgit, new ConfigOrigin(file, lines));
   }
 
   private PeerSettings peers(ConfigNode n) throws ConfigException {
@@ -356,6 +357,41 @@ public final class ConfigLoader {
     }
     m.finish();
     return new AccessConfig(anonymous, rules);
+  }
+
+  private JGitConfig jgit(ConfigNode n) throws ConfigException {
+    JGitConfig d = JGitConfig.defaults();
+    if (n == null) {
+      return d;
+    }
+    ConfigMap m = n.asMap();
+    ConfigNode limit = node(m, "packedGitLimit");
+    ConfigNode window = node(m, "packedGitWindowSize");
+    ConfigNode files = node(m, "packedGitOpenFiles");
+    ConfigNode delta = node(m, "deltaBaseCacheLimit");
+    ConfigNode stream = node(m, "streamFileThreshold");
+    int windowSize = window == null ? d.packedGitWindowSize() : intSize(window);
+    if (window != null && (Integer.bitCount(windowSize) != 1 || windowSize < 4096)) {
+      throw window.error("must be a power of two of at least 4KiB, e.g. 64KiB");
+    }
+    long packLimit = limit == null ? d.packedGitLimit() : limit.asByteSize();
+    if (limit != null && packLimit < windowSize) {
+      throw limit.error("must be at least packedGitWindowSize (" + windowSize + " bytes)");
+    }
+    JGitConfig c = new JGitConfig(packLimit, windowSize,
+        files == null ? d.packedGitOpenFiles() : files.asInt(16, 65536),
+        delta == null ? d.deltaBaseCacheLimit() : intSize(delta),
+        stream == null ? d.streamFileThreshold() : intSize(stream));
+    m.finish();
+    return c;
+  }
+
+  private static int intSize(ConfigNode n) throws ConfigException {
+    long v = n.asByteSize();
+    if (v > Integer.MAX_VALUE) {
+      throw n.error("must be below 2GiB");
+    }
+    return (int) v;
   }
 
   private SyncConfig sync(ConfigNode n) throws ConfigException {

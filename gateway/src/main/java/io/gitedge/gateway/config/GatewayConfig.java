@@ -19,11 +19,12 @@ import java.util.Optional;
  * @param sync how mirrors are kept current
  * @param upstreams the upstream hosts and the repositories mirrored from each
  * @param peers the gateways of other regions told about webhook-triggered syncs, if any
+ * @param jgit how JGit caches pack data, for the whole process
  * @param origin where each key was written, for startup errors found after parsing
  */
 public record GatewayConfig(String region, Path dataDir, HttpConfig http, Optional<SshConfig> ssh,
     IdentityConfig identity, AccessConfig access, SyncConfig sync, List<UpstreamConfig> upstreams,
-    Optional<PeerSettings> peers, ConfigOrigin origin) {
+    Optional<PeerSettings> peers, JGitConfig jgit, ConfigOrigin origin) {
   public GatewayConfig {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -34,6 +35,7 @@ public record GatewayConfig(String region, Path dataDir, HttpConfig http, Option
     Objects.requireNonNull(sync, "sync");
     upstreams = List.copyOf(upstreams);
     Objects.requireNonNull(peers, "peers");
+    Objects.requireNonNull(jgit, "jgit");
     Objects.requireNonNull(origin, "origin");
   }
 

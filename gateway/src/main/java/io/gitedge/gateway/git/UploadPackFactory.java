@@ -78,6 +78,20 @@ public final class UploadPackFactory {
   }
 
   /**
+   * An UploadPack with the same settings for a request of the gateway's own ({@link Warmup}):
+   * protocol v2, stateless, no client to wait for or to tell about staleness.
+   */
+  UploadPack createForWarmup(org.eclipse.jgit.lib.Repository repo) {
+    UploadPack up = new UploadPack(repo);
+    up.setTransferConfig(transferConfig);
+    up.setPackConfig(packConfig);
+    up.setTimeout(timeoutSeconds);
+    up.setExtraParameters(List.of("version=2"));
+    up.setBiDirectionalPipe(false);
+    return up;
+  }
+
+  /**
    * Wants outside the advertisement: if the mirror lacks any, wait for a newer sync; then check
    * reachability (from branches and tags) against the refs as they are now.
    */

@@ -83,7 +83,7 @@ public final class HttpFrontDoor implements AutoCloseable {
   }
 
   /**
-   * Binds and starts serving.
+   * Binds and starts serving; {@code /readyz} answers 503 "starting" until {@link #markReady}.
    *
    * @throws IOException when the address cannot be bound (in use, not local, not permitted)
    */
@@ -97,6 +97,10 @@ public final class HttpFrontDoor implements AutoCloseable {
       stopQuietly();
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /** From now on {@code /readyz} answers 200: the gateway is warm and may take traffic. */
+  public void markReady() {
     ready.set(true);
   }
 

@@ -85,6 +85,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void jgitTuning_defaultsToAQuarterOfTheHeap_andTakesSizes() throws Exception {
+    JGitConfig d = load(FULL).jgit();
+    assertEquals(Math.max(64L << 20, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4)),
+        d.packedGitLimit());
+    assertEquals(64 << 10, d.packedGitWindowSize());
+    JGitConfig c = load(FULL + """
+        jgit:
+          packedGitLimit: 2GiB
+          packedGitWindowSize: 128KiB
+          packedGitOpenFiles: 512
+          deltaBaseCacheLimit: 256MiB
+          streamFileThreshold: 100MiB
+        """).jgit();
+    assertEquals(new JGitConfig(2L << 30, 128 << 10, 512, 256 << 20, 100 << 20), c);
+  }
+
+  @Test
+  void jgitWindowsThatAreNotAPowerOfTwo_orLargerThanTheLimit_areRefused() {
+    ConfigException w = error(FULL + "jgit:\n  packedGitWindowSize: 100KiB\n");
+    assertTrue(w.getMessage().contains("gitedge.yaml:21: jgit.packedGitWindowSize: must be a power"
+        + " of two"), w.getMessage());
+    ConfigException l = error(FULL + "jgit:\n  packedGitLimit: 8KiB\n");
+    assertTrue(l.getMessage().contains("jgit.packedGitLimit: must be at least"
+        + " packedGitWindowSize"), l.getMessage());
+    ConfigException big = error(FULL + "jgit:\n  deltaBaseCacheLimit: 4GiB\n");
+    assertTrue(big.getMessage().contains("must be below 2GiB"), big.getMessage());
+  }
+
+  @Test
   void tlsOff_meansPlainHttp() throws Exception {
     GatewayConfig c = load(FULL.replace("  tls:\n", "  tls: off\n"));
     assertInstanceOf(HttpConfig.Tls.Off.class, c.http().tls());
