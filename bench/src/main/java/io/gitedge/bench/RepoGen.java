@@ -39,16 +39,6 @@ final class RepoGen {
   }
 
   /** The medium repository at {@code bare}, made unless it is there already. */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> env = ClientProcess.baseEnvironment();
-    long t = System.nanoTime();
-    small(Path.of(args[0], "small.git"), env);
-    System.out.println("small " + (System.nanoTime() - t) / 1_000_000 + " ms");
-    t = System.nanoTime();
-    medium(Path.of(args[0], "medium.git"), env);
-    System.out.println("medium " + (System.nanoTime() - t) / 1_000_000 + " ms");
-  }
-
   static Path medium(Path bare, Map<String, String> env) throws IOException, InterruptedException {
     return make(bare, env, 42, g -> g.writeMedium(34_000, 40, 50, 4_500, 56));
   }
