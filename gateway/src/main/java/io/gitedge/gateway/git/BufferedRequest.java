@@ -1,9 +1,7 @@
 package io.gitedge.gateway.git;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 
 /**
  * The first bytes of a request body, read so that {@link PackRequest} can look at them, and the
@@ -63,38 +61,71 @@ final class BufferedRequest {
     return length;
   }
 
-  /** The body from its first byte, as upload-pack would have read it. */
+  /**
+   * The body from its first byte, as upload-pack would have read it. Past the buffered bytes
+   * every call, {@code skip} and {@code available} included, goes to the original stream
+   * (upload-pack drains a refused request with {@code skip}).
+   */
   InputStream replay() {
-    InputStream prefix = new ByteArrayInputStream(buf, 0, length);
-    return new SequenceInputStream(prefix, failure == null ? rest : new Failing(failure, rest));
+    return new Replay();
   }
 
-  /** Throws the exception the first reading met, then behaves as the stream it came from. */
-  private static final class Failing extends InputStream {
-    private Throwable failure;
-    private final InputStream rest;
-
-    Failing(Throwable failure, InputStream rest) {
-      this.failure = failure;
-      this.rest = rest;
-    }
+  private final class Replay extends InputStream {
+    private int pos;
+    private Throwable pending = failure;
 
     @Override
     public int read() throws IOException {
+      if (pos < length) {
+        return buf[pos++] & 0xff;
+      }
       rethrow();
       return rest.read();
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (pos < length) {
+        int n = Math.min(len, length - pos);
+        System.arraycopy(buf, pos, b, off, n);
+        pos += n;
+        return n;
+      }
       rethrow();
       return rest.read(b, off, len);
     }
 
+    @Override
+    public long skip(long n) throws IOException {
+      if (n <= 0) {
+        return 0;
+      }
+      if (pos < length) {
+        int k = (int) Math.min(n, length - pos);
+        pos += k;
+        return k;
+      }
+      rethrow();
+      return rest.skip(n);
+    }
+
+    @Override
+    public int available() throws IOException {
+      if (pos < length) {
+        return length - pos;
+      }
+      return pending != null ? 0 : rest.available();
+    }
+
+    /** The exception the first reading met, once, at the point where it met it. */
     private void rethrow() throws IOException {
-      Throwable t = failure;
+      Throwable t = pending;
       if (t != null) {
-        failure = null;
+        pending = null;
         if (t instanceof IOException io) {
           throw io;
         }

@@ -387,6 +387,29 @@ class PackCacheTest {
   }
 
   @Test
+  void bypassedBodies_passSkipToTheOriginalStream_onceTheBufferedBytesAreRead()
+      throws Exception {
+    PackCache cache = open();
+    List<Long> skips = new ArrayList<>();
+    InputStream original = new java.io.FilterInputStream(
+        new ByteArrayInputStream(new byte[PackCache.MAX_REQUEST * 2])) {
+      @Override
+      public long skip(long n) throws IOException {
+        skips.add(n);
+        return super.skip(n);
+      }
+    };
+    try (PackCache.Exchange x = cache.begin(NAME, repo, false, V2, original)) {
+      InputStream in = x.request();
+      assertEquals(100, in.skip(100), "within the buffered bytes");
+      assertEquals(List.of(), skips);
+      in.readNBytes(PackCache.MAX_REQUEST + 1 - 100);
+      assertEquals(2048, in.skip(2048));
+      assertEquals(List.of(2048L), skips, "upload-pack drains a refused body this way");
+    }
+  }
+
+  @Test
   void aDisabledCache_passesTheBodyThroughWithoutReadingIt() throws Exception {
     PackCache off = PackCache.open(PackCacheConfig.OFF, dir.resolve("never"), results::add);
     InputStream body = new ByteArrayInputStream(cloneRequest(main));
