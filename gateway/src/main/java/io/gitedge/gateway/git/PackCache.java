@@ -184,7 +184,8 @@ public final class PackCache implements AutoCloseable {
       if (!refs.advertises(request.get().wants())) {
         return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null));
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // upload-pack reads the same refs and will say what is wrong, in its own words
       log.debug("pack cache: cannot read the refs of {}", name, e);
       return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null));
     }
