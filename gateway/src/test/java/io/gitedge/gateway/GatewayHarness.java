@@ -45,7 +45,7 @@ public final class GatewayHarness implements AutoCloseable {
   private final Map<String, AccessToken> tokens = new LinkedHashMap<>();
   private final Path keys;
   private final Path ca;
-  private final GatewayApp app;
+  private GatewayApp app;
   private final boolean ownsUpstream;
 
   /**
@@ -419,6 +419,16 @@ public final class GatewayHarness implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Stops the gateway, runs {@code whileStopped} on its data folder, and starts it again from
+   * the same config file (on a new port when the config says port 0).
+   */
+  public void restart(java.util.function.Consumer<Path> whileStopped) throws Exception {
+    app.close();
+    whileStopped.accept(dir.resolve("data"));
+    app = GatewayApp.start(ConfigLoader.load(configFile()));
   }
 
   @Override

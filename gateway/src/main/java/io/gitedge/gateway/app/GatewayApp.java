@@ -8,6 +8,7 @@ import io.gitedge.gateway.config.SshConfig;
 import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.MirrorCatalog;
 import io.gitedge.gateway.git.MirrorResolver;
+import io.gitedge.gateway.git.PackCache;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.git.Warmup;
 import io.gitedge.gateway.http.AdminApi;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: the one place that wires keys, identity, access rules, the mirror store, the
- * sync scheduler, metrics and the front doors together, in that order, failing with one clear
+ * pack cache, the sync scheduler, metrics and the front doors together, failing with one clear
  * message if any part cannot start. Everything is built from the {@link GatewayConfig}; nothing
  * is global, so tests run several gateways in one JVM.
  */
@@ -57,13 +58,16 @@ public final class GatewayApp implements AutoCloseable {
 
   private final Optional<TlsCredentials> tls;
   private final MirrorStore store;
+  private final PackCache packCache;
   private final SyncScheduler scheduler;
   private final HttpFrontDoor https;
   private final Optional<SshFrontDoor> ssh;
   private final Optional<PeerEvents> peers;
 
-  private GatewayApp(Optional<TlsCredentials> tls, MirrorStore store, SyncScheduler scheduler,
-      HttpFrontDoor https, Optional<SshFrontDoor> ssh, Optional<PeerEvents> peers) {
+  private GatewayApp(Optional<TlsCredentials> tls, MirrorStore store, PackCache packCache,
+      SyncScheduler scheduler, HttpFrontDoor https, Optional<SshFrontDoor> ssh,
+      Optional<PeerEvents> peers) {
+    this.packCache = packCache;
     this.peers = peers;
     this.ssh = ssh;
     this.tls = tls;
@@ -106,11 +110,22 @@ public final class GatewayApp implements AutoCloseable {
         throw config.origin().error("peers.caFile", e.getMessage(), e);
       }
       peers.ifPresent(opened::add);
-      SyncListener metricsListener = metrics.syncListener();
-      SyncListener listener = peers.isEmpty() ? metricsListener : (result, triggers) -> {
-        metricsListener.onSync(result, triggers);
-        peers.get().onSync(result, triggers);
-      };
+      PackCache packCache;
+      try {
+        packCache = PackCache.open(config.packCache(), config.packCacheDir(),
+            metrics::packCacheRequest);
+      } catch (IOException e) {
+        throw config.origin().error("dataDir", "cannot use " + config.packCacheDir()
+            + " for the pack cache: " + rootCause(e).getMessage(), e);
+      }
+      opened.add(packCache);
+      metrics.packCache(packCache);
+      // in order: the pack cache drops what a sync made unreachable, metrics count, peers hear
+      List<SyncListener> listeners = new ArrayList<>(List.of(packCache.syncListener(),
+          metrics.syncListener()));
+      peers.ifPresent(listeners::add);
+      SyncListener listener = (result, triggers) -> listeners.forEach(
+          l -> l.onSync(result, triggers));
       SyncScheduler scheduler = new SyncScheduler(store, plans,
           new SchedulerSettings(config.sync().workers(), config.sync().backoffInitial(), 0.1),
           listener);
@@ -127,7 +142,7 @@ public final class GatewayApp implements AutoCloseable {
       UploadPackFactory uploadPacks = new UploadPackFactory(config.http().idleTimeout(),
           freshness);
       HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, authenticator, resolver,
-          catalog, uploadPacks, metrics, new HookEndpoint(webhooks, peers, metrics),
+          catalog, uploadPacks, packCache, metrics, new HookEndpoint(webhooks, peers, metrics),
           new AdminApi(config.region(), scheduler, store, Clock.systemUTC()));
       try {
         https.start();
@@ -158,7 +173,7 @@ public final class GatewayApp implements AutoCloseable {
       int warmed = Warmup.run(store, uploadPacks, names, WARMUP_BUDGET);
       https.markReady();
       scheduler.start();
-      GatewayApp app = new GatewayApp(tls, store, scheduler, https, ssh, peers);
+      GatewayApp app = new GatewayApp(tls, store, packCache, scheduler, https, ssh, peers);
       log.info("GitEdge region {} serving {} ({} mirrors, {} warmed up)", config.region(),
           app.publicUrl(), names.size(), warmed);
       return app;
@@ -245,7 +260,9 @@ public final class GatewayApp implements AutoCloseable {
 
   @Override
   public void close() {
-    List<AutoCloseable> parts = new ArrayList<>(List.of(store));
+    // closed in reverse: the doors first, the pack cache (which writes its memory tier to disk)
+    // once no request can reach it
+    List<AutoCloseable> parts = new ArrayList<>(List.of(store, packCache));
     peers.ifPresent(parts::add);
     parts.add(scheduler);
     parts.add(https);

@@ -83,13 +83,14 @@ public final class ConfigLoader {
     AccessConfig access = a != null ? access(a) : new AccessConfig(false, List.of());
     ConfigNode s = node(top, "sync");
     SyncConfig sync = sync(s);
+    PackCacheConfig packCache = packCache(node(top, "packCache"));
     List<UpstreamConfig> upstreams = upstreams(top.require("upstreams"));
     ConfigNode p = node(top, "peers");
     Optional<PeerSettings> peers = p == null ? Optional.empty() : Optional.of(peers(p));
     JGitConfig jgit = jgit(node(top, "jgit"));
     top.finish();
-    return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, upstreams,
-        peers, jgit, new ConfigOrigin(file, lines));
+    return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, packCache,
+        upstreams, peers, jgit, new ConfigOrigin(file, lines));
   }
 
   private PeerSettings peers(ConfigNode n) throws ConfigException {
@@ -442,6 +443,32 @@ public final class ConfigLoader {
     }
     return new SyncConfig(workers, fetchTimeout, firstWait, backoff, readWait,
         new IngestLimits(maxObjects, maxBytes, check));
+  }
+
+  private PackCacheConfig packCache(ConfigNode n) throws ConfigException {
+    PackCacheConfig d = PackCacheConfig.DEFAULTS;
+    if (n == null) {
+      return d;
+    }
+    ConfigMap m = n.asMap();
+    ConfigNode e = node(m, "enabled");
+    boolean enabled = e == null || e.asBoolean();
+    ConfigNode mem = node(m, "memory");
+    long memory = mem == null ? d.memoryBytes() : mem.asByteSize();
+    ConfigNode disk = node(m, "disk");
+    long diskBytes = disk == null ? d.diskBytes() : disk.asByteSize();
+    ConfigNode max = node(m, "maxEntry");
+    long maxEntry = max == null ? Math.min(d.maxMemoryEntryBytes(), memory) : max.asByteSize();
+    if (max != null && maxEntry > PackCacheConfig.MAX_MEMORY_ENTRY) {
+      throw max.error("at most 1GiB: larger responses go to disk");
+    }
+    if (maxEntry > memory) {
+      throw max.error("at most memory (" + (mem == null ? "256MiB, the default"
+          : mem.asString().strip()) + "): one entry must fit in the memory tier");
+    }
+    Duration leaderWait = duration(m, "leaderWait", d.leaderWait());
+    m.finish();
+    return new PackCacheConfig(enabled, memory, diskBytes, maxEntry, leaderWait);
   }
 
   private List<UpstreamConfig> upstreams(ConfigNode n) throws ConfigException {

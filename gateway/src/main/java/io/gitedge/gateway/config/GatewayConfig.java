@@ -17,14 +17,16 @@ import java.util.Optional;
  * @param identity where users and their credentials come from
  * @param access who may read what
  * @param sync how mirrors are kept current
+ * @param packCache the cache of upload-pack responses for identical clone requests
  * @param upstreams the upstream hosts and the repositories mirrored from each
  * @param peers the gateways of other regions told about webhook-triggered syncs, if any
  * @param jgit how JGit caches pack data, for the whole process
  * @param origin where each key was written, for startup errors found after parsing
  */
 public record GatewayConfig(String region, Path dataDir, HttpConfig http, Optional<SshConfig> ssh,
-    IdentityConfig identity, AccessConfig access, SyncConfig sync, List<UpstreamConfig> upstreams,
-    Optional<PeerSettings> peers, JGitConfig jgit, ConfigOrigin origin) {
+    IdentityConfig identity, AccessConfig access, SyncConfig sync, PackCacheConfig packCache,
+    List<UpstreamConfig> upstreams, Optional<PeerSettings> peers, JGitConfig jgit,
+    ConfigOrigin origin) {
   public GatewayConfig {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -33,6 +35,7 @@ public record GatewayConfig(String region, Path dataDir, HttpConfig http, Option
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(sync, "sync");
+    Objects.requireNonNull(packCache, "packCache");
     upstreams = List.copyOf(upstreams);
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(jgit, "jgit");
@@ -42,6 +45,11 @@ public record GatewayConfig(String region, Path dataDir, HttpConfig http, Option
   /** {@code <dataDir>/mirrors}. */
   public Path mirrorsDir() {
     return dataDir.resolve("mirrors");
+  }
+
+  /** {@code <dataDir>/pack-cache}: the disk tier of the pack cache. */
+  public Path packCacheDir() {
+    return dataDir.resolve("pack-cache");
   }
 
   /** {@code <dataDir>/keys}. */

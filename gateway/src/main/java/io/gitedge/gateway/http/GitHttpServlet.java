@@ -1,10 +1,12 @@
 package io.gitedge.gateway.http;
 
 import io.gitedge.auth.Principal;
+import io.gitedge.gateway.git.CachedPack;
 import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.GatewayException;
 import io.gitedge.gateway.git.MirrorCatalog;
 import io.gitedge.gateway.git.MirrorResolver;
+import io.gitedge.gateway.git.PackCache;
 import io.gitedge.gateway.git.ResolvedMirror;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.observe.GatewayMetrics;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -32,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET  /&lt;repo&gt;/info/refs?service=git-upload-pack   ref advertisement (v0) or capabilities (v2)
- * POST /&lt;repo&gt;/git-upload-pack                     negotiation and pack
+ * POST /&lt;repo&gt;/git-upload-pack                     negotiation and pack ({@link PackCache})
  * *    /&lt;repo&gt;/...git-receive-pack                  403, "read-only mirror of &lt;upstream&gt;"
  * GET  /&lt;repo&gt;[/sub/pkg]?go-get=1                  go-import page
  * GET  /healthz, /readyz                           no credentials needed
@@ -56,6 +59,7 @@ final class GitHttpServlet extends HttpServlet {
   private final transient MirrorResolver resolver;
   private final transient MirrorCatalog catalog;
   private final transient UploadPackFactory uploadPacks;
+  private final transient PackCache packCache;
   private final transient GatewayMetrics metrics;
   private final transient HookEndpoint hooks;
   private final transient AdminApi admin;
@@ -64,13 +68,14 @@ final class GitHttpServlet extends HttpServlet {
   private final long maxRequestBytes;
 
   GitHttpServlet(CallerAuthenticator authenticator, MirrorResolver resolver,
-      MirrorCatalog catalog, UploadPackFactory uploadPacks, GatewayMetrics metrics,
-      HookEndpoint hooks, AdminApi admin, Supplier<URI> publicUrl, BooleanSupplier ready,
-      long maxRequestBytes) {
+      MirrorCatalog catalog, UploadPackFactory uploadPacks, PackCache packCache,
+      GatewayMetrics metrics, HookEndpoint hooks, AdminApi admin, Supplier<URI> publicUrl,
+      BooleanSupplier ready, long maxRequestBytes) {
     this.authenticator = authenticator;
     this.resolver = resolver;
     this.catalog = catalog;
     this.uploadPacks = uploadPacks;
+    this.packCache = packCache;
     this.metrics = metrics;
     this.hooks = hooks;
     this.admin = admin;
@@ -208,15 +213,25 @@ final class GitHttpServlet extends HttpServlet {
           + " application/x-git-upload-pack-request");
     }
     ResolvedMirror m = resolver.resolve(caller, repo);
-    try (UploadPack up = uploadPacks.create(m,
-        UploadPackFactory.protocolParameters(req.getHeader("Git-Protocol")));
-        InputStream in = SmartHttp.requestBody(req, maxRequestBytes)) {
+    List<String> protocol = UploadPackFactory.protocolParameters(req.getHeader("Git-Protocol"));
+    try (InputStream in = SmartHttp.requestBody(req, maxRequestBytes);
+        PackCache.Exchange x = packCache.begin(m, protocol, in)) {
       rsp.setStatus(200);
       rsp.setContentType("application/x-git-upload-pack-result");
       SmartHttp.noCache(rsp);
       SmartHttp.mirrorAge(rsp, m.age());
-      OutputStream out = rsp.getOutputStream();
-      return SmartHttp.upload(up, in, out, rsp, m.mirror().name());
+      Optional<CachedPack> cached = x.cached();
+      if (cached.isPresent()) {
+        SmartHttp.sendCached(rsp, cached.get());
+        return 200;
+      }
+      try (UploadPack up = uploadPacks.create(m, protocol)) {
+        OutputStream out = x.record(rsp.getOutputStream());
+        if (SmartHttp.upload(up, x.request(), out, m.mirror().name())) {
+          x.completed();
+        }
+      }
+      return rsp.getStatus();
     }
   }
 

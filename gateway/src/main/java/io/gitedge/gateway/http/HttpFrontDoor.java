@@ -4,6 +4,7 @@ import io.gitedge.gateway.config.HttpConfig;
 import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.MirrorCatalog;
 import io.gitedge.gateway.git.MirrorResolver;
+import io.gitedge.gateway.git.PackCache;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.keys.TlsCredentials;
@@ -40,8 +41,8 @@ public final class HttpFrontDoor implements AutoCloseable {
    */
   public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials,
       CallerAuthenticator authenticator, MirrorResolver resolver, MirrorCatalog catalog,
-      UploadPackFactory uploadPacks, GatewayMetrics metrics, HookEndpoint hooks,
-      AdminApi admin) {
+      UploadPackFactory uploadPacks, PackCache packCache, GatewayMetrics metrics,
+      HookEndpoint hooks, AdminApi admin) {
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("gitedge-https");
     this.server = new Server(pool);
@@ -72,7 +73,8 @@ public final class HttpFrontDoor implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
     ctx.addServlet(new ServletHolder("git", new GitHttpServlet(authenticator, resolver, catalog,
-        uploadPacks, metrics, hooks, admin, this::publicUrl, ready::get, config.maxRequestBytes())), "/*");
+        uploadPacks, packCache, metrics, hooks, admin, this::publicUrl, ready::get,
+        config.maxRequestBytes())), "/*");
     server.setHandler(ctx);
     // errors Jetty answers itself (bad URIs, oversized headers) carry no detail of the server
     ErrorHandler errors = new ErrorHandler();

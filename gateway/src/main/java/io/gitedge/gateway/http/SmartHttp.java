@@ -4,6 +4,7 @@ import io.gitedge.store.MirrorName;
 import io.gitedge.sync.MirrorAge;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.gitedge.gateway.git.CachedPack;
 import io.gitedge.gateway.git.GatewayException;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -52,18 +53,20 @@ final class SmartHttp {
   }
 
   /**
-   * Runs one stateless upload-pack exchange and returns the HTTP status the client got. JGit's
+   * Runs one stateless upload-pack exchange and returns whether upload-pack finished without an
+   * exception, i.e. whether the client got a whole response (what the pack cache may store). JGit's
    * {@link UploadPack#upload} tells the client about any failure in-band, as an {@code ERR}
    * pkt-line before the pack or a sideband error within it, which git prints as
    * {@code fatal: remote error: <message>}: the client's own mistakes (malformed pkt-lines,
    * invalid wants, an oversized request) with their message, everything else as "internal server
    * error". Here that is only logged, at a level that tells a client's mistake from a fault.
    */
-  static int upload(UploadPack up, InputStream in, OutputStream out, HttpServletResponse rsp,
-      MirrorName mirror) throws IOException {
+  static boolean upload(UploadPack up, InputStream in, OutputStream out, MirrorName mirror)
+      throws IOException {
     up.setBiDirectionalPipe(false);
     try {
       up.upload(in, out, null);
+      return true;
     } catch (UploadPackInternalServerErrorException | ServiceMayNotContinueException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof PackProtocolException) {
@@ -73,8 +76,17 @@ final class SmartHttp {
       } else {
         log.warn("upload-pack of {} failed", mirror, cause);
       }
+      return false;
     }
-    return rsp.getStatus();
+  }
+
+  /**
+   * Sends a stored upload-pack response with its {@code Content-Length}; status and headers are
+   * the caller's, as for a response upload-pack writes.
+   */
+  static void sendCached(HttpServletResponse rsp, CachedPack pack) throws IOException {
+    rsp.setContentLengthLong(pack.length());
+    pack.writeTo(rsp.getOutputStream());
   }
 
   /** Writes a small body with a Content-Length, gzipped when the client accepts it. */

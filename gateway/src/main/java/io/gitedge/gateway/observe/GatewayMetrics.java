@@ -2,6 +2,7 @@ package io.gitedge.gateway.observe;
 
 import io.gitedge.auth.CachingIdentitySource;
 import io.gitedge.auth.Decision;
+import io.gitedge.gateway.git.PackCache;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
@@ -25,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The gateway's metrics in Prometheus text format: requests and response bytes by front door,
  * service and status; syncs by mirror and outcome, with their duration; per mirror the seconds
  * since its last successful sync ({@code NaN} before the first), whether the last attempt
- * failed, and how many tags it keeps against its upstream; webhooks and peer events by outcome.
+ * failed, and how many tags it keeps against its upstream; webhooks and peer events by outcome;
+ * what the pack cache did for upload-pack requests, and what it holds.
  * One instance per gateway; thread-safe.
  */
 public final class GatewayMetrics {
@@ -107,6 +109,40 @@ public final class GatewayMetrics {
     Gauge.builder("gitedge_identity_cache_hit_ratio", cache, c -> c.stats().hitRate())
         .description("Share of identity lookups answered from the cache")
         .tag("source", source).register(registry);
+  }
+
+  /**
+   * Exposes the pack cache: {@code gitedge_pack_cache_requests_total{result}} (every result
+   * starts at 0), and bytes and entries per tier.
+   */
+  public void packCache(PackCache cache) {
+    for (PackCache.Result r : PackCache.Result.values()) {
+      packCacheCounter(r);
+    }
+    Gauge.builder("gitedge_pack_cache_bytes", cache, PackCache::memoryBytes)
+        .description("Bytes of upload-pack responses held by the pack cache").baseUnit("bytes")
+        .tag("tier", "memory").register(registry);
+    Gauge.builder("gitedge_pack_cache_bytes", cache, PackCache::diskBytes)
+        .description("Bytes of upload-pack responses held by the pack cache").baseUnit("bytes")
+        .tag("tier", "disk").register(registry);
+    Gauge.builder("gitedge_pack_cache_entries", cache, PackCache::memoryEntries)
+        .description("Responses held by the pack cache").tag("tier", "memory")
+        .register(registry);
+    Gauge.builder("gitedge_pack_cache_entries", cache, PackCache::diskEntries)
+        .description("Responses held by the pack cache").tag("tier", "disk")
+        .register(registry);
+  }
+
+  /** Counts one upload-pack request by what the pack cache did for it. */
+  public void packCacheRequest(PackCache.Result result) {
+    packCacheCounter(result).increment();
+  }
+
+  private Counter packCacheCounter(PackCache.Result result) {
+    return Counter.builder("gitedge_pack_cache_requests")
+        .description("Upload-pack requests by what the pack cache did: hit (served from it),"
+            + " miss (computed), bypass (not cacheable)")
+        .tag("result", result.label()).register(registry);
   }
 
   /** A listener recording every sync's outcome. */

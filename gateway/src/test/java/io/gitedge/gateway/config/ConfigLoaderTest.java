@@ -201,4 +201,43 @@ class ConfigLoaderTest {
     ConfigException e = error("identity:\n  file: identity.yaml\nupstreams: []\n");
     assertEquals("http", e.key());
   }
+
+  @Test
+  void packCache_isOnByDefault_withSaneSizes() throws Exception {
+    PackCacheConfig c = load(FULL).packCache();
+    assertEquals(PackCacheConfig.DEFAULTS, c);
+    assertTrue(c.enabled());
+    assertEquals(256L << 20, c.memoryBytes());
+    assertEquals(2L << 30, c.diskBytes());
+    assertEquals(dir.resolve("data/pack-cache"), load(FULL).packCacheDir());
+  }
+
+  @Test
+  void packCache_sizesAndSwitch_areRead() throws Exception {
+    PackCacheConfig c = load(FULL + """
+        packCache:
+          enabled: false
+          memory: 64MiB
+          disk: 10GiB
+          maxEntry: 512KiB
+          leaderWait: 5s
+        """).packCache();
+    assertEquals(new PackCacheConfig(false, 64L << 20, 10L << 30, 512L << 10,
+        Duration.ofSeconds(5)), c);
+    assertEquals(8L << 20, load(FULL + "packCache:\n  memory: 8MiB\n").packCache()
+        .maxMemoryEntryBytes(), "the default entry limit shrinks to fit a small memory tier");
+  }
+
+  @Test
+  void packCache_badSizes_areNamedWithTheirLine() {
+    ConfigException e = error(FULL + "packCache:\n  memory: 1MiB\n  maxEntry: 2MiB\n");
+    assertEquals("packCache.maxEntry", e.key());
+    assertEquals(22, e.line());
+    e = error(FULL + "packCache:\n  disk: 2GB\n");
+    assertEquals("packCache.disk", e.key());
+    assertTrue(e.problem().contains("512MiB"), e.getMessage());
+    e = error(FULL + "packCache:\n  memory: 4GiB\n  maxEntry: 2GiB\n");
+    assertEquals("packCache.maxEntry", e.key());
+    assertEquals("packCache.sise", error(FULL + "packCache:\n  sise: 1MiB\n").key());
+  }
 }

@@ -1,0 +1,396 @@
+package io.gitedge.gateway.git;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.gitedge.gateway.config.PackCacheConfig;
+import io.gitedge.store.MirrorName;
+import io.gitedge.sync.SyncListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers identical clone requests from a stored upload-pack response instead of writing the
+ * pack again: CI fleets send the same "want these tips, have nothing" request by the hundred, and
+ * each would otherwise cost a full {@code PackWriter} run.
+ *
+ * <h2>What may be answered from the cache</h2>
+ * Only a stateless request without haves that {@link PackRequest} accepts (read from at most
+ * 64 KiB of body), for a mirror that is not stale (upload-pack then writes a notice into the
+ * stream), whose wants are all ids of the mirror's current refs or the objects their annotated
+ * tags point to. Everything else (a {@link Result#BYPASS}) goes to upload-pack as if there were
+ * no cache: the bytes read are replayed ahead of the rest of the body, and a read that failed
+ * fails again at the same point. A want that is not a ref tip is never answered from here, so
+ * upload-pack's own checks (reachability, waiting for a sync) decide as they always did; access to
+ * the mirror as a whole was decided before the cache is asked.
+ *
+ * <h2>Keys and invariants</h2>
+ * The key ({@link PackKey}) is the mirror, a digest of all its refs as upload-pack advertises
+ * them, and the request's normal form. Hence: an entry is only ever served for exactly the refs
+ * it was computed from, and a sync cannot make an entry wrong, only unreachable. A response is
+ * stored only if upload-pack finished without an exception and the refs are the same after it as
+ * they were before (a sync in between could have changed what {@code include-tag} sends).
+ * A sync that changes a mirror's refs drops its entries ({@link #syncListener}) to free space.
+ *
+ * <h2>Tiers</h2>
+ * Memory: a Caffeine cache weighed in bytes. Responses up to {@code maxEntry} are copied into the
+ * heap as they stream and stored there; when evicted for size they spill to disk. Larger ones
+ * are copied to a temporary file while they stream and moved into the disk tier
+ * ({@link DiskTier}), which keeps its entries across restarts. On close the memory tier is
+ * written to disk, so a restart keeps what it had. A failing disk never fails a request.
+ *
+ * <h2>Single flight</h2>
+ * Of concurrent identical misses one (the leader) runs upload-pack and records; the others wait
+ * for it, at most {@code leaderWait}, then serve what it stored. If it stored nothing (it failed,
+ * or the wait ran out) a follower tries once to become the leader itself, and otherwise runs
+ * upload-pack without recording.
+ *
+ * <p>Thread-safe. Each request is one {@link Exchange}, used by one thread.
+ */
+public final class PackCache implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PackCache.class);
+
+  /** The most request bytes looked at; a larger body goes to upload-pack as it is. */
+  static final int MAX_REQUEST = 64 * 1024;
+
+  /** What the cache did for one request. */
+  public enum Result {
+    /** Answered from a stored response. */
+    HIT,
+    /** Cacheable, but upload-pack ran (and, as the leader, recorded its response). */
+    MISS,
+    /** Not cacheable: upload-pack ran as if there were no cache. */
+    BYPASS;
+
+    /** The metric label: {@code hit}, {@code miss}, {@code bypass}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Told what the cache did for each request; must be quick and must not throw. */
+  @FunctionalInterface
+  public interface Listener {
+    /** Ignores everything. */
+    Listener NONE = r -> { };
+
+    void onRequest(Result result);
+  }
+
+  private final PackCacheConfig settings;
+  private final Listener listener;
+  private final Cache<PackKey, byte[]> memory;
+  private final DiskTier disk;
+  private final ExecutorService ownExecutor;
+  private final ConcurrentHashMap<PackKey, CompletableFuture<Void>> flights =
+      new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private PackCache(PackCacheConfig settings, Listener listener, Cache<PackKey, byte[]> memory,
+      DiskTier disk, ExecutorService ownExecutor) {
+    this.settings = settings;
+    this.listener = listener;
+    this.memory = memory;
+    this.disk = disk;
+    this.ownExecutor = ownExecutor;
+  }
+
+  /**
+   * A cache per {@code settings} with its disk tier in {@code dir}; when the settings say off, a
+   * cache that passes every request through untouched (and touches no disk).
+   *
+   * @throws IOException if {@code dir} cannot be made
+   */
+  public static PackCache open(PackCacheConfig settings, Path dir, Listener listener)
+      throws IOException {
+    if (!settings.enabled()) {
+      return new PackCache(settings, listener, null, null, null);
+    }
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "gitedge-pack-cache");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      return open(settings, dir, listener, executor, executor);
+    } catch (IOException | RuntimeException e) {
+      executor.shutdownNow();
+      throw e;
+    }
+  }
+
+  /** With the executor for evictions and file deletions given; tests pass a direct one. */
+  static PackCache open(PackCacheConfig settings, Path dir, Listener listener,
+      Executor executor, ExecutorService owned) throws IOException {
+    DiskTier disk = DiskTier.open(dir, settings.diskBytes(), executor);
+    Cache<PackKey, byte[]> memory = Caffeine.newBuilder()
+        .executor(executor)
+        .maximumWeight(settings.memoryBytes())
+        .<PackKey, byte[]>weigher((k, v) -> v.length)
+        .removalListener((PackKey k, byte[] v, RemovalCause cause) -> {
+          if (cause == RemovalCause.SIZE && k != null && v != null) {
+            disk.store(k, v); // pushed out by newer entries: keep it, further down
+          }
+        })
+        .build();
+    return new PackCache(settings, listener, memory, disk, owned);
+  }
+
+  /**
+   * Begins one upload-pack request of {@code mirror}: reads the start of {@code body} and looks
+   * for a stored response. Never fails: whatever goes wrong here leaves the request to
+   * upload-pack.
+   *
+   * @param protocolParameters the {@code Git-Protocol} parameters, as given to upload-pack
+   * @param body the request body, decompressed and size-limited; the exchange replays it
+   */
+  public Exchange begin(ResolvedMirror mirror, List<String> protocolParameters,
+      InputStream body) {
+    return begin(mirror.mirror().name(), mirror.mirror().repository(), mirror.age().stale(),
+        protocolParameters, body);
+  }
+
+  Exchange begin(MirrorName name, Repository repo, boolean stale,
+      List<String> protocolParameters, InputStream body) {
+    if (!settings.enabled() || closed) {
+      return new Exchange(body);
+    }
+    BufferedRequest buffered = BufferedRequest.read(body, MAX_REQUEST);
+    Optional<PackRequest> request = buffered.complete()
+        ? PackRequest.parse(buffered.bytes(), buffered.length(), protocolParameters)
+        : Optional.empty();
+    if (request.isEmpty() || stale) {
+      return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null));
+    }
+    RefsSnapshot refs;
+    try {
+      refs = RefsSnapshot.of(repo);
+      if (!refs.advertises(request.get().wants())) {
+        return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null));
+      }
+    } catch (IOException | RuntimeException e) {
+      // upload-pack reads the same refs and will say what is wrong, in its own words
+      log.debug("pack cache: cannot read the refs of {}", name, e);
+      return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null));
+    }
+    PackKey key = PackKey.of(name, refs, request.get());
+    Optional<CachedPack> hit = lookup(key);
+    if (hit.isPresent()) {
+      return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null));
+    }
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> leader = flights.putIfAbsent(key, mine);
+    if (leader != null) {
+      await(leader);
+      hit = lookup(key);
+      if (hit.isPresent()) {
+        return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null));
+      }
+      if (flights.putIfAbsent(key, mine) != null) {
+        return counted(new Exchange(Result.MISS, buffered.replay(), null, null));
+      }
+    }
+    // an earlier leader may have stored it between the lookup above and becoming the leader
+    hit = lookup(key);
+    if (hit.isPresent()) {
+      flights.remove(key, mine);
+      mine.complete(null);
+      return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null));
+    }
+    return counted(new Exchange(Result.MISS, buffered.replay(), null,
+        new Flight(key, mine, repo, refs)));
+  }
+
+  private Exchange counted(Exchange x) {
+    listener.onRequest(x.result);
+    return x;
+  }
+
+  private void await(CompletableFuture<Void> leader) {
+    try {
+      leader.get(settings.leaderWait().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the leader did not finish in time: this request runs upload-pack itself
+    }
+  }
+
+  private Optional<CachedPack> lookup(PackKey key) {
+    byte[] body = memory.getIfPresent(key);
+    return body != null ? Optional.of(CachedPack.inMemory(body)) : disk.open(key);
+  }
+
+  /** Drops every entry of {@code mirror}, in memory and on disk. */
+  public void invalidate(MirrorName mirror) {
+    if (memory != null) {
+      memory.asMap().keySet().removeIf(k -> k.mirror().equals(mirror));
+      disk.invalidate(mirror);
+    }
+  }
+
+  /** A listener dropping a mirror's entries whenever a sync changed its refs. */
+  public SyncListener syncListener() {
+    return (result, triggers) -> {
+      if (!result.changes().isEmpty()) {
+        invalidate(result.name());
+      }
+    };
+  }
+
+  /** Response bytes held in the heap. */
+  public long memoryBytes() {
+    return memory == null ? 0 : memory.policy().eviction()
+        .map(e -> e.weightedSize().orElse(0)).orElse(0L);
+  }
+
+  /** Bytes of the disk tier's files. */
+  public long diskBytes() {
+    return disk == null ? 0 : disk.bytes();
+  }
+
+  /** Entries in the memory tier. */
+  public long memoryEntries() {
+    return memory == null ? 0 : memory.estimatedSize();
+  }
+
+  /** Entries in the disk tier. */
+  public long diskEntries() {
+    return disk == null ? 0 : disk.count();
+  }
+
+  /** Runs pending evictions now; for tests. */
+  void cleanUp() {
+    if (memory != null) {
+      memory.cleanUp();
+      disk.cleanUp();
+    }
+  }
+
+  /** Writes the memory tier to disk, so that a restart keeps it, and stops. */
+  @Override
+  public void close() {
+    if (memory == null || closed) {
+      return;
+    }
+    closed = true;
+    memory.cleanUp();
+    memory.asMap().forEach(disk::store);
+    memory.invalidateAll();
+    cleanUp();
+    if (ownExecutor != null) {
+      ownExecutor.shutdown();
+      try {
+        ownExecutor.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The leader's side of a single flight: what it must store, and who waits for it. */
+  private record Flight(PackKey key, CompletableFuture<Void> done, Repository repo,
+      RefsSnapshot refs) {}
+
+  /**
+   * One upload-pack request as the cache sees it. On a {@link Result#HIT}, the door sends
+   * {@link #cached()}; otherwise it runs upload-pack on {@link #request()} writing to
+   * {@link #record}, calls {@link #completed()} if upload-pack finished without an exception, and
+   * closes the exchange in every case. Not thread-safe.
+   */
+  public final class Exchange implements AutoCloseable {
+    private final Result result;
+    private final InputStream request;
+    private final CachedPack cached;
+    private final Flight flight;
+    private PackRecorder recorder;
+    private boolean completed;
+
+    private Exchange(InputStream untouched) {
+      this(Result.BYPASS, untouched, null, null);
+    }
+
+    private Exchange(Result result, InputStream request, CachedPack cached, Flight flight) {
+      this.result = result;
+      this.request = request;
+      this.cached = cached;
+      this.flight = flight;
+    }
+
+    public Result result() {
+      return result;
+    }
+
+    /** The stored response to send, on a hit. */
+    public Optional<CachedPack> cached() {
+      return Optional.ofNullable(cached);
+    }
+
+    /** The request body from its first byte, for upload-pack. */
+    public InputStream request() {
+      return request;
+    }
+
+    /** The stream upload-pack should write to: {@code response}, copied when recording. */
+    public OutputStream record(OutputStream response) {
+      if (flight == null) {
+        return response;
+      }
+      recorder = new PackRecorder(response, flight.key(), disk,
+          settings.maxMemoryEntryBytes(), settings.diskBytes());
+      return recorder;
+    }
+
+    /** Upload-pack finished without an exception: its response may be stored. */
+    public void completed() {
+      completed = true;
+    }
+
+    /** Stores the response if it may be, releases waiting requests, closes a cached file. */
+    @Override
+    public void close() throws IOException {
+      try {
+        if (flight != null) {
+          try {
+            if (recorder != null && completed && sameRefs()) {
+              recorder.store(memory::put);
+            } else if (recorder != null) {
+              recorder.drop();
+            }
+          } finally {
+            flights.remove(flight.key(), flight.done());
+            flight.done().complete(null);
+          }
+        }
+      } finally {
+        if (cached != null) {
+          cached.close();
+        }
+      }
+    }
+
+    private boolean sameRefs() {
+      try {
+        return RefsSnapshot.of(flight.repo()).sameRefs(flight.refs());
+      } catch (IOException e) {
+        return false;
+      }
+    }
+  }
+}

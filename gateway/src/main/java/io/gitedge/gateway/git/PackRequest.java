@@ -1,0 +1,256 @@
+package io.gitedge.gateway.git;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * A stateless upload-pack request that {@link PackCache} may answer from a stored response: a
+ * fresh clone (wants, and no haves), in protocol v2 or v0, reduced to a normal form so that
+ * requests meaning the same thing compare equal. Parsing never depends on a transport; the
+ * bytes are the pkt-lines of git's {@code Documentation/gitprotocol-v2.txt} ({@code fetch}) and
+ * {@code gitprotocol-pack.txt} (stateless {@code want ... done}).
+ *
+ * <pre>
+ * v2  command=fetch LF  capability lines (agent=, session-id=, object-format=, server-option=)
+ *     0001  thin-pack, no-progress, include-tag, ofs-delta, sideband-all, want &lt;oid&gt;,
+ *           deepen &lt;n&gt;, filter &lt;spec&gt;, done  0000  (end of body)
+ * v0  want &lt;oid&gt; &lt;capabilities&gt;  want &lt;oid&gt;...  deepen &lt;n&gt;  filter &lt;spec&gt;
+ *     0000  done  (end of body)
+ * </pre>
+ *
+ * The normal form keeps everything that can change the response: the protocol parameters, every
+ * capability and argument (sorted, since order does not matter to upload-pack) and the wants
+ * (sorted, duplicates dropped, as upload-pack keeps them in a set). Only {@code agent=} and
+ * {@code session-id=} are dropped: they name the client and the session, and upload-pack answers
+ * the same whatever they say.
+ *
+ * <p>Anything else is left to upload-pack without a cache: a {@code have} (the response depends
+ * on what the client has), a client {@code shallow} line (ditto), {@code want-ref} (names, not
+ * ids, so the wants could not be checked against the refs), {@code packfile-uris},
+ * {@code deepen-since}, {@code deepen-not}, {@code deepen-relative}, any command but
+ * {@code fetch}, a request without {@code done}, lines not listed above, and malformed
+ * pkt-lines. Immutable.
+ */
+public final class PackRequest {
+  private static final Pattern OID = Pattern.compile("[0-9a-f]{40}");
+  private static final Pattern DEPTH = Pattern.compile("deepen [1-9][0-9]{0,9}");
+  private static final List<String> V2_FLAGS = List.of("thin-pack", "no-progress",
+      "include-tag", "ofs-delta", "sideband-all");
+
+  private final boolean v2;
+  private final List<String> protocol;
+  private final List<ObjectId> wants;
+  private final List<String> lines;
+
+  private PackRequest(boolean v2, List<String> protocol, TreeSet<String> wants,
+      List<String> lines) {
+    this.v2 = v2;
+    this.protocol = List.copyOf(new TreeSet<>(protocol));
+    this.wants = wants.stream().map(ObjectId::fromString).toList();
+    this.lines = lines.stream().sorted().toList();
+  }
+
+  /**
+   * The normal form of {@code body}, or empty when it is not a request the cache may answer.
+   *
+   * @param body the whole request body, already decompressed
+   * @param protocolParameters the {@code Git-Protocol} parameters ({@code [version=2]}), which
+   *     decide the protocol just as they do for upload-pack
+   */
+  public static Optional<PackRequest> parse(byte[] body, int length,
+      List<String> protocolParameters) {
+    try {
+      PktLines in = new PktLines(body, length);
+      return protocolParameters.contains("version=2") ? v2(in, protocolParameters)
+          : v0(in, protocolParameters);
+    } catch (Malformed e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<PackRequest> v2(PktLines in, List<String> protocol) throws Malformed {
+    if (!"command=fetch".equals(in.next())) {
+      return Optional.empty();
+    }
+    List<String> lines = new ArrayList<>();
+    String line;
+    while ((line = in.next()) != PktLines.DELIM) {
+      if (line == PktLines.FLUSH) {
+        return Optional.empty(); // no arguments: no wants
+      }
+      if (line.startsWith("agent=") || line.startsWith("session-id=")) {
+        continue;
+      }
+      if (!line.startsWith("object-format=") && !line.startsWith("server-option=")) {
+        return Optional.empty();
+      }
+      lines.add("capability " + line);
+    }
+    TreeSet<String> wants = new TreeSet<>();
+    boolean done = false;
+    while ((line = in.next()) != PktLines.FLUSH) {
+      if (line == PktLines.DELIM) {
+        return Optional.empty();
+      } else if (line.startsWith("want ") && OID.matcher(line.substring(5)).matches()) {
+        wants.add(line.substring(5));
+      } else if (line.equals("done")) {
+        done = true;
+      } else if (V2_FLAGS.contains(line) || DEPTH.matcher(line).matches()
+          || line.startsWith("filter ") && line.length() > 7) {
+        lines.add(line);
+      } else {
+        return Optional.empty();
+      }
+    }
+    return done && wants.size() > 0 && in.atEnd()
+        ? Optional.of(new PackRequest(true, protocol, wants, lines)) : Optional.empty();
+  }
+
+  private static Optional<PackRequest> v0(PktLines in, List<String> protocol) throws Malformed {
+    TreeSet<String> wants = new TreeSet<>();
+    List<String> lines = new ArrayList<>();
+    String line = in.next();
+    if (line == PktLines.FLUSH || line == PktLines.DELIM || !line.startsWith("want ")) {
+      return Optional.empty();
+    }
+    // the first want carries the capabilities: "want <oid> multi_ack_detailed side-band-64k ..."
+    String[] first = line.split(" ", -1);
+    if (first.length < 2 || !OID.matcher(first[1]).matches()) {
+      return Optional.empty();
+    }
+    wants.add(first[1]);
+    for (int i = 2; i < first.length; i++) {
+      String cap = first[i];
+      if (cap.isEmpty()) {
+        return Optional.empty();
+      }
+      if (!cap.startsWith("agent=") && !cap.startsWith("session-id=")) {
+        lines.add("capability " + cap);
+      }
+    }
+    while ((line = in.next()) != PktLines.FLUSH) {
+      if (line == PktLines.DELIM) {
+        return Optional.empty();
+      } else if (line.startsWith("want ") && OID.matcher(line.substring(5)).matches()) {
+        wants.add(line.substring(5));
+      } else if (DEPTH.matcher(line).matches() || line.startsWith("filter ") && line.length() > 7) {
+        lines.add(line);
+      } else {
+        return Optional.empty();
+      }
+    }
+    return "done".equals(in.next()) && in.atEnd()
+        ? Optional.of(new PackRequest(false, protocol, wants, lines)) : Optional.empty();
+  }
+
+  /** Whether this is a protocol v2 {@code fetch}. */
+  public boolean v2() {
+    return v2;
+  }
+
+  /** The wanted object ids, sorted, without duplicates. */
+  public List<ObjectId> wants() {
+    return wants;
+  }
+
+  /**
+   * The normal form as text, one item a line: the protocol version and parameters, then
+   * capabilities, wants and arguments, each group sorted.
+   */
+  public String normalForm() {
+    StringBuilder b = new StringBuilder(v2 ? "version 2\n" : "version 0\n");
+    b.append("protocol ").append(String.join(":", protocol)).append('\n');
+    wants.forEach(w -> b.append("want ").append(w.name()).append('\n'));
+    lines.forEach(l -> b.append(l).append('\n'));
+    return b.toString();
+  }
+
+  /** Adds the normal form to a digest; what a cache key is made of. */
+  void digestInto(MessageDigest md) {
+    // ISO-8859-1 maps every byte of the request back to itself: no two requests share a form
+    md.update(normalForm().getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PackRequest r && r.normalForm().equals(normalForm());
+  }
+
+  @Override
+  public int hashCode() {
+    return normalForm().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return normalForm();
+  }
+
+  private static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Malformed() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * pkt-lines from a byte array: four hex digits of length (counting themselves) and the payload,
+   * {@code 0000} flush and {@code 0001} delimiter; one trailing LF of a payload is dropped, as
+   * upload-pack's {@code PacketLineIn.readString} does.
+   */
+  private static final class PktLines {
+    static final String FLUSH = new String("0000");
+    static final String DELIM = new String("0001");
+    private static final int MAX = 65520;
+
+    private final byte[] buf;
+    private final int end;
+    private int pos;
+
+    PktLines(byte[] buf, int end) {
+      this.buf = buf;
+      this.end = end;
+    }
+
+    /** The next payload, or the {@link #FLUSH} or {@link #DELIM} instance. */
+    String next() throws Malformed {
+      if (end - pos < 4) {
+        throw new Malformed();
+      }
+      int len = 0;
+      for (int i = 0; i < 4; i++) {
+        int c = buf[pos + i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0) {
+          throw new Malformed(); // git writes lower-case hex; anything else goes to upload-pack
+        }
+        len = len << 4 | d;
+      }
+      if (len == 0 || len == 1) {
+        pos += 4;
+        return len == 0 ? FLUSH : DELIM;
+      }
+      if (len < 5 || len > MAX || end - pos < len) {
+        throw new Malformed(); // 0002 (response end), 0003, 0004 (empty) and truncated lines
+      }
+      int n = len - 4;
+      if (buf[pos + len - 1] == '\n') {
+        n--;
+      }
+      String s = new String(buf, pos + 4, n, StandardCharsets.ISO_8859_1);
+      pos += len;
+      return s;
+    }
+
+    boolean atEnd() {
+      return pos == end;
+    }
+  }
+}

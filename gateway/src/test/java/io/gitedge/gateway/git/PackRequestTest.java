@@ -1,0 +1,175 @@
+package io.gitedge.gateway.git;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Which upload-pack requests the pack cache may answer, and their normal form. */
+class PackRequestTest {
+  static final String A = "1111111111111111111111111111111111111111";
+  static final String B = "2222222222222222222222222222222222222222";
+  static final List<String> V2 = List.of("version=2");
+
+  /** pkt-lines: "0000" is a flush, "0001" a delimiter, anything else a line with its LF. */
+  static byte[] pkts(String... lines) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String l : lines) {
+      String p = l.equals("0000") || l.equals("0001") ? l
+          : String.format("%04x", l.length() + 5) + l + "\n";
+      out.writeBytes(p.getBytes(StandardCharsets.ISO_8859_1));
+    }
+    return out.toByteArray();
+  }
+
+  static Optional<PackRequest> parse(List<String> protocol, byte[] body) {
+    return PackRequest.parse(body, body.length, protocol);
+  }
+
+  static byte[] v2Clone(String agent, String... args) {
+    String[] lines = new String[args.length + 5];
+    lines[0] = "command=fetch";
+    lines[1] = "agent=" + agent;
+    lines[2] = "object-format=sha1";
+    lines[3] = "0001";
+    System.arraycopy(args, 0, lines, 4, args.length);
+    lines[lines.length - 1] = "0000";
+    return pkts(lines);
+  }
+
+  // ------------------------------------------------------------------------------ protocol v2
+
+  @Test
+  void v2Clone_isCacheable_andItsNormalFormIgnoresOrderAgentAndDuplicateWants() {
+    PackRequest a = parse(V2, v2Clone("git/2.39.5", "thin-pack", "no-progress", "ofs-delta",
+        "want " + A, "want " + B, "done")).orElseThrow();
+    PackRequest b = parse(V2, v2Clone("git/2.45.0", "want " + B, "ofs-delta", "want " + A,
+        "want " + A, "no-progress", "thin-pack", "done")).orElseThrow();
+    assertEquals(a, b);
+    assertEquals(List.of(ObjectId.fromString(A), ObjectId.fromString(B)), a.wants());
+    assertTrue(a.v2());
+    assertEquals("""
+        version 2
+        protocol version=2
+        want %s
+        want %s
+        capability object-format=sha1
+        no-progress
+        ofs-delta
+        thin-pack
+        """.formatted(A, B), a.normalForm());
+  }
+
+  @Test
+  void v2_sessionIdIsIgnored_butServerOptionsAndArgumentsCount() {
+    PackRequest plain = parse(V2, pkts("command=fetch", "0001", "want " + A, "done", "0000"))
+        .orElseThrow();
+    assertEquals(plain, parse(V2, pkts("command=fetch", "session-id=abc", "0001", "want " + A,
+        "done", "0000")).orElseThrow());
+    for (byte[] other : List.of(
+        pkts("command=fetch", "server-option=x", "0001", "want " + A, "done", "0000"),
+        pkts("command=fetch", "0001", "want " + A, "deepen 1", "done", "0000"),
+        pkts("command=fetch", "0001", "want " + A, "filter blob:none", "done", "0000"),
+        pkts("command=fetch", "0001", "want " + A, "include-tag", "done", "0000"))) {
+      assertNotEquals(plain, parse(V2, other).orElseThrow());
+    }
+    assertNotEquals(parse(V2, pkts("command=fetch", "0001", "want " + A, "deepen 1", "done",
+        "0000")), parse(V2, pkts("command=fetch", "0001", "want " + A, "deepen 2", "done",
+        "0000")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"have " + B, "shallow " + B, "want-ref refs/heads/main",
+      "packfile-uris https", "deepen-since 1700000000", "deepen-not refs/heads/old",
+      "deepen-relative", "deepen 0", "wait-for-done", "something-new", "want " + "XYZ"})
+  void v2_withArgumentsThatChangeWhatIsSentOrAreUnknown_isNotCacheable(String arg) {
+    assertEquals(Optional.empty(), parse(V2, v2Clone("git/2", "want " + A, arg, "done")));
+  }
+
+  @Test
+  void v2_otherCommandsNoWantsOrNoDone_areNotCacheable() {
+    assertEquals(Optional.empty(), parse(V2, pkts("command=ls-refs", "0001", "peel", "0000")));
+    assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0000")));
+    assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0001", "done", "0000")));
+    assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0001", "want " + A,
+        "0000")));
+    assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "unknown-cap", "0001",
+        "want " + A, "done", "0000")));
+    assertEquals(Optional.empty(), parse(V2, pkts("agent=git/2", "command=fetch", "0001",
+        "want " + A, "done", "0000")));
+  }
+
+  // ------------------------------------------------------------------------------ protocol v0
+
+  @Test
+  void v0StatelessClone_isCacheable_andCapabilitiesMayComeWithAnyWant() {
+    PackRequest a = parse(List.of(), pkts("want " + A
+        + " multi_ack_detailed no-done side-band-64k thin-pack ofs-delta agent=git/2.39.5",
+        "want " + B, "0000", "done")).orElseThrow();
+    PackRequest b = parse(List.of(), pkts("want " + B
+        + " side-band-64k ofs-delta thin-pack no-done multi_ack_detailed agent=other",
+        "want " + A, "0000", "done")).orElseThrow();
+    assertEquals(a, b);
+    assertEquals(false, a.v2());
+    assertNotEquals(a, parse(V2, v2Clone("git/2", "want " + A, "want " + B, "done"))
+        .orElseThrow());
+  }
+
+  @Test
+  void v0_depthAndFilterCount_andProtocolParametersToo() {
+    PackRequest full = parse(List.of(), pkts("want " + A + " side-band-64k", "0000", "done"))
+        .orElseThrow();
+    PackRequest shallow = parse(List.of(), pkts("want " + A + " side-band-64k", "deepen 1",
+        "0000", "done")).orElseThrow();
+    PackRequest filtered = parse(List.of(), pkts("want " + A + " side-band-64k",
+        "filter blob:none", "0000", "done")).orElseThrow();
+    PackRequest v1 = parse(List.of("version=1"), pkts("want " + A + " side-band-64k", "0000",
+        "done")).orElseThrow();
+    assertNotEquals(full, shallow);
+    assertNotEquals(full, filtered);
+    assertNotEquals(shallow, filtered);
+    assertNotEquals(full, v1);
+  }
+
+  @Test
+  void v0_withHavesShallowsOrWithoutDone_isNotCacheable() {
+    String first = "want " + A + " multi_ack_detailed side-band-64k";
+    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "0000", "have " + B, "0000",
+        "done")));
+    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "shallow " + B, "deepen 1",
+        "0000", "done")));
+    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "deepen-since 1", "0000",
+        "done")));
+    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "deepen 1", "0000")));
+    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "0000", "done", "done")));
+    assertEquals(Optional.empty(), parse(List.of(), pkts("0000", "done")));
+  }
+
+  // ------------------------------------------------------------------------------ malformed
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "00", "zzzz", "0002", "0003", "0004", "00A0", "ffff",
+      "0032want 1111111111111111111111111111111111111111\n0000", "0100want"})
+  void malformedPktLines_areNotCacheable(String raw) {
+    byte[] body = raw.getBytes(StandardCharsets.ISO_8859_1);
+    assertEquals(Optional.empty(), PackRequest.parse(body, body.length, V2));
+    assertEquals(Optional.empty(), PackRequest.parse(body, body.length, List.of()));
+  }
+
+  @Test
+  void trailingBytesAfterTheRequest_makeItNotCacheable() {
+    byte[] ok = v2Clone("git/2", "want " + A, "done");
+    byte[] extra = java.util.Arrays.copyOf(ok, ok.length + 4);
+    System.arraycopy("0000".getBytes(StandardCharsets.US_ASCII), 0, extra, ok.length, 4);
+    assertTrue(parse(V2, ok).isPresent());
+    assertEquals(Optional.empty(), parse(V2, extra));
+  }
+}
