@@ -66,8 +66,12 @@ import org.slf4j.LoggerFactory;
 public final class PackCache implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PackCache.class);
 
-  /** The most request bytes looked at; a larger body goes to upload-pack as it is. */
-  static final int MAX_REQUEST = 64 * 1024;
+  /**
+   * The most request bytes looked at; a larger body goes to upload-pack as it is. A clone sends
+   * one {@code want} line (about 50 bytes) per distinct ref tip: 4 MiB covers some 80,000 tips,
+   * and the buffer only grows as far as a body actually goes.
+   */
+  static final int MAX_REQUEST = 4 << 20;
 
   /** What the cache did for one request. */
   public enum Result {
@@ -88,9 +92,13 @@ public final class PackCache implements AutoCloseable {
   @FunctionalInterface
   public interface Listener {
     /** Ignores everything. */
-    Listener NONE = r -> { };
+    Listener NONE = (r, request) -> { };
 
-    void onRequest(Result result);
+    /**
+     * @param request what was asked: {@code fetch} (a pack), {@code ls-refs} (a ref listing), or
+     *     {@code other} for a request the cache cannot answer (haves, unknown arguments, too big)
+     */
+    void onRequest(Result result, String request);
   }
 
   private final PackCacheConfig settings;
@@ -175,24 +183,25 @@ public final class PackCache implements AutoCloseable {
     Optional<PackRequest> request = buffered.complete()
         ? PackRequest.parse(buffered.bytes(), buffered.length(), protocolParameters)
         : Optional.empty();
-    if (request.isEmpty() || stale) {
-      return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null));
+    if (request.isEmpty() || stale && request.get().fetch()) {
+      // a stale mirror's pack starts with a notice (UploadPackFactory); its ref listing does not
+      return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null), request);
     }
     RefsSnapshot refs;
     try {
       refs = RefsSnapshot.of(repo);
       if (!refs.advertises(request.get().wants())) {
-        return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null));
+        return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null), request);
       }
     } catch (IOException | RuntimeException e) {
       // upload-pack reads the same refs and will say what is wrong, in its own words
       log.debug("pack cache: cannot read the refs of {}", name, e);
-      return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null));
+      return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null), request);
     }
     PackKey key = PackKey.of(name, refs, request.get());
     Optional<CachedPack> hit = lookup(key);
     if (hit.isPresent()) {
-      return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null));
+      return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null), request);
     }
     CompletableFuture<Void> mine = new CompletableFuture<>();
     CompletableFuture<Void> leader = flights.putIfAbsent(key, mine);
@@ -200,10 +209,10 @@ public final class PackCache implements AutoCloseable {
       await(leader);
       hit = lookup(key);
       if (hit.isPresent()) {
-        return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null));
+        return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null), request);
       }
       if (flights.putIfAbsent(key, mine) != null) {
-        return counted(new Exchange(Result.MISS, buffered.replay(), null, null));
+        return counted(new Exchange(Result.MISS, buffered.replay(), null, null), request);
       }
     }
     // an earlier leader may have stored it between the lookup above and becoming the leader
@@ -211,14 +220,15 @@ public final class PackCache implements AutoCloseable {
     if (hit.isPresent()) {
       flights.remove(key, mine);
       mine.complete(null);
-      return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null));
+      return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null), request);
     }
     return counted(new Exchange(Result.MISS, buffered.replay(), null,
-        new Flight(key, mine, repo, refs)));
+        new Flight(key, mine, repo, refs)), request);
   }
 
-  private Exchange counted(Exchange x) {
-    listener.onRequest(x.result);
+  private Exchange counted(Exchange x, Optional<PackRequest> request) {
+    listener.onRequest(x.result, request.map(r -> r.fetch() ? "fetch" : "ls-refs")
+        .orElse("other"));
     return x;
   }
 

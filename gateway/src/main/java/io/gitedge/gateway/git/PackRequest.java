@@ -16,7 +16,12 @@ import org.eclipse.jgit.lib.ObjectId;
  * bytes are the pkt-lines of git's {@code Documentation/gitprotocol-v2.txt} ({@code fetch}) and
  * {@code gitprotocol-pack.txt} (stateless {@code want ... done}).
  *
+ * <p>The ref listing of protocol v2 ({@code ls-refs}) is answered the same way: it depends only
+ * on the refs and its arguments, and for a mirror with thousands of refs building it costs far
+ * more than looking it up.
+ *
  * <pre>
+ * v2  command=ls-refs LF  capability lines  0001  peel, symrefs, unborn, ref-prefix &lt;p&gt;  0000
  * v2  command=fetch LF  capability lines (agent=, session-id=, object-format=, server-option=)
  *     0001  thin-pack, no-progress, include-tag, ofs-delta, sideband-all, want &lt;oid&gt;,
  *           deepen &lt;n&gt;, filter &lt;spec&gt;, done  0000  (end of body)
@@ -44,13 +49,15 @@ public final class PackRequest {
       "include-tag", "ofs-delta", "sideband-all");
 
   private final boolean v2;
+  private final String command;
   private final List<String> protocol;
   private final List<ObjectId> wants;
   private final List<String> lines;
 
-  private PackRequest(boolean v2, List<String> protocol, TreeSet<String> wants,
+  private PackRequest(boolean v2, String command, List<String> protocol, TreeSet<String> wants,
       List<String> lines) {
     this.v2 = v2;
+    this.command = command;
     this.protocol = List.copyOf(new TreeSet<>(protocol));
     this.wants = wants.stream().map(ObjectId::fromString).toList();
     this.lines = lines.stream().sorted().toList();
@@ -75,14 +82,19 @@ public final class PackRequest {
   }
 
   private static Optional<PackRequest> v2(PktLines in, List<String> protocol) throws Malformed {
-    if (!"command=fetch".equals(in.next())) {
+    String command = in.next();
+    boolean lsRefs = "command=ls-refs".equals(command);
+    if (!lsRefs && !"command=fetch".equals(command)) {
       return Optional.empty();
     }
     List<String> lines = new ArrayList<>();
     String line;
     while ((line = in.next()) != PktLines.DELIM) {
       if (line == PktLines.FLUSH) {
-        return Optional.empty(); // no arguments: no wants
+        // no arguments: a listing of every ref, or a fetch without wants
+        return lsRefs && in.atEnd()
+            ? Optional.of(new PackRequest(true, "ls-refs", protocol, new TreeSet<>(), lines))
+            : Optional.empty();
       }
       if (line.startsWith("agent=") || line.startsWith("session-id=")) {
         continue;
@@ -91,6 +103,9 @@ public final class PackRequest {
         return Optional.empty();
       }
       lines.add("capability " + line);
+    }
+    if (lsRefs) {
+      return lsRefsArguments(in, protocol, lines);
     }
     TreeSet<String> wants = new TreeSet<>();
     boolean done = false;
@@ -109,7 +124,22 @@ public final class PackRequest {
       }
     }
     return done && wants.size() > 0 && in.atEnd()
-        ? Optional.of(new PackRequest(true, protocol, wants, lines)) : Optional.empty();
+        ? Optional.of(new PackRequest(true, "fetch", protocol, wants, lines)) : Optional.empty();
+  }
+
+  private static Optional<PackRequest> lsRefsArguments(PktLines in, List<String> protocol,
+      List<String> lines) throws Malformed {
+    String line;
+    while ((line = in.next()) != PktLines.FLUSH) {
+      if (line.equals("peel") || line.equals("symrefs") || line.equals("unborn")
+          || line.startsWith("ref-prefix ") && line.length() > 11) {
+        lines.add(line);
+      } else {
+        return Optional.empty();
+      }
+    }
+    return in.atEnd() ? Optional.of(new PackRequest(true, "ls-refs", protocol, new TreeSet<>(),
+        lines.stream().distinct().toList())) : Optional.empty();
   }
 
   private static Optional<PackRequest> v0(PktLines in, List<String> protocol) throws Malformed {
@@ -146,12 +176,18 @@ public final class PackRequest {
       }
     }
     return "done".equals(in.next()) && in.atEnd()
-        ? Optional.of(new PackRequest(false, protocol, wants, lines)) : Optional.empty();
+        ? Optional.of(new PackRequest(false, "fetch", protocol, wants, lines))
+        : Optional.empty();
   }
 
-  /** Whether this is a protocol v2 {@code fetch}. */
+  /** Whether this is a protocol v2 request. */
   public boolean v2() {
     return v2;
+  }
+
+  /** Whether this asks for a pack ({@code fetch}, or v0's wants), not a ref listing. */
+  public boolean fetch() {
+    return command.equals("fetch");
   }
 
   /** The wanted object ids, sorted, without duplicates. */
@@ -160,11 +196,12 @@ public final class PackRequest {
   }
 
   /**
-   * The normal form as text, one item a line: the protocol version and parameters, then
-   * capabilities, wants and arguments, each group sorted.
+   * The normal form as text, one item a line: the protocol version, command and parameters,
+   * then capabilities, wants and arguments, each group sorted.
    */
   public String normalForm() {
     StringBuilder b = new StringBuilder(v2 ? "version 2\n" : "version 0\n");
+    b.append("command ").append(command).append('\n');
     b.append("protocol ").append(String.join(":", protocol)).append('\n');
     wants.forEach(w -> b.append("want ").append(w.name()).append('\n'));
     lines.forEach(l -> b.append(l).append('\n'));

@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,12 +113,14 @@ public final class GatewayMetrics {
   }
 
   /**
-   * Exposes the pack cache: {@code gitedge_pack_cache_requests_total{result}} (every result
-   * starts at 0), and bytes and entries per tier.
+   * Exposes the pack cache: {@code gitedge_pack_cache_requests_total{request,result}} (every
+   * pair starts at 0), and bytes and entries per tier.
    */
   public void packCache(PackCache cache) {
-    for (PackCache.Result r : PackCache.Result.values()) {
-      packCacheCounter(r);
+    for (String request : List.of("fetch", "ls-refs", "other")) {
+      for (PackCache.Result r : PackCache.Result.values()) {
+        packCacheCounter(r, request);
+      }
     }
     Gauge.builder("gitedge_pack_cache_bytes", cache, PackCache::memoryBytes)
         .description("Bytes of upload-pack responses held by the pack cache").baseUnit("bytes")
@@ -133,16 +136,17 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
-  /** Counts one upload-pack request by what the pack cache did for it. */
-  public void packCacheRequest(PackCache.Result result) {
-    packCacheCounter(result).increment();
+  /** Counts one upload-pack request by what it asked and what the pack cache did for it. */
+  public void packCacheRequest(PackCache.Result result, String request) {
+    packCacheCounter(result, request).increment();
   }
 
-  private Counter packCacheCounter(PackCache.Result result) {
+  private Counter packCacheCounter(PackCache.Result result, String request) {
     return Counter.builder("gitedge_pack_cache_requests")
-        .description("Upload-pack requests by what the pack cache did: hit (served from it),"
+        .description("Upload-pack requests by what they asked (fetch: a pack, ls-refs: a ref"
+            + " listing, other: not cacheable) and what the pack cache did: hit (served from it),"
             + " miss (computed), bypass (not cacheable)")
-        .tag("result", result.label()).register(registry);
+        .tag("request", request).tag("result", result.label()).register(registry);
   }
 
   /** A listener recording every sync's outcome. */

@@ -88,7 +88,7 @@ class PackCacheTest {
 
   private PackCache open(long memory, long maxEntry) throws IOException {
     PackCache c = PackCache.open(new PackCacheConfig(true, memory, 64L << 20, maxEntry,
-        Duration.ofMinutes(5)), dir.resolve("pack-cache"), results::add, Runnable::run, null);
+        Duration.ofMinutes(5)), dir.resolve("pack-cache"), (r, request) -> results.add(r), Runnable::run, null);
     opened.add(c);
     return c;
   }
@@ -411,7 +411,7 @@ class PackCacheTest {
 
   @Test
   void aDisabledCache_passesTheBodyThroughWithoutReadingIt() throws Exception {
-    PackCache off = PackCache.open(PackCacheConfig.OFF, dir.resolve("never"), results::add);
+    PackCache off = PackCache.open(PackCacheConfig.OFF, dir.resolve("never"), (r, request) -> results.add(r));
     InputStream body = new ByteArrayInputStream(cloneRequest(main));
     try (PackCache.Exchange x = off.begin(NAME, repo, false, V2, body)) {
       assertEquals(Result.BYPASS, x.result());

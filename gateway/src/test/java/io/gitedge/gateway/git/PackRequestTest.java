@@ -1,6 +1,7 @@
 package io.gitedge.gateway.git;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,7 @@ class PackRequestTest {
     assertTrue(a.v2());
     assertEquals("""
         version 2
+        command fetch
         protocol version=2
         want %s
         want %s
@@ -95,8 +97,30 @@ class PackRequestTest {
   }
 
   @Test
+  void v2_refListings_areCacheable_inANormalFormOfTheirOwn() {
+    PackRequest a = parse(V2, pkts("command=ls-refs", "agent=git/2.39", "object-format=sha1",
+        "0001", "peel", "symrefs", "ref-prefix refs/heads/", "ref-prefix refs/tags/", "0000"))
+        .orElseThrow();
+    PackRequest b = parse(V2, pkts("command=ls-refs", "agent=git/2.45", "object-format=sha1",
+        "0001", "ref-prefix refs/tags/", "symrefs", "ref-prefix refs/heads/", "peel", "0000"))
+        .orElseThrow();
+    assertEquals(a, b);
+    assertFalse(a.fetch());
+    assertEquals(List.of(), a.wants());
+    PackRequest all = parse(V2, pkts("command=ls-refs", "0000")).orElseThrow();
+    assertNotEquals(a, all);
+    assertNotEquals(a, parse(V2, pkts("command=ls-refs", "0001", "peel", "symrefs",
+        "ref-prefix refs/heads/", "0000")).orElseThrow(), "another prefix set, another listing");
+    assertEquals(Optional.empty(), parse(V2, pkts("command=ls-refs", "0001", "peel",
+        "something-new", "0000")));
+    assertEquals(Optional.empty(), parse(V2, pkts("command=ls-refs", "0001", "ref-prefix ",
+        "0000")));
+  }
+
+  @Test
   void v2_otherCommandsNoWantsOrNoDone_areNotCacheable() {
-    assertEquals(Optional.empty(), parse(V2, pkts("command=ls-refs", "0001", "peel", "0000")));
+    assertEquals(Optional.empty(), parse(V2, pkts("command=object-info", "0001", "size",
+        "oid " + A, "0000")));
     assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0000")));
     assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0001", "done", "0000")));
     assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0001", "want " + A,
