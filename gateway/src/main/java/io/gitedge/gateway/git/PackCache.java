@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -102,6 +103,7 @@ public final class PackCache implements AutoCloseable {
   }
 
   private final PackCacheConfig settings;
+  private final Map<MirrorName, RefsSnapshot> refs = new ConcurrentHashMap<>();
   private final Listener listener;
   private final Cache<PackKey, byte[]> memory;
   private final DiskTier disk;
@@ -189,7 +191,7 @@ public final class PackCache implements AutoCloseable {
     }
     RefsSnapshot refs;
     try {
-      refs = RefsSnapshot.of(repo);
+      refs = refsOf(name, repo);
       if (!refs.advertises(request.get().wants())) {
         return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null), request);
       }
@@ -226,6 +228,23 @@ public final class PackCache implements AutoCloseable {
         new Flight(key, mine, repo, refs)), request);
   }
 
+  /**
+   * The mirror's refs as of its last sync: read once after each sync ({@link #invalidate}), not
+   * per request, since only syncs change a mirror's refs and listing thousands of them costs
+   * more than answering from the cache. A request arriving between a sync's ref update and its
+   * invalidation sees the refs from just before; a response computed then is not stored
+   * ({@link Flight} compares with the refs on disk).
+   */
+  private RefsSnapshot refsOf(MirrorName name, Repository repo) throws IOException {
+    RefsSnapshot known = refs.get(name);
+    if (known != null) {
+      return known;
+    }
+    RefsSnapshot now = RefsSnapshot.of(repo);
+    refs.put(name, now);
+    return now;
+  }
+
   private Exchange counted(Exchange x, Optional<PackRequest> request) {
     listener.onRequest(x.result, request.map(r -> r.fetch() ? "fetch" : "ls-refs")
         .orElse("other"));
@@ -249,6 +268,7 @@ public final class PackCache implements AutoCloseable {
 
   /** Drops every entry of {@code mirror}, in memory and on disk. */
   public void invalidate(MirrorName mirror) {
+    refs.remove(mirror);
     if (memory != null) {
       memory.asMap().keySet().removeIf(k -> k.mirror().equals(mirror));
       disk.invalidate(mirror);

@@ -348,10 +348,13 @@ class PackCacheTest {
   }
 
   @Test
-  void newRefs_makeOldEntriesUnreachable() throws Exception {
+  void refsAreReadOncePerSync_andASyncMakesOldEntriesUnreachable() throws Exception {
     PackCache cache = open();
     fetch(cache, cloneRequest(main));
     upstream.commit("acme/lib", "feature", Map.of("f.txt", "f\n"), "elsewhere");
+    assertEquals(Result.HIT, fetch(cache, cloneRequest(main)).result(),
+        "only syncs change a mirror's refs; until one says so, the refs read last still count");
+    cache.invalidate(NAME); // what the sync listener does after every sync
     assertEquals(Result.MISS, fetch(cache, cloneRequest(main)).result());
     assertEquals(Result.HIT, fetch(cache, cloneRequest(main)).result());
   }
