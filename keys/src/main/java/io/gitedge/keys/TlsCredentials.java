@@ -70,7 +70,25 @@ public final class TlsCredentials {
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setKeyEntry("gitedge", key, password, chain.toArray(new X509Certificate[0]));
+      // the store never leaves this process: one PBKDF2 iteration, not PKCS12's default 10,000,
+      // which cost a tenth of a second at every start (once to store the key, once to read it)
+      byte[] salt = new byte[16];
+      new java.security.SecureRandom().nextBytes(salt);
+      ks.setEntry("gitedge", new KeyStore.PrivateKeyEntry(key,
+              chain.toArray(new X509Certificate[0])),
+          new KeyStore.PasswordProtection(password, "PBEWithHmacSHA256AndAES_256",
+              new javax.crypto.spec.PBEParameterSpec(salt, 1)));
+      return ks;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot build an in-memory key store", e);
+    }
+  }
+
+  /** A key store with no entries: a TLS server's trust store when it asks for no client certs. */
+  public KeyStore emptyTrustStore() {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
       return ks;
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot build an in-memory key store", e);

@@ -78,8 +78,8 @@ public final class GatewayApp implements AutoCloseable {
 
   /**
    * Starts a gateway: binds its listeners, warms the mirrors on disk up ({@link Warmup}, at most
-   * about half a second) while {@code /readyz} still says "starting", then reports ready and
-   * begins the first sync of every mirror in the background.
+   * about half a second) while {@code /readyz} still says "starting", then reports ready, loads
+   * the mirrors' bitmaps and begins the first sync of every mirror in the background.
    *
    * @throws StartupException naming the config key (file and line) behind the problem
    */
@@ -141,6 +141,10 @@ public final class GatewayApp implements AutoCloseable {
           scheduler, freshness, config.sync().firstSyncWait());
       UploadPackFactory uploadPacks = new UploadPackFactory(config.http().idleTimeout(),
           freshness);
+      // warm the mirrors while the listeners start: on two cores the two overlap well
+      CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(
+          () -> Warmup.run(store, uploadPacks, names, WARMUP_BUDGET),
+          r -> new Thread(r, "gitedge-warmup").start());
       HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, authenticator, resolver,
           catalog, uploadPacks, packCache, metrics, new HookEndpoint(webhooks, peers, metrics),
           new AdminApi(config.region(), scheduler, store, Clock.systemUTC()));
@@ -170,8 +174,13 @@ public final class GatewayApp implements AutoCloseable {
         opened.add(door);
         ssh = Optional.of(door);
       }
-      int warmed = Warmup.run(store, uploadPacks, names, WARMUP_BUDGET);
+      https.warmUp();
+      int warmed = warmup.join();
       https.markReady();
+      Thread bitmaps = new Thread(() -> Warmup.loadBitmaps(store, names), "gitedge-bitmaps");
+      bitmaps.setDaemon(true);
+      bitmaps.setPriority(Thread.MIN_PRIORITY);
+      bitmaps.start();
       scheduler.start();
       GatewayApp app = new GatewayApp(tls, store, packCache, scheduler, https, ssh, peers);
       log.info("GitEdge region {} serving {} ({} mirrors, {} warmed up)", config.region(),

@@ -25,9 +25,17 @@ import org.slf4j.LoggerFactory;
 /**
  * What a gateway does before {@code /readyz} says yes, so the first clients after a restart do
  * not pay for a cold process: for each mirror on disk (in the given order, until the time budget
- * is spent) it opens the repository, reads its refs, loads its pack indexes and bitmap, and
- * serves one shallow fetch of {@code HEAD} into nothing, which takes the upload-pack, pack-writing
- * and compression code through the JIT's first tiers.
+ * is spent) it opens the repository, reads its refs, loads its pack indexes, and
+ * serves one fetch of {@code HEAD}'s commit and trees ({@code deepen 1}, {@code filter
+ * blob:none}) into nothing, which takes the upload-pack and pack-writing code through the JIT's
+ * first tiers. Blobs are left out on purpose: a shallow pack's blobs must be re-deltified, which
+ * takes seconds on a large repository; the first full clones after a restart come from the pack
+ * cache's disk tier anyway.
+ *
+ * <p>Bitmaps are loaded right after, in the background ({@link #loadBitmaps}): parsing a large
+ * repository's bitmap in a JVM that has not compiled JGit's reader yet takes most of a second,
+ * which would keep a restarted gateway out of its load balancer for that long. A clone that
+ * needs a bitmap before it is loaded loads it itself, as it would without warm-up.
  */
 public final class Warmup {
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
@@ -46,8 +54,10 @@ public final class Warmup {
       try {
         Optional<Mirror> m = store.find(n);
         if (m.isPresent()) {
+          long t0 = System.nanoTime();
           warm(m.get().repository(), uploadPacks);
           warmed++;
+          log.debug("warmed up {} in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
         }
       } catch (IOException | RuntimeException e) {
         // a mirror that cannot be read now will say so to its first client, with its own error
@@ -55,6 +65,28 @@ public final class Warmup {
       }
     }
     return warmed;
+  }
+
+  /** Loads every mirror's bitmap index; meant for a background thread once the gateway is ready. */
+  public static void loadBitmaps(MirrorStore store, Collection<MirrorName> names) {
+    for (MirrorName n : names) {
+      try {
+        Optional<Mirror> m = store.find(n);
+        if (m.isEmpty()) {
+          continue;
+        }
+        Repository repo = m.get().repository();
+        ObjectId head = repo.resolve(Constants.HEAD);
+        try (ObjectReader reader = repo.newObjectReader()) {
+          BitmapIndex bitmaps = reader.getBitmapIndex();
+          if (bitmaps != null && head != null) {
+            bitmaps.getBitmap(head);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        log.info("loading the bitmap of {} skipped: {}", n, e.toString());
+      }
+    }
   }
 
   private static void warm(Repository repo, UploadPackFactory uploadPacks) throws IOException {
@@ -68,17 +100,13 @@ public final class Warmup {
     }
     try (ObjectReader reader = repo.newObjectReader()) {
       reader.has(head); // opens every pack's index
-      BitmapIndex bitmaps = reader.getBitmapIndex();
-      if (bitmaps != null) {
-        bitmaps.getBitmap(head);
-      }
     }
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     PacketLineOut pkt = new PacketLineOut(request);
     pkt.writeString("command=fetch\n");
     pkt.writeDelim();
     for (String line : List.of("thin-pack", "ofs-delta", "no-progress",
-        "want " + head.name(), "deepen 1", "done")) {
+        "want " + head.name(), "deepen 1", "filter blob:none", "done")) {
       pkt.writeString(line + "\n");
     }
     pkt.end();

@@ -62,6 +62,9 @@ public final class HttpFrontDoor implements AutoCloseable {
       ssl.setKeyStore(credentials.get().toKeyStore(pw));
       ssl.setKeyStorePassword(new String(pw));
       ssl.setSniRequired(false);
+      // no client certificates: an empty trust store instead of the JVM's, whose hundreds of
+      // CA certificates JSSE would otherwise parse at every start
+      ssl.setTrustStore(credentials.get().emptyTrustStore());
       connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
           new HttpConnectionFactory(hc));
     } else {
@@ -98,6 +101,47 @@ public final class HttpFrontDoor implements AutoCloseable {
     } catch (Exception e) {
       stopQuietly();
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Makes one HTTPS request to this listener ({@code /healthz}), so the first TLS handshake of a
+   * cold JVM, several times slower than the next, is not a client's. Failures are ignored.
+   */
+  public void warmUp() {
+    if (!tls) {
+      return;
+    }
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port())) {
+      javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+      trustAll.init(null, new javax.net.ssl.TrustManager[] {new TrustingItself()}, null);
+      try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+          .createSocket(raw, "127.0.0.1", port(), false)) {
+        s.setSoTimeout(5_000);
+        s.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getInputStream().readAllBytes();
+      }
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      // only a warm-up: the first client pays for the cold handshake instead
+    }
+  }
+
+  /** Accepts the one certificate it is shown: a request from this process to itself. */
+  private static final class TrustingItself implements javax.net.ssl.X509TrustManager {
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {
+      throw new UnsupportedOperationException("server side only");
+    }
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {
+      // talking to our own listener on loopback, whose certificate we hold
+    }
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return new java.security.cert.X509Certificate[0];
     }
   }
 
