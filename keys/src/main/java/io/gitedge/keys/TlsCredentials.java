@@ -74,7 +74,7 @@ public final class TlsCredentials {
       // which cost a tenth of a second at every start (once to store the key, once to read it)
       byte[] salt = new byte[16];
       new java.security.SecureRandom().nextBytes(salt);
-      ks.setEntry("gitedge", new KeyStore.PrivateKeyEntry(key,
+      ks.setEntry("gitedge", new KeyStore.PrivateKeyEntry(asCertificateAlgorithm(key),
               chain.toArray(new X509Certificate[0])),
           new KeyStore.PasswordProtection(password, "PBEWithHmacSHA256AndAES_256",
               new javax.crypto.spec.PBEParameterSpec(salt, 1)));
@@ -82,6 +82,19 @@ public final class TlsCredentials {
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot build an in-memory key store", e);
     }
+  }
+
+  /**
+   * The key under the JCA name of the certificate's key algorithm: a key read from PEM by a
+   * provider that calls EC keys "ECDSA" is the same key, but a key store entry must match.
+   */
+  private PrivateKey asCertificateAlgorithm(PrivateKey k) throws GeneralSecurityException {
+    String algorithm = certificate().getPublicKey().getAlgorithm();
+    if (algorithm.equals(k.getAlgorithm())) {
+      return k;
+    }
+    return java.security.KeyFactory.getInstance(algorithm)
+        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(k.getEncoded()));
   }
 
   /** A key store with no entries: a TLS server's trust store when it asks for no client certs. */

@@ -41,6 +41,24 @@ class TlsKeysTest {
   }
 
   @Test
+  void aKeyLoadedWhileBouncyCastleIsRegistered_stillBuildsAKeyStoreTlsCanUse() throws Exception {
+    TlsKeys.loadOrGenerate(dir, List.of());
+    java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+    try {
+      TlsCredentials c = TlsKeys.load(dir.resolve("tls.crt"), dir.resolve("tls.key"));
+      char[] pw = "x".toCharArray();
+      javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+          javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(c.toKeyStore(pw), pw);
+      javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
+      assertEquals(c.certificate().getPublicKey().getAlgorithm(),
+          km.getPrivateKey("gitedge").getAlgorithm());
+    } finally {
+      java.security.Security.removeProvider("BC");
+    }
+  }
+
+  @Test
   void load_rejectsAKeyOfAnotherCertificate() throws Exception {
     TlsKeys.loadOrGenerate(dir.resolve("a"), List.of());
     TlsKeys.loadOrGenerate(dir.resolve("b"), List.of());
