@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.PktLines;
 import io.gitedge.testing.TrustingHttp;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -246,16 +246,6 @@ class PackCacheEndToEndTest {
 
   // ------------------------------------------------------------------------------ bad wants
 
-  private static byte[] pkts(String... lines) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String l : lines) {
-      String p = l.equals("0000") || l.equals("0001") ? l
-          : String.format("%04x", l.length() + 5) + l + "\n";
-      out.writeBytes(p.getBytes(StandardCharsets.US_ASCII));
-    }
-    return out.toByteArray();
-  }
-
   private static byte[] fetchRequest(String... wants) {
     String[] lines = new String[wants.length + 8];
     int i = 0;
@@ -269,7 +259,7 @@ class PackCacheEndToEndTest {
     lines[i] = "done";
     String[] all = java.util.Arrays.copyOf(lines, lines.length + 1);
     all[all.length - 1] = "0000";
-    return pkts(all);
+    return PktLines.of(all);
   }
 
   private static HttpResponse<byte[]> post(GatewayHarness g, byte[] body) {

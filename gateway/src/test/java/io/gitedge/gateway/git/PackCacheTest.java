@@ -1,6 +1,5 @@
 package io.gitedge.gateway.git;
 
-import static io.gitedge.gateway.git.PackRequestTest.pkts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gitedge.gateway.config.PackCacheConfig;
 import io.gitedge.gateway.git.PackCache.Result;
 import io.gitedge.store.MirrorName;
+import io.gitedge.testing.PktLines;
 import io.gitedge.testing.TestUpstream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -88,7 +88,8 @@ class PackCacheTest {
 
   private PackCache open(long memory, long maxEntry) throws IOException {
     PackCache c = PackCache.open(new PackCacheConfig(true, memory, 64L << 20, maxEntry,
-        Duration.ofMinutes(5)), dir.resolve("pack-cache"), (r, request) -> results.add(r), Runnable::run, null);
+        Duration.ofMinutes(5)), dir.resolve("pack-cache"), (r, request) -> results.add(r),
+        Runnable::run, null);
     opened.add(c);
     return c;
   }
@@ -110,7 +111,7 @@ class PackCacheTest {
     }
     lines.add("done");
     lines.add("0000");
-    return pkts(lines.toArray(String[]::new));
+    return PktLines.of(lines.toArray(String[]::new));
   }
 
   private record Response(Result result, byte[] body) {}
@@ -203,7 +204,7 @@ class PackCacheTest {
     fetch(cache, cloneRequest(main));
     cache = reopen(cache, 64L << 20, 16L << 20); // now one on disk
     fetch(cache, cloneRequest(main, main)); // same normal form: a hit
-    fetch(cache, pkts("command=fetch", "0001", "want " + main, "done", "0000")); // memory
+    fetch(cache, PktLines.of("command=fetch", "0001", "want " + main, "done", "0000")); // memory
     assertEquals(1, cache.memoryEntries());
     assertEquals(1, cache.diskEntries());
 
@@ -414,7 +415,8 @@ class PackCacheTest {
 
   @Test
   void aDisabledCache_passesTheBodyThroughWithoutReadingIt() throws Exception {
-    PackCache off = PackCache.open(PackCacheConfig.OFF, dir.resolve("never"), (r, request) -> results.add(r));
+    PackCache off = PackCache.open(PackCacheConfig.OFF, dir.resolve("never"),
+        (r, request) -> results.add(r));
     InputStream body = new ByteArrayInputStream(cloneRequest(main));
     try (PackCache.Exchange x = off.begin(NAME, repo, false, V2, body)) {
       assertEquals(Result.BYPASS, x.result());
@@ -439,7 +441,8 @@ class PackCacheTest {
     assertEquals(Result.MISS, second.result(), "nothing could be stored");
     assertArrayEquals(first.body(), second.body());
     assertTrue(first.body().length > 1000);
-    Response small = fetch(cache, pkts("command=fetch", "0001", "want " + main, "done", "0000"));
+    Response small = fetch(cache, PktLines.of("command=fetch", "0001", "want " + main, "done",
+        "0000"));
     assertTrue(small.body().length > 1000, "served in full");
   }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import io.gitedge.testing.PktLines;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -20,17 +20,6 @@ class PackRequestTest {
   static final String B = "2222222222222222222222222222222222222222";
   static final List<String> V2 = List.of("version=2");
 
-  /** pkt-lines: "0000" is a flush, "0001" a delimiter, anything else a line with its LF. */
-  static byte[] pkts(String... lines) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (String l : lines) {
-      String p = l.equals("0000") || l.equals("0001") ? l
-          : String.format("%04x", l.length() + 5) + l + "\n";
-      out.writeBytes(p.getBytes(StandardCharsets.ISO_8859_1));
-    }
-    return out.toByteArray();
-  }
-
   static Optional<PackRequest> parse(List<String> protocol, byte[] body) {
     return PackRequest.parse(body, body.length, protocol);
   }
@@ -43,7 +32,7 @@ class PackRequestTest {
     lines[3] = "0001";
     System.arraycopy(args, 0, lines, 4, args.length);
     lines[lines.length - 1] = "0000";
-    return pkts(lines);
+    return PktLines.of(lines);
   }
 
   // ------------------------------------------------------------------------------ protocol v2
@@ -72,19 +61,19 @@ class PackRequestTest {
 
   @Test
   void v2_sessionIdIsIgnored_butServerOptionsAndArgumentsCount() {
-    PackRequest plain = parse(V2, pkts("command=fetch", "0001", "want " + A, "done", "0000"))
+    PackRequest plain = parse(V2, PktLines.of("command=fetch", "0001", "want " + A, "done", "0000"))
         .orElseThrow();
-    assertEquals(plain, parse(V2, pkts("command=fetch", "session-id=abc", "0001", "want " + A,
-        "done", "0000")).orElseThrow());
+    assertEquals(plain, parse(V2, PktLines.of("command=fetch", "session-id=abc", "0001",
+        "want " + A, "done", "0000")).orElseThrow());
     for (byte[] other : List.of(
-        pkts("command=fetch", "server-option=x", "0001", "want " + A, "done", "0000"),
-        pkts("command=fetch", "0001", "want " + A, "deepen 1", "done", "0000"),
-        pkts("command=fetch", "0001", "want " + A, "filter blob:none", "done", "0000"),
-        pkts("command=fetch", "0001", "want " + A, "include-tag", "done", "0000"))) {
+        PktLines.of("command=fetch", "server-option=x", "0001", "want " + A, "done", "0000"),
+        PktLines.of("command=fetch", "0001", "want " + A, "deepen 1", "done", "0000"),
+        PktLines.of("command=fetch", "0001", "want " + A, "filter blob:none", "done", "0000"),
+        PktLines.of("command=fetch", "0001", "want " + A, "include-tag", "done", "0000"))) {
       assertNotEquals(plain, parse(V2, other).orElseThrow());
     }
-    assertNotEquals(parse(V2, pkts("command=fetch", "0001", "want " + A, "deepen 1", "done",
-        "0000")), parse(V2, pkts("command=fetch", "0001", "want " + A, "deepen 2", "done",
+    assertNotEquals(parse(V2, PktLines.of("command=fetch", "0001", "want " + A, "deepen 1", "done",
+        "0000")), parse(V2, PktLines.of("command=fetch", "0001", "want " + A, "deepen 2", "done",
         "0000")));
   }
 
@@ -98,36 +87,36 @@ class PackRequestTest {
 
   @Test
   void v2_refListings_areCacheable_inANormalFormOfTheirOwn() {
-    PackRequest a = parse(V2, pkts("command=ls-refs", "agent=git/2.39", "object-format=sha1",
+    PackRequest a = parse(V2, PktLines.of("command=ls-refs", "agent=git/2.39", "object-format=sha1",
         "0001", "peel", "symrefs", "ref-prefix refs/heads/", "ref-prefix refs/tags/", "0000"))
         .orElseThrow();
-    PackRequest b = parse(V2, pkts("command=ls-refs", "agent=git/2.45", "object-format=sha1",
+    PackRequest b = parse(V2, PktLines.of("command=ls-refs", "agent=git/2.45", "object-format=sha1",
         "0001", "ref-prefix refs/tags/", "symrefs", "ref-prefix refs/heads/", "peel", "0000"))
         .orElseThrow();
     assertEquals(a, b);
     assertFalse(a.fetch());
     assertEquals(List.of(), a.wants());
-    PackRequest all = parse(V2, pkts("command=ls-refs", "0000")).orElseThrow();
+    PackRequest all = parse(V2, PktLines.of("command=ls-refs", "0000")).orElseThrow();
     assertNotEquals(a, all);
-    assertNotEquals(a, parse(V2, pkts("command=ls-refs", "0001", "peel", "symrefs",
+    assertNotEquals(a, parse(V2, PktLines.of("command=ls-refs", "0001", "peel", "symrefs",
         "ref-prefix refs/heads/", "0000")).orElseThrow(), "another prefix set, another listing");
-    assertEquals(Optional.empty(), parse(V2, pkts("command=ls-refs", "0001", "peel",
+    assertEquals(Optional.empty(), parse(V2, PktLines.of("command=ls-refs", "0001", "peel",
         "something-new", "0000")));
-    assertEquals(Optional.empty(), parse(V2, pkts("command=ls-refs", "0001", "ref-prefix ",
+    assertEquals(Optional.empty(), parse(V2, PktLines.of("command=ls-refs", "0001", "ref-prefix ",
         "0000")));
   }
 
   @Test
   void v2_otherCommandsNoWantsOrNoDone_areNotCacheable() {
-    assertEquals(Optional.empty(), parse(V2, pkts("command=object-info", "0001", "size",
+    assertEquals(Optional.empty(), parse(V2, PktLines.of("command=object-info", "0001", "size",
         "oid " + A, "0000")));
-    assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0000")));
-    assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0001", "done", "0000")));
-    assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "0001", "want " + A,
+    assertEquals(Optional.empty(), parse(V2, PktLines.of("command=fetch", "0000")));
+    assertEquals(Optional.empty(), parse(V2, PktLines.of("command=fetch", "0001", "done", "0000")));
+    assertEquals(Optional.empty(), parse(V2, PktLines.of("command=fetch", "0001", "want " + A,
         "0000")));
-    assertEquals(Optional.empty(), parse(V2, pkts("command=fetch", "unknown-cap", "0001",
+    assertEquals(Optional.empty(), parse(V2, PktLines.of("command=fetch", "unknown-cap", "0001",
         "want " + A, "done", "0000")));
-    assertEquals(Optional.empty(), parse(V2, pkts("agent=git/2", "command=fetch", "0001",
+    assertEquals(Optional.empty(), parse(V2, PktLines.of("agent=git/2", "command=fetch", "0001",
         "want " + A, "done", "0000")));
   }
 
@@ -135,10 +124,10 @@ class PackRequestTest {
 
   @Test
   void v0StatelessClone_isCacheable_andCapabilitiesMayComeWithAnyWant() {
-    PackRequest a = parse(List.of(), pkts("want " + A
+    PackRequest a = parse(List.of(), PktLines.of("want " + A
         + " multi_ack_detailed no-done side-band-64k thin-pack ofs-delta agent=git/2.39.5",
         "want " + B, "0000", "done")).orElseThrow();
-    PackRequest b = parse(List.of(), pkts("want " + B
+    PackRequest b = parse(List.of(), PktLines.of("want " + B
         + " side-band-64k ofs-delta thin-pack no-done multi_ack_detailed agent=other",
         "want " + A, "0000", "done")).orElseThrow();
     assertEquals(a, b);
@@ -149,13 +138,13 @@ class PackRequestTest {
 
   @Test
   void v0_depthAndFilterCount_andProtocolParametersToo() {
-    PackRequest full = parse(List.of(), pkts("want " + A + " side-band-64k", "0000", "done"))
+    PackRequest full = parse(List.of(), PktLines.of("want " + A + " side-band-64k", "0000", "done"))
         .orElseThrow();
-    PackRequest shallow = parse(List.of(), pkts("want " + A + " side-band-64k", "deepen 1",
+    PackRequest shallow = parse(List.of(), PktLines.of("want " + A + " side-band-64k", "deepen 1",
         "0000", "done")).orElseThrow();
-    PackRequest filtered = parse(List.of(), pkts("want " + A + " side-band-64k",
+    PackRequest filtered = parse(List.of(), PktLines.of("want " + A + " side-band-64k",
         "filter blob:none", "0000", "done")).orElseThrow();
-    PackRequest v1 = parse(List.of("version=1"), pkts("want " + A + " side-band-64k", "0000",
+    PackRequest v1 = parse(List.of("version=1"), PktLines.of("want " + A + " side-band-64k", "0000",
         "done")).orElseThrow();
     assertNotEquals(full, shallow);
     assertNotEquals(full, filtered);
@@ -166,15 +155,15 @@ class PackRequestTest {
   @Test
   void v0_withHavesShallowsOrWithoutDone_isNotCacheable() {
     String first = "want " + A + " multi_ack_detailed side-band-64k";
-    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "0000", "have " + B, "0000",
+    assertEquals(Optional.empty(), parse(List.of(), PktLines.of(first, "0000", "have " + B, "0000",
         "done")));
-    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "shallow " + B, "deepen 1",
+    assertEquals(Optional.empty(), parse(List.of(), PktLines.of(first, "shallow " + B, "deepen 1",
         "0000", "done")));
-    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "deepen-since 1", "0000",
+    assertEquals(Optional.empty(), parse(List.of(), PktLines.of(first, "deepen-since 1", "0000",
         "done")));
-    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "deepen 1", "0000")));
-    assertEquals(Optional.empty(), parse(List.of(), pkts(first, "0000", "done", "done")));
-    assertEquals(Optional.empty(), parse(List.of(), pkts("0000", "done")));
+    assertEquals(Optional.empty(), parse(List.of(), PktLines.of(first, "deepen 1", "0000")));
+    assertEquals(Optional.empty(), parse(List.of(), PktLines.of(first, "0000", "done", "done")));
+    assertEquals(Optional.empty(), parse(List.of(), PktLines.of("0000", "done")));
   }
 
   // ------------------------------------------------------------------------------ malformed
