@@ -9,6 +9,7 @@ import io.gitedge.sync.SyncListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>What may be answered from the cache</h2>
  * Only a stateless request without haves that {@link PackRequest} accepts (read from at most
- * 64 KiB of body), for a mirror that is not stale (upload-pack then writes a notice into the
+ * {@link #MAX_REQUEST} bytes of body), for a mirror that is not stale (upload-pack then writes a notice into the
  * stream), whose wants are all ids of the mirror's current refs or the objects their annotated
  * tags point to. Everything else (a {@link Result#BYPASS}) goes to upload-pack as if there were
  * no cache: the bytes read are replayed ahead of the rest of the body, and a read that failed
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * it was computed from, and a sync cannot make an entry wrong, only unreachable. A response is
  * stored only if upload-pack finished without an exception and the refs are the same after it as
  * they were before (a sync in between could have changed what {@code include-tag} sends).
- * A sync that changes a mirror's refs drops its entries ({@link #syncListener}) to free space.
+ * A sync that changes a mirror's refs drops its entries ({@link #syncListener}) to free space;
+ * every sync makes the refs be read again.
  *
  * <h2>Tiers</h2>
  * Memory: a Caffeine cache weighed in bytes. Responses up to {@code maxEntry} are copied into the
@@ -236,13 +238,19 @@ public final class PackCache implements AutoCloseable {
    * ({@link Flight} compares with the refs on disk).
    */
   private RefsSnapshot refsOf(MirrorName name, Repository repo) throws IOException {
-    RefsSnapshot known = refs.get(name);
-    if (known != null) {
-      return known;
+    try {
+      // computed under the map's lock for this name, so a forget() that comes while the refs are
+      // being read waits, and removes what was read, instead of being overwritten by it
+      return refs.computeIfAbsent(name, n -> {
+        try {
+          return RefsSnapshot.of(repo);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
-    RefsSnapshot now = RefsSnapshot.of(repo);
-    refs.put(name, now);
-    return now;
   }
 
   private Exchange counted(Exchange x, Optional<PackRequest> request) {
@@ -275,11 +283,17 @@ public final class PackCache implements AutoCloseable {
     }
   }
 
-  /** A listener dropping a mirror's entries whenever a sync changed its refs. */
+  /**
+   * A listener dropping a mirror's entries whenever a sync changed its refs, and after every sync
+   * its refs as last read: a sync may move {@code HEAD} alone, which changes no listed ref but
+   * does change the ref listing (and so the keys).
+   */
   public SyncListener syncListener() {
     return (result, triggers) -> {
       if (!result.changes().isEmpty()) {
         invalidate(result.name());
+      } else {
+        refs.remove(result.name());
       }
     };
   }

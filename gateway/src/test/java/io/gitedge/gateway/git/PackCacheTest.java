@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gitedge.gateway.config.PackCacheConfig;
 import io.gitedge.gateway.git.PackCache.Result;
 import io.gitedge.store.MirrorName;
+import io.gitedge.store.SyncResult;
+import io.gitedge.sync.Trigger;
 import io.gitedge.testing.PktLines;
 import io.gitedge.testing.TestUpstream;
 import java.io.ByteArrayInputStream;
@@ -25,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -305,11 +309,15 @@ class PackCacheTest {
 
   @Test
   void wantsOfAnAnnotatedTagOrWhatItPointsTo_areRefTips() throws Exception {
+    String parent = repo.resolve("main~1").name(); // no branch points here, only the tag
+    upstream.annotatedTag("acme/lib", "v0.9", parent);
     PackCache cache = open();
     String tag = repo.exactRef("refs/tags/v1").getObjectId().name();
     assertEquals(Result.MISS, fetch(cache, cloneRequest(tag)).result());
     assertEquals(Result.HIT, fetch(cache, cloneRequest(tag)).result());
     assertEquals(Result.MISS, fetch(cache, cloneRequest(main, tag)).result());
+    assertEquals(Result.MISS, fetch(cache, cloneRequest(parent)).result(), "a peeled tag");
+    assertEquals(Result.HIT, fetch(cache, cloneRequest(parent)).result());
   }
 
   @Test
@@ -346,6 +354,18 @@ class PackCacheTest {
       x.completed();
     }
     assertEquals(0, cache.memoryEntries());
+  }
+
+  @Test
+  void aSyncThatMovesOnlyHead_makesTheRefsBeReadAgain() throws Exception {
+    upstream.commit("acme/lib", "other", Map.of("o.txt", "o\n"), "other");
+    PackCache cache = open();
+    fetch(cache, cloneRequest(main));
+    upstream.git("acme/lib", "symbolic-ref", "HEAD", "refs/heads/other").assertOk();
+    cache.syncListener().onSync(new SyncResult(NAME, SyncResult.Outcome.UNCHANGED, List.of(),
+        List.of(), Duration.ZERO, Optional.empty()), Set.of(Trigger.SCHEDULE));
+    assertEquals(Result.MISS, fetch(cache, cloneRequest(main)).result(),
+        "another HEAD, another listing: the old entry is not reachable");
   }
 
   @Test
