@@ -68,8 +68,7 @@ public final class TlsCredentials {
    */
   public KeyStore toKeyStore(char[] password) {
     try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
+      KeyStore ks = emptyStore();
       // the store never leaves this process: one PBKDF2 iteration, not PKCS12's default 10,000,
       // which cost a tenth of a second at every start (once to store the key, once to read it)
       byte[] salt = new byte[16];
@@ -97,15 +96,25 @@ public final class TlsCredentials {
         .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(k.getEncoded()));
   }
 
-  /** A key store with no entries: a TLS server's trust store when it asks for no client certs. */
-  public KeyStore emptyTrustStore() {
+  /**
+   * A trust store holding this certificate and nothing else: what the gateway trusts when it
+   * talks to its own listener, and its TLS server's trust store (it asks for no client
+   * certificates, and the JVM's hundreds of CAs would only be parsed at every start).
+   */
+  public KeyStore trustingItself() {
     try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
+      KeyStore ks = emptyStore();
+      ks.setCertificateEntry("gitedge", certificate());
       return ks;
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot build an in-memory key store", e);
     }
+  }
+
+  private static KeyStore emptyStore() throws GeneralSecurityException, java.io.IOException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    return ks;
   }
 
   @Override

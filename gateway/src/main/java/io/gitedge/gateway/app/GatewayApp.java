@@ -143,8 +143,11 @@ public final class GatewayApp implements AutoCloseable {
           freshness);
       // warm the mirrors while the listeners start: on two cores the two overlap well
       CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(
-          () -> Warmup.run(store, uploadPacks, names, WARMUP_BUDGET),
-          r -> new Thread(r, "gitedge-warmup").start());
+          () -> Warmup.run(store, uploadPacks, names, WARMUP_BUDGET), r -> {
+            Thread t = new Thread(r, "gitedge-warmup");
+            t.setDaemon(true); // a start that fails meanwhile does not wait for it
+            t.start();
+          });
       HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, authenticator, resolver,
           catalog, uploadPacks, packCache, metrics, new HookEndpoint(webhooks, peers, metrics),
           new AdminApi(config.region(), scheduler, store, Clock.systemUTC()));

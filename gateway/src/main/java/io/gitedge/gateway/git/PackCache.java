@@ -91,17 +91,28 @@ public final class PackCache implements AutoCloseable {
     }
   }
 
+  /** What a request asked, as far as the cache can tell. */
+  public enum Request {
+    /** A pack ({@code fetch}, or protocol v0's wants). */
+    FETCH,
+    /** A ref listing ({@code ls-refs}). */
+    LS_REFS,
+    /** Something the cache cannot answer (haves, unknown arguments, too big). */
+    OTHER;
+
+    /** The metric label: {@code fetch}, {@code ls-refs}, {@code other}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
   /** Told what the cache did for each request; must be quick and must not throw. */
   @FunctionalInterface
   public interface Listener {
     /** Ignores everything. */
     Listener NONE = (r, request) -> { };
 
-    /**
-     * @param request what was asked: {@code fetch} (a pack), {@code ls-refs} (a ref listing), or
-     *     {@code other} for a request the cache cannot answer (haves, unknown arguments, too big)
-     */
-    void onRequest(Result result, String request);
+    void onRequest(Result result, Request request);
   }
 
   private final PackCacheConfig settings;
@@ -254,8 +265,8 @@ public final class PackCache implements AutoCloseable {
   }
 
   private Exchange counted(Exchange x, Optional<PackRequest> request) {
-    listener.onRequest(x.result, request.map(r -> r.fetch() ? "fetch" : "ls-refs")
-        .orElse("other"));
+    listener.onRequest(x.result, request.map(r -> r.fetch() ? Request.FETCH : Request.LS_REFS)
+        .orElse(Request.OTHER));
     return x;
   }
 

@@ -51,17 +51,8 @@ public final class Warmup {
       if (System.nanoTime() > deadline) {
         break;
       }
-      try {
-        Optional<Mirror> m = store.find(n);
-        if (m.isPresent()) {
-          long t0 = System.nanoTime();
-          warm(m.get().repository(), uploadPacks);
-          warmed++;
-          log.debug("warmed up {} in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
-        }
-      } catch (IOException | RuntimeException e) {
-        // a mirror that cannot be read now will say so to its first client, with its own error
-        log.info("warm-up of {} skipped: {}", n, e.toString());
+      if (onRepository(store, n, "warm-up", repo -> warm(repo, uploadPacks))) {
+        warmed++;
       }
     }
     return warmed;
@@ -70,12 +61,7 @@ public final class Warmup {
   /** Loads every mirror's bitmap index; meant for a background thread once the gateway is ready. */
   public static void loadBitmaps(MirrorStore store, Collection<MirrorName> names) {
     for (MirrorName n : names) {
-      try {
-        Optional<Mirror> m = store.find(n);
-        if (m.isEmpty()) {
-          continue;
-        }
-        Repository repo = m.get().repository();
+      onRepository(store, n, "loading the bitmap", repo -> {
         ObjectId head = repo.resolve(Constants.HEAD);
         try (ObjectReader reader = repo.newObjectReader()) {
           BitmapIndex bitmaps = reader.getBitmapIndex();
@@ -83,9 +69,32 @@ public final class Warmup {
             bitmaps.getBitmap(head);
           }
         }
-      } catch (IOException | RuntimeException e) {
-        log.info("loading the bitmap of {} skipped: {}", n, e.toString());
+      });
+    }
+  }
+
+  private interface RepositoryWork {
+    void run(Repository repo) throws IOException;
+  }
+
+  /**
+   * Runs {@code work} on the mirror's repository, if it is on disk; returns whether it ran to
+   * the end. A mirror that cannot be read now says so to its first client, in its own words.
+   */
+  private static boolean onRepository(MirrorStore store, MirrorName name, String what,
+      RepositoryWork work) {
+    try {
+      Optional<Mirror> m = store.find(name);
+      if (m.isEmpty()) {
+        return false;
       }
+      long t0 = System.nanoTime();
+      work.run(m.get().repository());
+      log.debug("{} of {}: {} ms", what, name, (System.nanoTime() - t0) / 1_000_000);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      log.info("{} of {} skipped: {}", what, name, e.toString());
+      return false;
     }
   }
 

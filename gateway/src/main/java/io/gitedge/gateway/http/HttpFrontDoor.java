@@ -10,8 +10,13 @@ import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.keys.TlsCredentials;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -23,6 +28,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTPS listener: Jetty 12 with one servlet ({@link GitHttpServlet}) on {@code /*}, HTTP/1.1
@@ -30,8 +37,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * enough for a large repository's silent "counting objects" phase. Start once, close once.
  */
 public final class HttpFrontDoor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpFrontDoor.class);
+
   private final Server server;
   private final ServerConnector connector;
+  private final Optional<TlsCredentials> credentials;
   private final boolean tls;
   private final Optional<URI> configuredPublicUrl;
   private final AtomicBoolean ready = new AtomicBoolean();
@@ -46,6 +56,7 @@ public final class HttpFrontDoor implements AutoCloseable {
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("gitedge-https");
     this.server = new Server(pool);
+    this.credentials = credentials;
     this.tls = credentials.isPresent();
     this.configuredPublicUrl = config.publicUrl();
     HttpConfiguration hc = new HttpConfiguration();
@@ -62,9 +73,7 @@ public final class HttpFrontDoor implements AutoCloseable {
       ssl.setKeyStore(credentials.get().toKeyStore(pw));
       ssl.setKeyStorePassword(new String(pw));
       ssl.setSniRequired(false);
-      // no client certificates: an empty trust store instead of the JVM's, whose hundreds of
-      // CA certificates JSSE would otherwise parse at every start
-      ssl.setTrustStore(credentials.get().emptyTrustStore());
+      ssl.setTrustStore(credentials.get().trustingItself());
       connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
           new HttpConnectionFactory(hc));
     } else {
@@ -109,39 +118,26 @@ public final class HttpFrontDoor implements AutoCloseable {
    * cold JVM, several times slower than the next, is not a client's. Failures are ignored.
    */
   public void warmUp() {
-    if (!tls) {
+    if (credentials.isEmpty()) {
       return;
     }
-    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port())) {
-      javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
-      trustAll.init(null, new javax.net.ssl.TrustManager[] {new TrustingItself()}, null);
-      try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
-          .createSocket(raw, "127.0.0.1", port(), false)) {
+    String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0")
+        || connector.getHost().equals("::") ? "127.0.0.1" : connector.getHost();
+    try {
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(
+          TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(credentials.get().trustingItself());
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(host, port())) {
         s.setSoTimeout(5_000);
-        s.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: " + hostForUrl(host)
+            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         s.getInputStream().readAllBytes();
       }
-    } catch (IOException | java.security.GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       // only a warm-up: the first client pays for the cold handshake instead
-    }
-  }
-
-  /** Accepts the one certificate it is shown: a request from this process to itself. */
-  private static final class TrustingItself implements javax.net.ssl.X509TrustManager {
-    @Override
-    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) {
-      throw new UnsupportedOperationException("server side only");
-    }
-
-    @Override
-    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) {
-      // talking to our own listener on loopback, whose certificate we hold
-    }
-
-    @Override
-    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-      return new java.security.cert.X509Certificate[0];
+      log.debug("TLS warm-up request failed: {}", e.toString());
     }
   }
 

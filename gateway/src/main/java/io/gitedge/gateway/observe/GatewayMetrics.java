@@ -18,7 +18,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,7 +116,7 @@ public final class GatewayMetrics {
    * pair starts at 0), and bytes and entries per tier.
    */
   public void packCache(PackCache cache) {
-    for (String request : List.of("fetch", "ls-refs", "other")) {
+    for (PackCache.Request request : PackCache.Request.values()) {
       for (PackCache.Result r : PackCache.Result.values()) {
         packCacheCounter(r, request);
       }
@@ -137,16 +136,16 @@ public final class GatewayMetrics {
   }
 
   /** Counts one upload-pack request by what it asked and what the pack cache did for it. */
-  public void packCacheRequest(PackCache.Result result, String request) {
+  public void packCacheRequest(PackCache.Result result, PackCache.Request request) {
     packCacheCounter(result, request).increment();
   }
 
-  private Counter packCacheCounter(PackCache.Result result, String request) {
+  private Counter packCacheCounter(PackCache.Result result, PackCache.Request request) {
     return Counter.builder("gitedge_pack_cache_requests")
         .description("Upload-pack requests by what they asked (fetch: a pack, ls-refs: a ref"
             + " listing, other: not cacheable) and what the pack cache did: hit (served from it),"
             + " miss (computed), bypass (not cacheable)")
-        .tag("request", request).tag("result", result.label()).register(registry);
+        .tag("request", request.label()).tag("result", result.label()).register(registry);
   }
 
   /** A listener recording every sync's outcome. */
