@@ -22,11 +22,15 @@ import java.util.Optional;
  * POST /hooks/peer                                             another region's sync event
  * </pre>
  *
- * Bodies over {@link WebhookReceiver#MAX_BODY} get 413 unread (a declared length) or as soon as
- * they pass it. Thread-safe.
+ * Bodies over {@link WebhookReceiver#MAX_BODY} get 413, decided from a declared length or as soon
+ * as they pass it; before answering, up to {@value #DRAIN_MAX} bytes of the rest are read and
+ * dropped (never kept), so a sender still sending sees the 413 instead of a reset connection.
+ * Thread-safe.
  */
 public final class HookEndpoint {
   static final String PREFIX = "/hooks/";
+  /** How much of an oversized body is read (and dropped) so that its sender gets the 413. */
+  static final long DRAIN_MAX = 16L << 20;
 
   private final WebhookReceiver webhooks;
   private final Optional<PeerEvents> peers;
@@ -60,7 +64,7 @@ public final class HookEndpoint {
       } else {
         metrics.webhook(source, "too_large");
       }
-      // the rest of the body is not read; the connection closes after the answer
+      drain(req);
       rsp.setHeader("Connection", "close");
       return text(rsp, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
           "gitedge: webhook bodies are limited to " + (WebhookReceiver.MAX_BODY >> 20) + " MiB");
@@ -84,6 +88,20 @@ public final class HookEndpoint {
     try (InputStream in = req.getInputStream()) {
       byte[] b = in.readNBytes(WebhookReceiver.MAX_BODY + 1);
       return b.length > WebhookReceiver.MAX_BODY ? null : b;
+    }
+  }
+
+  /** Reads and drops what is left of a refused body, up to {@link #DRAIN_MAX} bytes. */
+  private static void drain(HttpServletRequest req) {
+    byte[] buf = new byte[8192];
+    long left = DRAIN_MAX;
+    try {
+      InputStream in = req.getInputStream();
+      for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0; ) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // the sender went away: nobody is left to read the answer
     }
   }
 
