@@ -87,7 +87,7 @@ class MirrorStoreTest {
         List.of("git", "commit-graph", "verify"), null);
     assertEquals(0, verify.exitCode(), verify.stderr());
     ProcessResult config = ClientProcess.run(dir, ClientProcess.baseEnvironment(),
-        List.of("git", "config", "--get", "core.commitGraph"), null);
+        List.of("git", "config", "--local", "--get", "core.commitGraph"), null);
     assertEquals("true", config.stdout().trim());
   }
 

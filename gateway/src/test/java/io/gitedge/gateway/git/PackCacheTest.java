@@ -102,9 +102,9 @@ class PackCacheTest {
     return open(64L << 20, 16L << 20);
   }
 
-  private PackCache reopen(PackCache c, long memory, long maxEntry) throws IOException {
+  private PackCache reopen(PackCache c) throws IOException {
     c.close();
-    return open(memory, maxEntry);
+    return open();
   }
 
   private static byte[] cloneRequest(String... wants) {
@@ -206,7 +206,7 @@ class PackCacheTest {
   void invalidate_dropsTheMirrorsEntriesFromBothTiers_andDeletesTheirFiles() throws Exception {
     PackCache cache = open(64L << 20, 100);
     fetch(cache, cloneRequest(main));
-    cache = reopen(cache, 64L << 20, 16L << 20); // now one on disk
+    cache = reopen(cache); // now one on disk
     fetch(cache, cloneRequest(main, main)); // same normal form: a hit
     fetch(cache, PktLines.of("command=fetch", "0001", "want " + main, "done", "0000")); // memory
     assertEquals(1, cache.memoryEntries());
@@ -230,7 +230,7 @@ class PackCacheTest {
     PackCache cache = open();
     Response first = fetch(cache, cloneRequest(main));
     Files.writeString(dir.resolve("pack-cache/tmp/left-by-a-crash.tmp"), "partial");
-    cache = reopen(cache, 64L << 20, 16L << 20);
+    cache = reopen(cache);
     try (Stream<Path> tmp = Files.list(dir.resolve("pack-cache/tmp"))) {
       assertEquals(0, tmp.count(), "temporary files are removed at start");
     }
@@ -478,16 +478,8 @@ class PackCacheTest {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       CompletableFuture<Response> f = new CompletableFuture<>();
-      Thread t = new Thread(() -> {
-        try {
-          f.complete(fetch(cache, cloneRequest(main)));
-        } catch (Throwable e) {
-          f.completeExceptionally(e);
-        }
-      });
-      t.start();
+      threads.add(fetchInThread(cache, cloneRequest(main), f));
       followers.add(f);
-      threads.add(t);
     }
     for (Thread t : threads) {
       awaitBlocked(t);
@@ -509,19 +501,26 @@ class PackCacheTest {
     PackCache.Exchange leader = cache.begin(NAME, repo, false, V2,
         new ByteArrayInputStream(cloneRequest(main)));
     CompletableFuture<Response> follower = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        follower.complete(fetch(cache, cloneRequest(main)));
-      } catch (Throwable e) {
-        follower.completeExceptionally(e);
-      }
-    });
-    t.start();
+    Thread t = fetchInThread(cache, cloneRequest(main), follower);
     awaitBlocked(t);
     leader.close(); // never completed: the leader's client went away
 
     assertEquals(Result.MISS, follower.get().result());
     assertEquals(Result.HIT, fetch(cache, cloneRequest(main)).result());
+  }
+
+  /** Starts a thread that fetches {@code request} and completes {@code result} with it. */
+  private Thread fetchInThread(PackCache cache, byte[] request,
+      CompletableFuture<Response> result) {
+    Thread t = new Thread(() -> {
+      try {
+        result.complete(fetch(cache, request));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    t.start();
+    return t;
   }
 
   /** Waits until {@code t} is parked (waiting for the leader); no time is measured. */

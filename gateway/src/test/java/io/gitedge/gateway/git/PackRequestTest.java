@@ -170,7 +170,7 @@ class PackRequestTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "00", "zzzz", "0002", "0003", "0004", "00A0", "ffff",
-      "0032want 1111111111111111111111111111111111111111\n0000", "0100want"})
+      "0033want 1111111111111111111111111111111111111111\n0000", "0100want"})
   void malformedPktLines_areNotCacheable(String raw) {
     byte[] body = raw.getBytes(StandardCharsets.ISO_8859_1);
     assertEquals(Optional.empty(), PackRequest.parse(body, body.length, V2));
