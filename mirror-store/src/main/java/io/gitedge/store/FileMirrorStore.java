@@ -232,7 +232,8 @@ final class FileMirrorStore implements MirrorStore {
     Path scratch = root.resolve(INCOMING).resolve(UUID.randomUUID() + ".git");
     Path target = root.resolve(name.relativeDirectory());
     List<RefChange> changes;
-    MirrorState created = MirrorState.none(upstream.url()).succeeded(started, List.of());
+    MirrorState created = MirrorState.none(upstream.url())
+        .succeeded(upstream.url(), started, List.of());
     try {
       try (Repository repo = new FileRepositoryBuilder().setGitDir(scratch.toFile()).build()) {
         repo.create(true);
@@ -293,7 +294,7 @@ final class FileMirrorStore implements MirrorStore {
       log.warn("sync of {} applied its refs, but could not finish: {}", mirror.name(),
           e.toString());
     }
-    recordState(mirror.name(), before.succeeded(started, plan.conflicts()));
+    recordState(mirror.name(), before.succeeded(upstream.url(), started, plan.conflicts()));
     return new SyncResult(mirror.name(),
         changes.isEmpty() ? SyncResult.Outcome.UNCHANGED : SyncResult.Outcome.UPDATED, changes,
         plan.newConflicts(), Duration.between(started, Instant.now()), Optional.empty());

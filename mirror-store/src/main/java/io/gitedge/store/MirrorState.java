@@ -33,8 +33,8 @@ public record MirrorState(String upstreamUrl, Optional<Instant> lastSuccess,
         false, List.of());
   }
 
-  MirrorState succeeded(Instant at, List<TagConflict> conflicts) {
-    return new MirrorState(upstreamUrl, Optional.of(at), Optional.of(at), Optional.empty(), false,
+  MirrorState succeeded(String url, Instant at, List<TagConflict> conflicts) {
+    return new MirrorState(url, Optional.of(at), Optional.of(at), Optional.empty(), false,
         conflicts);
   }
 

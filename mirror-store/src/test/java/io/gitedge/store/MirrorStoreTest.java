@@ -372,6 +372,18 @@ class MirrorStoreTest {
     assertEquals(s, store.state(lib).orElseThrow());
   }
 
+  @Test
+  void aSyncFromAMovedUpstream_recordsTheNewUpstream() throws Exception {
+    store.sync(lib, libUpstream);
+    Path moved = dir.resolve("moved.git");
+    upstream.git("acme/lib", "clone", "--bare", "--quiet", ".", moved.toString()).assertOk();
+    Upstream elsewhere = new Upstream("file://" + moved, Optional.empty());
+
+    assertEquals(SyncResult.Outcome.UNCHANGED, store.sync(lib, elsewhere).outcome());
+
+    assertEquals(elsewhere.url(), store.state(lib).orElseThrow().upstreamUrl());
+  }
+
   // ---------------------------------------------------------------- HTTP upstream
 
   @Test

@@ -1,6 +1,7 @@
 package io.gitedge.sync;
 
 import io.gitedge.store.MirrorName;
+import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.SyncResult;
 import java.time.Clock;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the planned mirrors current: syncs each once at {@link #start} (in the background), then
  * again an interval after each sync ends (±{@link SchedulerSettings#jitter()}), on a bounded pool
- * of workers. After a failed or held sync the next attempt comes sooner, with exponential backoff
+ * of workers. A restart does not reset the schedule: a mirror whose latest sync succeeded, from
+ * the same upstream, less than an interval ago is not synced at start but when that interval is
+ * up (so a restart does not compete with the first clones for CPU and does not hit the upstream
+ * for nothing; webhooks, reads and the admin API still sync it sooner). After a failed or held sync the next attempt comes sooner, with exponential backoff
  * from {@link SchedulerSettings#backoffInitial()} up to the interval.
  *
  * <p>Single flight per mirror: while a sync runs, every further request for that mirror joins one
@@ -83,13 +87,33 @@ public final class SyncScheduler implements AutoCloseable {
     this(store, plans, settings, listener, Clock.systemUTC());
   }
 
-  /** Starts the first sync of every plan in the background; timers follow each sync. */
+  /**
+   * Starts the first sync of every plan in the background, except for mirrors synced less than
+   * an interval ago, whose timer is set for when it is up; timers follow each sync.
+   */
   public synchronized void start() {
     if (started) {
       throw new IllegalStateException("already started");
     }
     started = true;
-    plans.keySet().forEach(n -> requestSync(n, Trigger.START));
+    Instant now = clock.instant();
+    for (SyncPlan p : plans.values()) {
+      Optional<Instant> due = store.state(p.name())
+          .filter(s -> s.upstreamUrl().equals(p.upstream().url()) && s.lastError().isEmpty())
+          .flatMap(MirrorState::lastSuccess)
+          .map(last -> last.plus(p.interval()))
+          .filter(at -> at.isAfter(now));
+      if (due.isEmpty()) {
+        requestSync(p.name(), Trigger.START);
+        continue;
+      }
+      Flight f = flights.computeIfAbsent(p.name(), n -> new Flight());
+      synchronized (f) {
+        if (f.running == null && f.next == null) {
+          arm(p, f, due.get());
+        }
+      }
+    }
   }
 
   /**
@@ -256,8 +280,13 @@ public final class SyncScheduler implements AutoCloseable {
       }
     }
     double stretch = 1 + settings.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-    long ms = Math.max(1, (long) (wait.toMillis() * stretch));
-    f.nextAt = clock.instant().plusMillis(ms);
+    arm(plan, f, clock.instant().plusMillis((long) (wait.toMillis() * stretch)));
+  }
+
+  /** Sets the timer of {@code plan}'s mirror to sync it {@code at} then. Holds f. */
+  private void arm(SyncPlan plan, Flight f, Instant at) {
+    long ms = Math.max(1, Duration.between(clock.instant(), at).toMillis());
+    f.nextAt = at;
     try {
       f.next = timer.schedule(() -> requestSync(plan.name(), Trigger.SCHEDULE), ms,
           TimeUnit.MILLISECONDS);

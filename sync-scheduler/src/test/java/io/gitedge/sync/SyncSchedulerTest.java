@@ -1,6 +1,7 @@
 package io.gitedge.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import io.gitedge.store.Upstream;
 import io.gitedge.testing.TestUpstream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +123,54 @@ class SyncSchedulerTest {
       s.start();
       assertTrue(s.requestSync(lib, Trigger.WEBHOOK).get(60, TimeUnit.SECONDS).succeeded());
       assertTrue(real.find(lib).isPresent());
+    }
+  }
+
+  @Test
+  void aRestartWithinTheInterval_keepsTheSchedule_ratherThanSyncingAtStart() throws Exception {
+    assertTrue(real.sync(lib, plan.upstream()).succeeded());
+    Instant last = real.state(lib).orElseThrow().lastSuccess().orElseThrow();
+    WatchedStore store = new WatchedStore(real, true);
+    try (SyncScheduler s = new SyncScheduler(store, List.of(plan), settings(2), SyncListener.NONE)) {
+      s.start();
+      MirrorSchedule m = s.schedule(lib);
+      assertFalse(m.running(), "synced at start although the last sync is seconds old");
+      assertEquals(last.plus(plan.interval()), m.nextSync().orElseThrow());
+      store.open();
+      assertTrue(s.requestSync(lib, Trigger.WEBHOOK).get(60, TimeUnit.SECONDS).succeeded(),
+          "a webhook still syncs it");
+    }
+  }
+
+  @Test
+  void atStart_aMirrorSyncsAtOnce_whenItsIntervalIsUp_itsLastSyncFailed_orItsUpstreamMoved()
+      throws Exception {
+    assertTrue(real.sync(lib, plan.upstream()).succeeded());
+    SyncPlan overdue = new SyncPlan(lib, plan.upstream(), Duration.ofMillis(1));
+    Path moved = dir.resolve("moved.git");
+    upstream.git("acme/lib", "clone", "--bare", "--quiet", ".", moved.toString()).assertOk();
+    SyncPlan elsewhere = new SyncPlan(lib, new Upstream("file://" + moved, Optional.empty()),
+        Duration.ofHours(1));
+    Thread.sleep(5);
+    assertTrue(startSyncs(overdue), "interval up");
+    assertTrue(startSyncs(elsewhere), "upstream moved");
+
+    Path bare = upstream.bare("acme/lib");
+    Path away = dir.resolve("away.git");
+    java.nio.file.Files.move(bare, away);
+    assertEquals(SyncResult.Outcome.FAILED, real.sync(lib, plan.upstream()).outcome());
+    java.nio.file.Files.move(away, bare);
+    assertTrue(startSyncs(plan), "last sync failed");
+  }
+
+  /** Whether a fresh scheduler of {@code p} syncs at start. */
+  private boolean startSyncs(SyncPlan p) throws Exception {
+    WatchedStore store = new WatchedStore(real, true);
+    try (SyncScheduler s = new SyncScheduler(store, List.of(p), settings(1), SyncListener.NONE)) {
+      s.start();
+      boolean syncing = s.schedule(p.name()).running();
+      store.open();
+      return syncing;
     }
   }
 
