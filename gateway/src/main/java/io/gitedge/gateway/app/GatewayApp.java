@@ -42,6 +42,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +90,16 @@ public final class GatewayApp implements AutoCloseable {
     try {
       Files.createDirectories(config.dataDir());
       config.jgit().install();
+      // reading SSH host keys sets up the SSH library's crypto (a third of a second): beside the
+      // rest of the start, on the second core
+      Optional<CompletableFuture<SshHostKeys>> hostKeys = config.ssh().map(
+          sc -> CompletableFuture.supplyAsync(() -> {
+            try {
+              return SshHostKeys.loadOrGenerate(config.keysDir());
+            } catch (KeyMaterialException e) {
+              throw new CompletionException(e);
+            }
+          }, daemon("gitedge-host-keys")));
       Optional<TlsCredentials> tls = tls(config);
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
@@ -143,11 +155,7 @@ public final class GatewayApp implements AutoCloseable {
           freshness);
       // warm the mirrors while the listeners start: on two cores the two overlap well
       CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(
-          () -> Warmup.run(store, uploadPacks, names, WARMUP_BUDGET), r -> {
-            Thread t = new Thread(r, "gitedge-warmup");
-            t.setDaemon(true); // a start that fails meanwhile does not wait for it
-            t.start();
-          });
+          () -> Warmup.run(store, uploadPacks, names, WARMUP_BUDGET), daemon("gitedge-warmup"));
       HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, authenticator, resolver,
           catalog, uploadPacks, packCache, metrics, new HookEndpoint(webhooks, peers, metrics),
           new AdminApi(config.region(), scheduler, store, Clock.systemUTC()));
@@ -162,9 +170,9 @@ public final class GatewayApp implements AutoCloseable {
       Optional<SshFrontDoor> ssh = Optional.empty();
       if (config.ssh().isPresent()) {
         SshConfig sc = config.ssh().get();
-        SshHostKeys hostKeys = SshHostKeys.loadOrGenerate(config.keysDir());
-        hostKeys.keys().forEach(k -> log.info("SSH host key {} {}", k.type(), k.fingerprint()));
-        SshFrontDoor door = new SshFrontDoor(sc, hostKeys, identity, resolver,
+        SshHostKeys keys = join(hostKeys.get());
+        keys.keys().forEach(k -> log.info("SSH host key {} {}", k.type(), k.fingerprint()));
+        SshFrontDoor door = new SshFrontDoor(sc, keys, identity, resolver,
             new UploadPackFactory(sc.ioTimeout(), freshness), metrics,
             config.dataDir().resolve("empty"));
         try {
@@ -280,6 +288,27 @@ public final class GatewayApp implements AutoCloseable {
     parts.add(https);
     ssh.ifPresent(parts::add);
     closeAll(parts);
+  }
+
+  /** Runs a start-up task in a thread of its own that a failed start does not wait for. */
+  private static Executor daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      t.start();
+    };
+  }
+
+  private static SshHostKeys join(CompletableFuture<SshHostKeys> keys)
+      throws KeyMaterialException {
+    try {
+      return keys.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof KeyMaterialException k) {
+        throw k;
+      }
+      throw e;
+    }
   }
 
   private static Throwable rootCause(Throwable t) {

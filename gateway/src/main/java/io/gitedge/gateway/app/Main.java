@@ -14,6 +14,9 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("serve") || args[0].equals("demo"))) {
+      Preinit.start();
+    }
     IsolatedGitConfig.install();
     System.exit(run(args));
   }
