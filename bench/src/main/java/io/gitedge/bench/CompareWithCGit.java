@@ -40,10 +40,10 @@ public final class CompareWithCGit {
   private Side cgit;
   private int serial;
 
-  /** One server under test and the client that talks to it. */
   /** Rows measured with git told not to read the system's CA folder; see {@link #noCaPath}. */
   private static final String NO_CA_SCAN = "client without the system CA scan";
 
+  /** One server under test and the client that talks to it. */
   private record Side(String name, Function<String, String> https, Function<String, String> ssh,
       ClientHome client) {}
 
@@ -105,6 +105,9 @@ public final class CompareWithCGit {
 
   private void workloads(GatewayProcess g, CGitServers c, Path projects, Path trust)
       throws Exception {
+    if (Boolean.getBoolean("hold")) {
+      hold(g, c, trust);
+    }
     int reps = Integer.getInteger("reps", 3);
     if (wanted("clones")) {
       clones(reps);
@@ -123,6 +126,22 @@ public final class CompareWithCGit {
     }
     if (wanted("restart")) {
       firstCloneAfterStart(g);
+    }
+  }
+
+  /**
+   * {@code -Dhold=true}: both sides stay up, with a client home set up to reach them, until the
+   * file it names is deleted; for profiling one side by hand.
+   */
+  private void hold(GatewayProcess g, CGitServers c, Path trust) throws Exception {
+    Path flag = Files.writeString(work.resolve("holding"), "delete me to go on\n");
+    log("holding; HOME=" + gw.client().home() + " GIT_SSL_CAINFO=" + trust);
+    log("  GitEdge: " + g.httpsUrl("medium") + "  " + g.sshUrl("medium") + "  pid "
+        + g.pid());
+    log("  C git:   " + c.httpsUrl("medium"));
+    log("  go on:   rm " + flag);
+    while (Files.exists(flag)) {
+      Thread.sleep(500);
     }
   }
 

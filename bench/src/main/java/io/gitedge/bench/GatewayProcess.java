@@ -157,6 +157,10 @@ final class GatewayProcess implements AutoCloseable {
     return "ssh://git@127.0.0.1:" + sshPort + "/bench/" + repo + ".git";
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   ProcTree tree() {
     return new ProcTree(List.of(process.toHandle()));
   }
