@@ -11,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code gitedge demo}: a complete gateway on this machine with nothing but Java: a sample
@@ -25,36 +23,45 @@ import picocli.CommandLine.Option;
  * Running the demo again reuses the folder, its certificate and its token, so lines pasted
  * earlier keep working.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run a gateway on a built-in sample upstream and print how to use it.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand {
   static final String MARKER = ".gitedge-demo";
   static final String USER = "demo";
+  private static final String DEFAULT_DIR = "gitedge-demo";
+  private static final String DEFAULT_LISTEN = "127.0.0.1:8443";
 
-  @Option(names = "--dir", paramLabel = "DIR", defaultValue = "gitedge-demo",
-      description = "Folder for the demo's upstream, config and data (default: ${DEFAULT-VALUE}).")
-  Path dir;
+  private final Path dir;
+  private final String listen;
 
-  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8443",
-      description = "Address to serve HTTPS on; port 0 picks a free one"
-          + " (default: ${DEFAULT-VALUE}).")
-  String listen;
+  private DemoCommand(Path dir, String listen) {
+    this.dir = dir;
+    this.listen = listen;
+  }
 
-  @Override
-  public Integer call() {
+  static Cli.Command command() {
+    return Cli.Command.of("demo",
+        List.of("Run a gateway on a built-in sample upstream and print how to use it."),
+        List.of(Cli.Option.of("--dir", "DIR", "Folder for the demo's upstream, config and data"
+                + " (default: " + DEFAULT_DIR + ")."),
+            Cli.Option.of("--listen", "HOST:PORT", "Address to serve HTTPS on; port 0 picks a"
+                + " free one (default: " + DEFAULT_LISTEN + ").")),
+        args -> new DemoCommand(Path.of(args.get("--dir").orElse(DEFAULT_DIR)),
+            args.get("--listen").orElse(DEFAULT_LISTEN)).run(args.out(), args.err()));
+  }
+
+  private int run(PrintStream out, PrintStream err) {
     try {
       Path root = prepare(dir.toAbsolutePath().normalize());
       AccessToken token = token(root);
       Path config = writeConfig(root);
       GatewayApp app = GatewayApp.start(ConfigLoader.load(config));
-      printInstructions(System.out, root, config, app, token);
+      printInstructions(out, root, config, app, token);
       ServeCommand.runUntilStopped(app);
       return 0;
     } catch (DemoException | IOException e) {
-      System.err.println("gitedge: " + e.getMessage());
+      err.println("gitedge: " + e.getMessage());
       return 2;
     } catch (ConfigException | StartupException e) {
-      System.err.println("gitedge: " + e.getMessage());
+      err.println("gitedge: " + e.getMessage());
       return 2;
     }
   }

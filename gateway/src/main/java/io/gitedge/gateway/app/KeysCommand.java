@@ -9,44 +9,47 @@ import io.gitedge.keys.SshHostKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code gitedge keys --config FILE}: prints the SSH host keys as a ready {@code known_hosts}
  * file, each line preceded by a comment with the key's fingerprint. Generates the keys if the
  * gateway never ran, exactly as startup would.
  */
-@Command(name = "keys", mixinStandardHelpOptions = true,
-    description = {"Print the SSH host keys as known_hosts lines (with their fingerprints as"
-        + " comments).", "  ./gitedge keys --config gitedge.yaml >> ~/.ssh/known_hosts"})
-final class KeysCommand implements Callable<Integer> {
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-      description = "The gateway config (YAML).")
-  Path config;
+final class KeysCommand {
+  private KeysCommand() {}
 
-  @Option(names = "--host", paramLabel = "NAME",
-      description = "Host name clients use (default: the publicUrl host, else the ssh listen"
-          + " host).")
-  String host;
+  static Cli.Command command() {
+    return Cli.Command.of("keys",
+        List.of("Print the SSH host keys as known_hosts lines (with their fingerprints as"
+            + " comments).", "  ./gitedge keys --config gitedge.yaml >> ~/.ssh/known_hosts"),
+        List.of(Cli.Option.of("--config,-c", "FILE", "The gateway config (YAML).").mandatory(),
+            Cli.Option.of("--host", "NAME", "Host name clients use (default: the publicUrl"
+                + " host, else the ssh listen host)."),
+            Cli.Option.of("--port", "PORT", "SSH port clients use (default: the ssh listen"
+                + " port).")),
+        KeysCommand::run);
+  }
 
-  @Option(names = "--port", paramLabel = "PORT",
-      description = "SSH port clients use (default: the ssh listen port).")
-  Integer port;
-
-  @Override
-  public Integer call() {
+  private static int run(Cli.Args args) {
+    Path config = Path.of(args.get("--config").orElseThrow());
+    String host = args.get("--host").orElse(null);
+    Integer port;
+    try {
+      port = args.get("--port").map(Integer::valueOf).orElse(null);
+    } catch (NumberFormatException e) {
+      args.err().println("gitedge: --port: not a number: " + args.get("--port").get());
+      return 2;
+    }
     try {
       GatewayConfig c = ConfigLoader.load(config);
       if (c.ssh().isEmpty()) {
-        System.err.println("gitedge: " + config + " has no ssh section; the SSH door is off");
+        args.err().println("gitedge: " + config + " has no ssh section; the SSH door is off");
         return 2;
       }
       SshConfig ssh = c.ssh().get();
       int p = port != null ? port : ssh.listenPort();
       if (p == 0) {
-        System.err.println("gitedge: ssh.listen picks a free port (0); pass --port");
+        args.err().println("gitedge: ssh.listen picks a free port (0); pass --port");
         return 2;
       }
       String h = host != null ? host : defaultHost(c, ssh);
@@ -54,13 +57,13 @@ final class KeysCommand implements Callable<Integer> {
       List<String> lines = keys.knownHostsLines(h, p);
       for (int i = 0; i < lines.size(); i++) {
         SshHostKeys.HostKey k = keys.keys().get(i);
-        System.out.println("# " + k.type() + " " + k.fingerprint() + " (GitEdge, region "
+        args.out().println("# " + k.type() + " " + k.fingerprint() + " (GitEdge, region "
             + c.region() + ")");
-        System.out.println(lines.get(i));
+        args.out().println(lines.get(i));
       }
       return 0;
     } catch (ConfigException | KeyMaterialException e) {
-      System.err.println("gitedge: " + e.getMessage());
+      args.err().println("gitedge: " + e.getMessage());
       return 2;
     }
   }
