@@ -85,7 +85,7 @@ public final class CompareWithCGit {
       Path key = c.sshd().clientKey();
       String pub = Files.readString(Path.of(key + ".pub"));
       try (GatewayProcess g = GatewayProcess.start(work.resolve("gateway"), launcher,
-          List.of("-Xmx2g"), projects, List.of("small", "medium"), pub)) {
+          gatewayJvmOptions(), projects, List.of("small", "medium"), pub)) {
         Path trust = work.resolve("trust.pem");
         Files.writeString(trust, Files.readString(g.certificate())
             + Files.readString(c.certificate()));
@@ -143,6 +143,16 @@ public final class CompareWithCGit {
     while (Files.exists(flag)) {
       Thread.sleep(500);
     }
+  }
+
+  /** {@code -Xmx2g}, and what {@code -Dgateway.jvm="..."} adds (while profiling the gateway). */
+  private static List<String> gatewayJvmOptions() {
+    List<String> options = new ArrayList<>(List.of("-Xmx2g"));
+    String more = System.getProperty("gateway.jvm", "").trim();
+    if (!more.isEmpty()) {
+      options.addAll(List.of(more.split("\\s+")));
+    }
+    return options;
   }
 
   /** {@code -Donly=clones,go} runs some workload groups only (while working on one). */

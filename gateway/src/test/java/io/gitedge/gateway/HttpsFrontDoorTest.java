@@ -202,5 +202,7 @@ class HttpsFrontDoorTest {
         metrics);
     assertTrue(metrics.contains("gitedge_syncs_total{mirror=\"" + LIB + "\",outcome=\"created\""),
         metrics);
+    // the scrape itself is the one request in flight; every earlier one has ended
+    assertTrue(metrics.contains("gitedge_requests_in_flight{region=\"test\"} 1.0\n"), metrics);
   }
 }

@@ -188,9 +188,9 @@ public final class GatewayApp implements AutoCloseable {
       https.warmUp();
       int warmed = warmup.join();
       https.markReady();
-      Thread bitmaps = new Thread(() -> Warmup.loadBitmaps(store, names), "gitedge-bitmaps");
+      Thread bitmaps = new Thread(() -> Warmup.loadBitmaps(store, names, metrics.activity()),
+          "gitedge-bitmaps");
       bitmaps.setDaemon(true);
-      bitmaps.setPriority(Thread.MIN_PRIORITY);
       bitmaps.start();
       scheduler.start();
       GatewayApp app = new GatewayApp(tls, store, packCache, scheduler, https, ssh, peers);

@@ -1,5 +1,6 @@
 package io.gitedge.gateway.git;
 
+import io.gitedge.gateway.observe.Activity;
 import io.gitedge.store.Mirror;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorStore;
@@ -32,13 +33,19 @@ import org.slf4j.LoggerFactory;
  * takes seconds on a large repository; the first full clones after a restart come from the pack
  * cache's disk tier anyway.
  *
- * <p>Bitmaps are loaded right after, in the background ({@link #loadBitmaps}): parsing a large
- * repository's bitmap in a JVM that has not compiled JGit's reader yet takes most of a second,
- * which would keep a restarted gateway out of its load balancer for that long. A clone that
- * needs a bitmap before it is loaded loads it itself, as it would without warm-up.
+ * <p>Bitmaps are loaded afterwards, in the background, each once no client request has run for
+ * {@link #BITMAP_QUIET} ({@link #loadBitmaps}): parsing a large repository's bitmap in a JVM
+ * that has not compiled JGit's reader yet takes most of a second of CPU, which would keep a
+ * restarted gateway out of its load balancer for that long, or, on a small machine, slow the
+ * first clones after a restart (their clients still index the pack after the gateway has sent
+ * it). A request that needs a bitmap before it is loaded loads it itself, as it would without
+ * warm-up.
  */
 public final class Warmup {
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
+
+  static final Duration BITMAP_QUIET = Duration.ofSeconds(3);
+  static final Duration BITMAP_MAX_WAIT = Duration.ofMinutes(1);
 
   private Warmup() {}
 
@@ -58,9 +65,19 @@ public final class Warmup {
     return warmed;
   }
 
-  /** Loads every mirror's bitmap index; meant for a background thread once the gateway is ready. */
-  public static void loadBitmaps(MirrorStore store, Collection<MirrorName> names) {
+  /**
+   * Loads every mirror's bitmap index, each once {@code activity} has been quiet for
+   * {@link #BITMAP_QUIET} (or {@link #BITMAP_MAX_WAIT} passed); for a background thread once
+   * the gateway is ready. Returns early when interrupted.
+   */
+  public static void loadBitmaps(MirrorStore store, Collection<MirrorName> names,
+      Activity activity) {
     for (MirrorName n : names) {
+      try {
+        activity.awaitQuiet(BITMAP_QUIET, BITMAP_MAX_WAIT);
+      } catch (InterruptedException e) {
+        return;
+      }
       onRepository(store, n, "loading the bitmap", repo -> {
         ObjectId head = repo.resolve(Constants.HEAD);
         try (ObjectReader reader = repo.newObjectReader()) {

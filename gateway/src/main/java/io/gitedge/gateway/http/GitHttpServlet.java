@@ -93,8 +93,12 @@ final class GitHttpServlet extends HttpServlet {
     String service = "other";
     String user = "-";
     int status;
+    boolean probe = path.equals("/healthz") || path.equals("/readyz");
+    if (!probe) {
+      metrics.activity().begin();
+    }
     try {
-      if (path.equals("/healthz") || path.equals("/readyz")) {
+      if (probe) {
         service = path.substring(1);
         status = health(path, rsp);
       } else if (path.equals("/metrics")) {
@@ -152,6 +156,10 @@ final class GitHttpServlet extends HttpServlet {
         rsp.reset();
         text(rsp, status, "text/plain; charset=utf-8",
             "gitedge: internal error; the gateway's log has the details\n");
+      }
+    } finally {
+      if (!probe) {
+        metrics.activity().end();
       }
     }
     metrics.request("https", service, status, rsp.bytes());

@@ -36,12 +36,16 @@ public final class GatewayMetrics {
   private final MirrorStore store;
   private final Clock clock;
   private final Set<MirrorName> mirrors = ConcurrentHashMap.newKeySet();
+  private final Activity activity = new Activity();
 
   public GatewayMetrics(String region, MirrorStore store, Collection<MirrorName> mirrors,
       Clock clock) {
     this.store = store;
     this.clock = clock;
     registry.config().commonTags("region", region);
+    Gauge.builder("gitedge_requests_in_flight", activity, Activity::inFlight)
+        .description("Requests being answered now, both doors, health checks aside")
+        .register(registry);
     mirrors.forEach(this::mirror);
   }
 
@@ -79,6 +83,11 @@ public final class GatewayMetrics {
   public void peerEvent(String direction, String outcome) {
     Counter.builder("gitedge_peer_events").description("Sync events exchanged with peers")
         .tags("direction", direction, "outcome", outcome).register(registry).increment();
+  }
+
+  /** The requests in flight, which each door begins and ends. */
+  public Activity activity() {
+    return activity;
   }
 
   /** Counts one answered request and the bytes of its response body. */

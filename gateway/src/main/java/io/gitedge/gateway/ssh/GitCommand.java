@@ -100,6 +100,7 @@ final class GitCommand implements Command {
     String service = "refused";
     String user = "-";
     int status = 128;
+    services.metrics().activity().begin();
     try {
       Principal caller = services.authenticator().principal(session);
       user = caller.name();
@@ -126,6 +127,7 @@ final class GitCommand implements Command {
       log.warn("ssh {} failed", LogText.printable(command), e);
       status = refuse("gitedge: internal error; the gateway's log has the details\n", 128);
     } finally {
+      services.metrics().activity().end();
       services.metrics().request("ssh", service, status, counted.bytes);
       log.info("ssh {} {} {} {} {}B {}ms", service, LogText.printable(command), status, user,
           counted.bytes, (System.nanoTime() - started) / 1_000_000);
