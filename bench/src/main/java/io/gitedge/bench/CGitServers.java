@@ -2,10 +2,16 @@ package io.gitedge.bench;
 
 import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.OpenSshServer;
+import io.gitedge.testing.PktLines;
+import io.gitedge.testing.TrustingHttp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +23,11 @@ import java.util.Map;
  * and fcgiwrap over HTTPS (TLS 1.3, an EC P-256 certificate like the gateway's; anonymous, so its
  * figures carry no authentication cost), and {@code git-upload-pack} behind OpenSSH's sshd.
  * Every process runs in its own tree so {@link ProcTree} can charge it its CPU.
+ *
+ * <p>The same nginx also serves a <em>floor</em>: {@link #recordFloor} stores C git's answers
+ * to {@code git ls-remote}'s two requests as files, which {@code /floor/<repo>.git/...} then
+ * returns whatever is asked, so no server can answer faster; what a client takes against it is
+ * the client's own share of a ref listing.
  */
 final class CGitServers implements AutoCloseable {
   private final Process nginx;
@@ -24,14 +35,16 @@ final class CGitServers implements AutoCloseable {
   private final OpenSshServer sshd;
   private final int httpsPort;
   private final Path certificate;
+  private final Path floor;
 
   private CGitServers(Process nginx, Process fcgiwrap, OpenSshServer sshd, int httpsPort,
-      Path certificate) {
+      Path certificate, Path floor) {
     this.nginx = nginx;
     this.fcgiwrap = fcgiwrap;
     this.sshd = sshd;
     this.httpsPort = httpsPort;
     this.certificate = certificate;
+    this.floor = floor;
   }
 
   /** Serves the bare repositories under {@code projectRoot}; state and logs go to {@code dir}. */
@@ -81,6 +94,15 @@ final class CGitServers implements AutoCloseable {
             ssl_certificate %3$s;
             ssl_certificate_key %4$s;
             ssl_protocols TLSv1.2 TLSv1.3;
+            location ~ ^/floor/([^/]+)/info/refs$ {
+              default_type application/x-git-upload-pack-advertisement;
+              alias %7$s/$1/info-refs;
+            }
+            location ~ ^/floor/([^/]+)/git-upload-pack$ {
+              default_type application/x-git-upload-pack-result;
+              alias %7$s/$1/ls-refs;
+              error_page 405 =200 $uri; # a POST, answered from the file all the same
+            }
             location ~ ^/git(/.*)$ {
               include /etc/nginx/fastcgi_params;
               fastcgi_param SCRIPT_FILENAME /usr/lib/git-core/git-http-backend;
@@ -94,13 +116,13 @@ final class CGitServers implements AutoCloseable {
             }
           }
         }
-        """.formatted(dir, port, cert, key, projectRoot, socket));
+        """.formatted(dir, port, cert, key, projectRoot, socket, dir.resolve("floor")));
     Process nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-e",
         dir.resolve("nginx-error.log").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
     awaitPort(port, nginx, dir.resolve("nginx-error.log"));
     OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"));
-    return new CGitServers(nginx, fcgiwrap, sshd, port, cert);
+    return new CGitServers(nginx, fcgiwrap, sshd, port, cert, dir.resolve("floor"));
   }
 
   static int freePort() throws IOException {
@@ -127,6 +149,36 @@ final class CGitServers implements AutoCloseable {
 
   String httpsUrl(String repo) {
     return "https://127.0.0.1:" + httpsPort + "/git/" + repo + ".git";
+  }
+
+  /**
+   * Asks C git for {@code repo}'s protocol v2 capabilities and its ref listing as
+   * {@code git ls-remote} asks (peeled tags, symrefs, no prefix) and keeps both answers for
+   * {@link #floorUrl}.
+   */
+  void recordFloor(String repo) throws Exception {
+    Path d = Files.createDirectories(floor.resolve(repo + ".git"));
+    HttpClient http = TrustingHttp.client(certificate);
+    HttpResponse<byte[]> caps = http.send(HttpRequest.newBuilder(URI.create(httpsUrl(repo)
+            + "/info/refs?service=git-upload-pack")).header("Git-Protocol", "version=2").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> refs = http.send(HttpRequest.newBuilder(URI.create(httpsUrl(repo)
+            + "/git-upload-pack")).header("Git-Protocol", "version=2")
+        .header("Content-Type", "application/x-git-upload-pack-request")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(PktLines.of("command=ls-refs",
+            "object-format=sha1", "0001", "peel", "symrefs", "0000"))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    if (caps.statusCode() != 200 || refs.statusCode() != 200) {
+      throw new IllegalStateException("C git answered " + caps.statusCode() + " and "
+          + refs.statusCode() + " while recording the floor");
+    }
+    Files.write(d.resolve("info-refs"), caps.body());
+    Files.write(d.resolve("ls-refs"), refs.body());
+  }
+
+  /** {@code repo}'s answers as {@link #recordFloor} stored them, served from files. */
+  String floorUrl(String repo) {
+    return "https://127.0.0.1:" + httpsPort + "/floor/" + repo + ".git";
   }
 
   String sshUrl(Path bare) {
