@@ -65,8 +65,10 @@ public final class CompareWithCGit {
     Path work = Files.createTempDirectory("gitedge-bench-");
     String section = new CompareWithCGit(work).run(cache, launcher, given);
     System.out.println(section);
-    if (out != null) {
+    if (out != null && System.getProperty("only") == null) {
       Markdown.replaceSection(out, BEGIN, END, section);
+    } else if (out != null) {
+      log("-Donly: some workloads only, so " + out + " is left as it is");
     }
     ClientProcess.run(work.getParent(), ClientProcess.baseEnvironment(),
         List.of("rm", "-rf", work.toString()), null);
