@@ -74,6 +74,7 @@ final class CGitServers implements AutoCloseable {
       Files.createDirectories(dir.resolve("tmp").resolve(d));
     }
     Path conf = dir.resolve("nginx.conf");
+    Path floor = dir.resolve("floor");
     Files.writeString(conf, """
         user root root;
         worker_processes 2;
@@ -116,13 +117,13 @@ final class CGitServers implements AutoCloseable {
             }
           }
         }
-        """.formatted(dir, port, cert, key, projectRoot, socket, dir.resolve("floor")));
+        """.formatted(dir, port, cert, key, projectRoot, socket, floor));
     Process nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-e",
         dir.resolve("nginx-error.log").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
     awaitPort(port, nginx, dir.resolve("nginx-error.log"));
     OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"));
-    return new CGitServers(nginx, fcgiwrap, sshd, port, cert, dir.resolve("floor"));
+    return new CGitServers(nginx, fcgiwrap, sshd, port, cert, floor);
   }
 
   static int freePort() throws IOException {

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Warmup {
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
 
-  static final Duration BITMAP_QUIET = Duration.ofSeconds(3);
-  static final Duration BITMAP_MAX_WAIT = Duration.ofMinutes(1);
+  private static final Duration BITMAP_QUIET = Duration.ofSeconds(3);
+  private static final Duration BITMAP_MAX_WAIT = Duration.ofMinutes(1);
 
   private Warmup() {}
 
