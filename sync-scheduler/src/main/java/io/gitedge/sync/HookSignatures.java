@@ -16,9 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Checks webhook signatures over the raw body, exactly as each provider computes them. Every
  * comparison of secret-derived bytes runs in constant time ({@link MessageDigest#isEqual}); a
  * signature that is missing, in another scheme (GitHub's old {@code sha1=}), or not hex is simply
- * wrong.
+ * wrong. Public for the fleet's own events ({@link #sign}, {@link #timestamped}), which the
+ * gateway signs and checks like generic webhooks.
  */
-final class HookSignatures {
+public final class HookSignatures {
   /** How far a generic or peer signature's timestamp may be from now. */
   static final Duration TOLERANCE = Duration.ofMinutes(5);
 
@@ -39,13 +40,17 @@ final class HookSignatures {
   }
 
   /** The {@code X-GitEdge-Signature} value for {@code body} at {@code t}. */
-  static String sign(byte[] body, byte[] secret, Instant t) {
+  public static String sign(byte[] body, byte[] secret, Instant t) {
     long seconds = t.getEpochSecond();
     return "t=" + seconds + ",v1=" + HexFormat.of().formatHex(hmac(secret,
         concat((seconds + ".").getBytes(StandardCharsets.US_ASCII), body)));
   }
 
-  static boolean timestamped(String header, byte[] body, byte[] secret, Instant now) {
+  /**
+   * Whether {@code header} is a valid {@code X-GitEdge-Signature} of {@code body} made within
+   * {@link #TOLERANCE} of {@code now}; a missing or malformed header is simply not valid.
+   */
+  public static boolean timestamped(String header, byte[] body, byte[] secret, Instant now) {
     if (header == null) {
       return false;
     }

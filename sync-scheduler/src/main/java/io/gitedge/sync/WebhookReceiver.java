@@ -67,11 +67,27 @@ public final class WebhookReceiver {
     }
   }
 
-  /** How a delivery ended, for the metrics and the log. */
-  public enum Outcome { ACCEPTED, IGNORED, DUPLICATE, PING, BAD_SIGNATURE, MALFORMED }
+  /**
+   * How a delivery ended, for the sender (the front door turns it into its own answer), the
+   * metrics and the log.
+   */
+  public enum Outcome {
+    /** Taken: the mirrors it names are being synced. */
+    ACCEPTED,
+    /** Taken, but it names nothing mirrored here (or nothing that needs a sync). */
+    IGNORED,
+    /** A delivery received before. */
+    DUPLICATE,
+    /** The sender checking that it can reach us (GitHub's ping). */
+    PING,
+    /** Refused: the signature matches no secret. */
+    BAD_SIGNATURE,
+    /** Refused: signed, but not a payload we can read. */
+    MALFORMED
+  }
 
-  /** The HTTP status and a one-line body for the sender, and the outcome. */
-  public record Answer(int status, Outcome outcome, String body, List<MirrorName> synced) {}
+  /** The outcome, a one-line message for the sender, and the mirrors asked to sync. */
+  public record Answer(Outcome outcome, String body, List<MirrorName> synced) {}
 
   private final List<Target> targets;
   private final SyncScheduler scheduler;
@@ -102,28 +118,28 @@ public final class WebhookReceiver {
     if (signedFor.isEmpty()) {
       log.info("{} webhook refused: its signature matches no upstream's webhookSecretFile",
           provider.path());
-      return new Answer(401, Outcome.BAD_SIGNATURE, "gitedge: webhook signature does not match",
+      return new Answer(Outcome.BAD_SIGNATURE, "gitedge: webhook signature does not match",
           List.of());
     }
     if (provider == WebhookProvider.GITHUB && "ping".equals(headers.apply("x-github-event"))) {
-      return new Answer(200, Outcome.PING, "gitedge: pong", List.of());
+      return new Answer(Outcome.PING, "gitedge: pong", List.of());
     }
     String delivery = headers.apply(provider.deliveryHeader());
     String key = delivery == null || delivery.isBlank() ? null
         : provider.path() + ":" + delivery.strip();
     if (key != null && deliveries.getIfPresent(key) != null) {
-      return new Answer(202, Outcome.DUPLICATE, "gitedge: delivery already received", List.of());
+      return new Answer(Outcome.DUPLICATE, "gitedge: delivery already received", List.of());
     }
     Set<String> urls;
     try {
       urls = repositoryUrls(body);
     } catch (IOException e) {
-      return new Answer(400, Outcome.MALFORMED, "gitedge: the body is not a JSON webhook payload",
+      return new Answer(Outcome.MALFORMED, "gitedge: the body is not a JSON webhook payload",
           List.of());
     }
     if (key != null && deliveries.asMap().putIfAbsent(key, Boolean.TRUE) != null) {
       // the same delivery arrived twice at once; the other one syncs
-      return new Answer(202, Outcome.DUPLICATE, "gitedge: delivery already received", List.of());
+      return new Answer(Outcome.DUPLICATE, "gitedge: delivery already received", List.of());
     }
     List<MirrorName> names = mirrorsFor(urls, signedFor);
     for (MirrorName n : names) {
@@ -131,10 +147,10 @@ public final class WebhookReceiver {
     }
     if (names.isEmpty()) {
       log.info("{} webhook for a repository not mirrored here; ignored", provider.path());
-      return new Answer(202, Outcome.IGNORED, "gitedge: accepted", List.of());
+      return new Answer(Outcome.IGNORED, "gitedge: accepted", List.of());
     }
     log.info("{} webhook: syncing {}", provider.path(), names);
-    return new Answer(202, Outcome.ACCEPTED, "gitedge: accepted", names);
+    return new Answer(Outcome.ACCEPTED, "gitedge: accepted", names);
   }
 
   /** The mirrors here that {@code urls} name, under the routes of {@code signedFor}. */

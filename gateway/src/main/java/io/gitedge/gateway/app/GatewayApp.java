@@ -1,37 +1,22 @@
 package io.gitedge.gateway.app;
 
-import io.gitedge.auth.IdentitySource;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.GatewayConfig;
 import io.gitedge.gateway.config.HttpConfig;
-import io.gitedge.gateway.config.SshConfig;
 import io.gitedge.gateway.git.CallerAuthenticator;
-import io.gitedge.gateway.git.MirrorCatalog;
 import io.gitedge.gateway.git.MirrorResolver;
-import io.gitedge.gateway.git.PackCache;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.git.Warmup;
-import io.gitedge.gateway.http.AdminApi;
-import io.gitedge.gateway.http.HookEndpoint;
-import io.gitedge.gateway.http.HttpFrontDoor;
 import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.packcache.PackCache;
 import io.gitedge.gateway.ssh.SshFrontDoor;
 import io.gitedge.keys.KeyMaterialException;
 import io.gitedge.keys.SshHostKeys;
 import io.gitedge.keys.TlsCredentials;
 import io.gitedge.keys.TlsKeys;
 import io.gitedge.store.MirrorName;
-import io.gitedge.store.MirrorStore;
-import io.gitedge.store.StoreConfig;
 import io.gitedge.store.SyncResult;
-import io.gitedge.sync.PeerEvents;
-import io.gitedge.sync.ReadFreshness;
-import io.gitedge.sync.SchedulerSettings;
-import io.gitedge.sync.SyncListener;
-import io.gitedge.sync.SyncPlan;
-import io.gitedge.sync.SyncScheduler;
 import io.gitedge.sync.Trigger;
-import io.gitedge.sync.WebhookReceiver;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -48,10 +33,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway: the one place that wires keys, identity, access rules, the mirror store, the
- * pack cache, the sync scheduler, metrics and the front doors together, failing with one clear
- * message if any part cannot start. Everything is built from the {@link GatewayConfig}; nothing
- * is global, so tests run several gateways in one JVM.
+ * A running gateway: the one place that wires keys, identity, mirrors, the sync event flow, the
+ * read path and the front doors together, failing with one clear message if any part cannot
+ * start. {@link #start} reads as the order of assembly:
+ *
+ * <ol>
+ *   <li><b>mirrors</b> ({@link Mirrors}): the store, the catalog, the plans;
+ *   <li><b>identity</b> ({@link IdentityChain}): sources, caches, the authenticator;
+ *   <li><b>sync</b> ({@link SyncEventFlow}): scheduler, webhooks, peers, what hears of syncs;
+ *   <li><b>read path</b>: pack cache, resolver, upload-pack settings, warm-up;
+ *   <li><b>doors</b> ({@link Doors}): HTTPS, then SSH; then ready, then the first syncs.
+ * </ol>
+ *
+ * Everything is built from the {@link GatewayConfig}; nothing is global, so tests run several
+ * gateways in one JVM.
  */
 public final class GatewayApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
@@ -59,23 +54,16 @@ public final class GatewayApp implements AutoCloseable {
   private static final Duration WARMUP_BUDGET = Duration.ofMillis(500);
 
   private final Optional<TlsCredentials> tls;
-  private final MirrorStore store;
-  private final PackCache packCache;
-  private final SyncScheduler scheduler;
-  private final HttpFrontDoor https;
-  private final Optional<SshFrontDoor> ssh;
-  private final Optional<PeerEvents> peers;
+  private final SyncEventFlow sync;
+  private final Doors doors;
+  private final List<AutoCloseable> parts;
 
-  private GatewayApp(Optional<TlsCredentials> tls, MirrorStore store, PackCache packCache,
-      SyncScheduler scheduler, HttpFrontDoor https, Optional<SshFrontDoor> ssh,
-      Optional<PeerEvents> peers) {
-    this.packCache = packCache;
-    this.peers = peers;
-    this.ssh = ssh;
+  private GatewayApp(Optional<TlsCredentials> tls, SyncEventFlow sync, Doors doors,
+      List<AutoCloseable> parts) {
     this.tls = tls;
-    this.store = store;
-    this.scheduler = scheduler;
-    this.https = https;
+    this.sync = sync;
+    this.doors = doors;
+    this.parts = parts;
   }
 
   /**
@@ -86,7 +74,16 @@ public final class GatewayApp implements AutoCloseable {
    * @throws StartupException naming the config key (file and line) behind the problem
    */
   public static GatewayApp start(GatewayConfig config) throws StartupException {
-    List<AutoCloseable> opened = new ArrayList<>();
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * The same on {@code clock}, which decides every age, TTL and bound the gateway measures
+   * (identity caches, freshness, schedules, metrics); tests move a clock forward instead of
+   * waiting.
+   */
+  public static GatewayApp start(GatewayConfig config, Clock clock) throws StartupException {
+    List<AutoCloseable> parts = new ArrayList<>(); // in the order opened; closed in reverse
     try {
       Files.createDirectories(config.dataDir());
       config.jgit().install();
@@ -103,128 +100,65 @@ public final class GatewayApp implements AutoCloseable {
       Optional<TlsCredentials> tls = tls(config);
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
-      MirrorStore store = openStore(config);
-      opened.add(store);
-      MirrorCatalog catalog = new MirrorCatalog(config.upstreams());
-      List<SyncPlan> plans = plans(catalog, store);
-      List<MirrorName> names = plans.stream().map(SyncPlan::name).toList();
-      GatewayMetrics metrics = new GatewayMetrics(config.region(), store, names,
-          Clock.systemUTC());
-      IdentityChain identities = IdentityChain.build(config.identity(), metrics::decision);
+
+      Mirrors mirrors = Mirrors.open(config);
+      parts.add(mirrors.store());
+      GatewayMetrics metrics = new GatewayMetrics(config.region(), mirrors.store(),
+          mirrors.names(), clock);
+
+      IdentityChain identities = IdentityChain.build(config.identity(), metrics::decision,
+          clock);
       identities.caches().forEach(metrics::identityCache);
-      IdentitySource identity = identities.source();
-      CallerAuthenticator authenticator = new CallerAuthenticator(identity);
-      Optional<PeerEvents> peers;
-      try {
-        peers = config.peers().map(p -> new PeerEvents(p, config.region(), store,
-            Clock.systemUTC(), metrics::peerEvent));
-      } catch (IllegalArgumentException e) {
-        throw config.origin().error("peers.caFile", e.getMessage(), e);
-      }
-      peers.ifPresent(opened::add);
-      PackCache packCache;
-      try {
-        packCache = PackCache.open(config.packCache(), config.packCacheDir(),
-            metrics::packCacheRequest);
-      } catch (IOException e) {
-        throw config.origin().error("dataDir", "cannot use " + config.packCacheDir()
-            + " for the pack cache: " + rootCause(e).getMessage(), e);
-      }
-      opened.add(packCache);
-      metrics.packCache(packCache);
-      // in order: the pack cache drops what a sync made unreachable, metrics count, peers hear
-      List<SyncListener> listeners = new ArrayList<>(List.of(packCache.syncListener(),
-          metrics.syncListener()));
-      peers.ifPresent(listeners::add);
-      SyncListener listener = (result, triggers) -> listeners.forEach(
-          l -> l.onSync(result, triggers));
-      SyncScheduler scheduler = new SyncScheduler(store, plans,
-          new SchedulerSettings(config.sync().workers(), config.sync().backoffInitial(), 0.1),
-          listener);
-      opened.add(scheduler);
-      peers.ifPresent(p -> p.attach(scheduler));
-      WebhookReceiver webhooks = new WebhookReceiver(config.upstreams().stream()
-          .filter(u -> u.webhookSecretFile().isPresent())
-          .map(u -> new WebhookReceiver.Target(u.route(), u.webhookSecretFile().get()))
-          .toList(), scheduler, Clock.systemUTC());
-      ReadFreshness freshness = new ReadFreshness(scheduler, store, config.sync().readWait(),
-          Clock.systemUTC());
-      MirrorResolver resolver = new MirrorResolver(catalog, config.access().toPolicy(), store,
-          scheduler, freshness, config.sync().firstSyncWait());
-      UploadPackFactory uploadPacks = new UploadPackFactory(config.http().idleTimeout(),
-          freshness);
+
+      PackCache packCache = openPackCache(config, metrics);
+      parts.add(packCache);
+      SyncEventFlow sync = SyncEventFlow.assemble(config, mirrors, packCache, metrics, clock);
+      parts.add(sync);
+
+      MirrorResolver resolver = new MirrorResolver(mirrors.catalog(), config.access().toPolicy(),
+          mirrors.store(), sync.scheduler, sync.freshness, config.sync().firstSyncWait());
       // warm the mirrors while the listeners start: on two cores the two overlap well
-      CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(
-          () -> Warmup.run(store, uploadPacks, names, WARMUP_BUDGET), daemon("gitedge-warmup"));
-      HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, authenticator, resolver,
-          catalog, uploadPacks, packCache, metrics, new HookEndpoint(webhooks, peers, metrics),
-          new AdminApi(config.region(), scheduler, store, Clock.systemUTC()));
-      try {
-        https.start();
-      } catch (IOException e) {
-        throw config.origin().error("http.listen", "cannot listen on "
-            + config.http().listenHost() + ":" + config.http().listenPort() + ": "
-            + rootCause(e).getMessage(), e);
-      }
-      opened.add(https);
-      Optional<SshFrontDoor> ssh = Optional.empty();
-      if (config.ssh().isPresent()) {
-        SshConfig sc = config.ssh().get();
-        SshHostKeys keys = join(hostKeys.get());
-        keys.keys().forEach(k -> log.info("SSH host key {} {}", k.type(), k.fingerprint()));
-        SshFrontDoor door = new SshFrontDoor(sc, keys, identity, resolver,
-            new UploadPackFactory(sc.ioTimeout(), freshness), metrics,
-            config.dataDir().resolve("empty"));
-        try {
-          door.start();
-        } catch (IOException e) {
-          door.close();
-          throw config.origin().error("ssh.listen", "cannot listen on " + sc.listenHost() + ":"
-              + sc.listenPort() + ": " + rootCause(e).getMessage(), e);
-        }
-        opened.add(door);
-        ssh = Optional.of(door);
-      }
-      https.warmUp();
+      UploadPackFactory warmupPacks = new UploadPackFactory(config.http().idleTimeout(),
+          sync.freshness);
+      CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(() -> Warmup.run(
+          mirrors.store(), warmupPacks, mirrors.names(), WARMUP_BUDGET), daemon("gitedge-warmup"));
+
+      Doors doors = Doors.start(config, tls, hostKeys, new Doors.ReadSide(
+          new CallerAuthenticator(identities.source()), identities.source(), resolver,
+          packCache, metrics), mirrors, sync, clock);
+      parts.add(doors);
+      doors.https.warmUp();
       int warmed = warmup.join();
-      https.markReady();
-      Thread bitmaps = new Thread(() -> Warmup.loadBitmaps(store, names, metrics.activity()),
-          "gitedge-bitmaps");
+      doors.https.markReady();
+      Thread bitmaps = new Thread(() -> Warmup.loadBitmaps(mirrors.store(), mirrors.names(),
+          metrics.activity()), "gitedge-bitmaps");
       bitmaps.setDaemon(true);
       bitmaps.start();
-      scheduler.start();
-      GatewayApp app = new GatewayApp(tls, store, packCache, scheduler, https, ssh, peers);
+      sync.scheduler.start();
+      GatewayApp app = new GatewayApp(tls, sync, doors, parts);
       log.info("GitEdge region {} serving {} ({} mirrors, {} warmed up)", config.region(),
-          app.publicUrl(), names.size(), warmed);
+          app.publicUrl(), mirrors.plans().size(), warmed);
       return app;
     } catch (ConfigException e) {
-      closeAll(opened);
+      closeAll(parts);
       throw new StartupException(e.getMessage(), e);
     } catch (IOException | KeyMaterialException e) {
-      closeAll(opened);
+      closeAll(parts);
       throw new StartupException(e.getMessage(), e);
     }
   }
 
-  /**
-   * The listed mirrors, and those made on demand by earlier runs (found on disk under a prefix
-   * that still has {@code mirrorOnDemand}); other mirrors on disk are left alone, unserved.
-   */
-  private static List<SyncPlan> plans(MirrorCatalog catalog, MirrorStore store)
-      throws IOException {
-    List<SyncPlan> plans = new ArrayList<>(catalog.plans());
-    for (MirrorName n : store.mirrors()) {
-      if (catalog.listed(n).isPresent()) {
-        continue;
-      }
-      Optional<SyncPlan> p = catalog.onDemand(n);
-      if (p.isPresent()) {
-        plans.add(p.get());
-      } else {
-        log.info("not serving {}: on disk, but no longer in the config", n);
-      }
+  private static PackCache openPackCache(GatewayConfig config, GatewayMetrics metrics)
+      throws ConfigException {
+    try {
+      PackCache packCache = PackCache.open(config.packCache(), config.packCacheDir(),
+          metrics::packCacheRequest);
+      metrics.packCache(packCache);
+      return packCache;
+    } catch (IOException e) {
+      throw config.origin().error("dataDir", "cannot use " + config.packCacheDir()
+          + " for the pack cache: " + rootCause(e).getMessage(), e);
     }
-    return plans;
   }
 
   private static Optional<TlsCredentials> tls(GatewayConfig config)
@@ -244,28 +178,19 @@ public final class GatewayApp implements AutoCloseable {
     return Optional.of(TlsKeys.loadOrGenerate(config.keysDir(), names));
   }
 
-  private static MirrorStore openStore(GatewayConfig config) throws ConfigException {
-    try {
-      return MirrorStore.open(new StoreConfig(config.mirrorsDir(), config.sync().fetchTimeout(),
-          StoreConfig.DEFAULT_REPACK_AFTER_PACKS, config.sync().ingest()));
-    } catch (IOException e) {
-      throw config.origin().error("dataDir", e.getMessage(), e);
-    }
-  }
-
   /** The URL clients use: the configured {@code publicUrl}, or this listener's own. */
   public URI publicUrl() {
-    return https.publicUrl();
+    return doors.https.publicUrl();
   }
 
   /** The HTTPS port actually bound (useful when the config asked for port 0). */
   public int httpsPort() {
-    return https.port();
+    return doors.https.port();
   }
 
   /** The SSH port actually bound, when the SSH door is on. */
   public Optional<Integer> sshPort() {
-    return ssh.map(SshFrontDoor::port);
+    return doors.ssh.map(SshFrontDoor::port);
   }
 
   /** The PEM certificate clients trust, when TLS is on. */
@@ -275,18 +200,15 @@ public final class GatewayApp implements AutoCloseable {
 
   /** Syncs {@code name} now (joining a running sync) and returns its result. */
   public CompletableFuture<SyncResult> syncNow(MirrorName name) {
-    return scheduler.requestSync(name, Trigger.ADMIN);
+    return sync.scheduler.requestSync(name, Trigger.ADMIN);
   }
 
+  /**
+   * Stops in the reverse order of the start: the doors first, then the sync side, then the pack
+   * cache (which writes its memory tier to disk) once no request can reach it, the store last.
+   */
   @Override
   public void close() {
-    // closed in reverse: the doors first, the pack cache (which writes its memory tier to disk)
-    // once no request can reach it
-    List<AutoCloseable> parts = new ArrayList<>(List.of(store, packCache));
-    peers.ifPresent(parts::add);
-    parts.add(scheduler);
-    parts.add(https);
-    ssh.ifPresent(parts::add);
     closeAll(parts);
   }
 
@@ -299,19 +221,9 @@ public final class GatewayApp implements AutoCloseable {
     };
   }
 
-  private static SshHostKeys join(CompletableFuture<SshHostKeys> keys)
-      throws KeyMaterialException {
-    try {
-      return keys.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof KeyMaterialException k) {
-        throw k;
-      }
-      throw e;
-    }
-  }
 
-  private static Throwable rootCause(Throwable t) {
+
+  static Throwable rootCause(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();

@@ -11,12 +11,15 @@ import io.gitedge.auth.RevokedSshKeys;
 import io.gitedge.auth.SshCertificateAuthorities;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.IdentityConfig;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the identity sources the config names, in their fixed order: identity file, OIDC,
@@ -35,34 +38,50 @@ final class IdentityChain {
     this.caches = caches;
   }
 
-  static IdentityChain build(IdentityConfig c, ObservedIdentitySource.Listener listener)
-      throws ConfigException {
+  /**
+   * @param clock what the caches and certificate checks measure time with
+   */
+  static IdentityChain build(IdentityConfig c, ObservedIdentitySource.Listener listener,
+      Clock clock) throws ConfigException {
+    Ticker ticker = clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> {
+      Instant now = clock.instant();
+      return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+    };
+    Remotes remotes = new Remotes(c, listener, clock, ticker);
     ReloadingIdentityFile file = new ReloadingIdentityFile(c.file(), FILE_CHECK_INTERVAL);
     List<IdentitySource> sources = new ArrayList<>();
-    Map<String, CachingIdentitySource> caches = new LinkedHashMap<>();
     sources.add(new ObservedIdentitySource("file", file, listener));
     if (c.oidc().isPresent()) {
       OidcIdentitySource oidc = new OidcIdentitySource(c.oidc().get(), c.cache().staleIfError());
       oidc.checkProvider();
-      sources.add(remote("oidc", oidc, c, listener, caches));
+      sources.add(remotes.cached("oidc", oidc));
     }
-    c.introspection().ifPresent(i -> sources.add(remote("introspection",
-        new IntrospectionIdentitySource(i, c.oidc().isEmpty()), c, listener, caches)));
-    c.httpKeys().ifPresent(h -> sources.add(remote("http-keys",
-        new HttpKeysIdentitySource(h), c, listener, caches)));
+    c.introspection().ifPresent(i -> sources.add(remotes.cached("introspection",
+        new IntrospectionIdentitySource(i, c.oidc().isEmpty()))));
+    c.httpKeys().ifPresent(h -> sources.add(remotes.cached("http-keys",
+        new HttpKeysIdentitySource(h))));
     sources.add(new ObservedIdentitySource("ssh-ca", new SshCertificateAuthorities(
-        c.sshCertificateAuthorities(), file::user, Clock.systemUTC()), listener));
+        c.sshCertificateAuthorities(), file::user, clock), listener));
     IdentitySource chain = new RevokedSshKeys(c.sshRevokedKeys(),
         IdentitySource.firstOf(sources));
-    return new IdentityChain(new ObservedIdentitySource("all", chain, listener), caches);
+    return new IdentityChain(new ObservedIdentitySource("all", chain, listener),
+        remotes.caches);
   }
 
-  private static IdentitySource remote(String name, IdentitySource source, IdentityConfig c,
-      ObservedIdentitySource.Listener listener, Map<String, CachingIdentitySource> caches) {
-    CachingIdentitySource cached = new CachingIdentitySource(
-        new ObservedIdentitySource(name, source, listener), c.cache());
-    caches.put(name, cached);
-    return cached;
+  /** Puts each remote source behind its own cache, observed, and remembers the caches. */
+  private record Remotes(IdentityConfig config, ObservedIdentitySource.Listener listener,
+      Clock clock, Ticker ticker, Map<String, CachingIdentitySource> caches) {
+    Remotes(IdentityConfig config, ObservedIdentitySource.Listener listener, Clock clock,
+        Ticker ticker) {
+      this(config, listener, clock, ticker, new LinkedHashMap<>());
+    }
+
+    IdentitySource cached(String name, IdentitySource source) {
+      CachingIdentitySource cached = new CachingIdentitySource(
+          new ObservedIdentitySource(name, source, listener), config.cache(), clock, ticker);
+      caches.put(name, cached);
+      return cached;
+    }
   }
 
   /** The whole chain, as the front doors ask it. */

@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Answers are JSON; times are ISO-8601 UTC, ages whole seconds. Anything else under
- * {@code /api/} is 404. Thread-safe.
+ * {@code /api/} is 404, another method 405. Thread-safe.
  */
-public final class AdminApi {
+public final class AdminApi implements Endpoint {
   static final String ADMINS = "admins";
   static final String PREFIX = "/api/v1/mirrors";
   private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
@@ -73,13 +73,16 @@ public final class AdminApi {
     }
   }
 
-  /** Answers a request for {@code path} (which starts with {@code /api/}); returns the status. */
-  int serve(HttpServletRequest req, HttpServletResponse rsp, Principal caller, String path)
-      throws IOException, GatewayException {
+  /** Answers a request for a path under {@code /api/}. */
+  @Override
+  public int serve(HttpCall call) throws IOException, GatewayException {
+    Principal caller = call.session().caller();
     requireAdmin(caller, "the admin API's endpoints");
-    String method = req.getMethod();
+    String path = call.path();
+    HttpServletRequest req = call.request();
+    HttpServletResponse rsp = call.response();
     if (path.equals(PREFIX) || path.equals(PREFIX + "/")) {
-      allow(method, "GET");
+      call.require("GET", "gitedge: use GET here");
       ObjectNode out = JSON.createObjectNode();
       out.put("region", region);
       ArrayNode list = out.putArray("mirrors");
@@ -92,11 +95,11 @@ public final class AdminApi {
       throw new GatewayException.MirrorNotFound();
     }
     String rest = path.substring(PREFIX.length() + 1);
-    if ("POST".equals(method) && rest.endsWith("/sync")) {
+    if ("POST".equals(req.getMethod()) && rest.endsWith("/sync")) {
       SyncPlan p = plan(rest.substring(0, rest.length() - "/sync".length()));
       return sync(req, rsp, caller, p);
     }
-    allow(method, "GET");
+    call.require("GET", "gitedge: use GET here");
     return json(rsp, 200, describe(plan(rest)));
   }
 
@@ -208,11 +211,7 @@ public final class AdminApi {
     t.ifPresentOrElse(v -> o.put(field, v.toString()), () -> o.putNull(field));
   }
 
-  private static void allow(String method, String allowed) throws GatewayException {
-    if (!allowed.equals(method)) {
-      throw new GatewayException.BadRequest("gitedge: use " + allowed + " here");
-    }
-  }
+
 
   private static int json(HttpServletResponse rsp, int status, ObjectNode body)
       throws IOException {

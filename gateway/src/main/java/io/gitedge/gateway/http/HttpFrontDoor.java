@@ -1,11 +1,8 @@
 package io.gitedge.gateway.http;
 
 import io.gitedge.gateway.config.HttpConfig;
-import io.gitedge.gateway.git.CallerAuthenticator;
-import io.gitedge.gateway.git.MirrorCatalog;
-import io.gitedge.gateway.git.MirrorResolver;
-import io.gitedge.gateway.git.PackCache;
-import io.gitedge.gateway.git.UploadPackFactory;
+import io.gitedge.gateway.git.ReadPath;
+import io.gitedge.gateway.http.Routes.Access;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.keys.TlsCredentials;
 import java.io.IOException;
@@ -32,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS listener: Jetty 12 with one servlet ({@link GitHttpServlet}) on {@code /*}, HTTP/1.1
- * over TLS (or plain HTTP when TLS is off), no server version header, and an idle timeout long
- * enough for a large repository's silent "counting objects" phase. Start once, close once.
+ * The HTTPS listener: Jetty 12 with one servlet ({@link HttpRouter}) on {@code /*} that answers
+ * each request through the row of {@link #routes} it matches, HTTP/1.1 over TLS (or plain HTTP
+ * when TLS is off), no server version header, and an idle timeout long enough for a large
+ * repository's silent "counting objects" phase. Start once, close once.
  */
 public final class HttpFrontDoor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpFrontDoor.class);
@@ -46,13 +44,16 @@ public final class HttpFrontDoor implements AutoCloseable {
   private final Optional<URI> configuredPublicUrl;
   private final AtomicBoolean ready = new AtomicBoolean();
 
+  /** What the endpoints beyond git's own answer from. */
+  public record Services(GatewayMetrics metrics, HookEndpoint hooks,
+      Optional<PeerEventEndpoint> peerEvents, AdminApi admin) {}
+
   /**
    * @param credentials the TLS key material, or empty for plain HTTP
+   * @param reads the read path every request runs through (with this door's I/O timeout)
    */
-  public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials,
-      CallerAuthenticator authenticator, MirrorResolver resolver, MirrorCatalog catalog,
-      UploadPackFactory uploadPacks, PackCache packCache, GatewayMetrics metrics,
-      HookEndpoint hooks, AdminApi admin) {
+  public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials, ReadPath reads,
+      Services services) {
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("gitedge-https");
     this.server = new Server(pool);
@@ -84,9 +85,8 @@ public final class HttpFrontDoor implements AutoCloseable {
     connector.setIdleTimeout(config.idleTimeout().toMillis());
     server.addConnector(connector);
     ServletContextHandler ctx = new ServletContextHandler();
-    ctx.addServlet(new ServletHolder("git", new GitHttpServlet(authenticator, resolver, catalog,
-        uploadPacks, packCache, metrics, hooks, admin, this::publicUrl, ready::get,
-        config.maxRequestBytes())), "/*");
+    ctx.addServlet(new ServletHolder("gitedge", new HttpRouter(reads,
+        routes(config, services))), "/*");
     server.setHandler(ctx);
     // errors Jetty answers itself (bad URIs, oversized headers) carry no detail of the server
     ErrorHandler errors = new ErrorHandler();
@@ -94,6 +94,23 @@ public final class HttpFrontDoor implements AutoCloseable {
     errors.setShowMessageInTitle(false);
     server.setErrorHandler(errors);
     server.setStopTimeout(5_000);
+  }
+
+  /** Every endpoint, in the order requests are matched against them; the last takes the rest. */
+  private Routes routes(HttpConfig config, Services services) {
+    Probes probes = new Probes(ready::get);
+    Routes routes = new Routes()
+        .exact("/healthz", "healthz", Access.PROBE, probes::health)
+        .exact("/readyz", "readyz", Access.PROBE, probes::ready)
+        .exact("/metrics", "metrics", Access.CALLER, new MetricsEndpoint(services.metrics()));
+    services.peerEvents().ifPresent(p -> routes.exact(PeerEventEndpoint.PATH, "hook",
+        Access.SIGNED, p));
+    return routes
+        .prefix(HookEndpoint.PREFIX, "hook", Access.SIGNED, services.hooks())
+        .prefix("/api/", "admin", Access.CALLER, services.admin())
+        .when(GoImportEndpoint::asks, "go-get", Access.CALLER,
+            new GoImportEndpoint(this::publicUrl))
+        .otherwise("other", Access.CALLER, new SmartHttpEndpoint(config.maxRequestBytes()));
   }
 
   /**

@@ -2,7 +2,7 @@ package io.gitedge.gateway.observe;
 
 import io.gitedge.auth.CachingIdentitySource;
 import io.gitedge.auth.Decision;
-import io.gitedge.gateway.git.PackCache;
+import io.gitedge.gateway.packcache.PackCache;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;

@@ -1,9 +1,13 @@
 package io.gitedge.gateway.ssh;
 
+import io.gitedge.gateway.git.GatewayException;
+import io.gitedge.gateway.observe.LogText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client's exec command, parsed strictly: {@code git-upload-pack '<repo>'} as git sends it
@@ -21,6 +25,7 @@ record ExecRequest(String program, String path) {
   static final String UPLOAD_ARCHIVE = "git-upload-archive";
   private static final Set<String> PROGRAMS = Set.of(UPLOAD_PACK, RECEIVE_PACK, UPLOAD_ARCHIVE);
   private static final int MAX_LENGTH = 4096;
+  private static final Logger log = LoggerFactory.getLogger(ExecRequest.class);
 
   /** The request, or empty when {@code command} is not one git sends. */
   static Optional<ExecRequest> parse(String command) {
@@ -43,9 +48,25 @@ record ExecRequest(String program, String path) {
   }
 
   /**
-   * Whether {@code command} names a git service, well-formed or not: a malformed request for
-   * one is answered like an unknown repository, not like a foreign command.
+   * The request, or the refusal of a command that does not parse: a malformed request for a git
+   * service is answered like an unknown repository (and logged), anything else as a command
+   * that is not served.
+   *
+   * @param user who sent it, for the log
    */
+  static ExecRequest parseOrRefuse(String command, String user) throws GatewayException {
+    Optional<ExecRequest> request = parse(command);
+    if (request.isPresent()) {
+      return request.get();
+    }
+    if (namesGitService(command)) {
+      log.info("malformed git command from {}: {}", user, LogText.printable(command));
+      throw new GatewayException.MirrorNotFound();
+    }
+    throw GatewayException.NotServed.command();
+  }
+
+  /** Whether {@code command} names a git service, well-formed or not. */
   static boolean namesGitService(String command) {
     String c = command == null ? "" : command.stripLeading();
     return PROGRAMS.stream().anyMatch(p -> c.startsWith(p) || c.startsWith("git " + p.substring(4)));

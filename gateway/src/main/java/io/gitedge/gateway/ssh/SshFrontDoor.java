@@ -2,9 +2,7 @@ package io.gitedge.gateway.ssh;
 
 import io.gitedge.auth.IdentitySource;
 import io.gitedge.gateway.config.SshConfig;
-import io.gitedge.gateway.git.MirrorResolver;
-import io.gitedge.gateway.git.UploadPackFactory;
-import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.git.ReadPath;
 import io.gitedge.keys.SshHostKeys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,9 +48,13 @@ public final class SshFrontDoor implements AutoCloseable {
   private final SshServer server;
   private final ExecutorService workers;
 
+  /**
+   * @param identity asked about every key a client offers at login
+   * @param reads the read path every command runs through (with this door's I/O timeout)
+   * @param emptyDir the file system root MINA is given; nothing is ever served from it
+   */
   public SshFrontDoor(SshConfig config, SshHostKeys hostKeys, IdentitySource identity,
-      MirrorResolver resolver, UploadPackFactory uploadPacks, GatewayMetrics metrics,
-      Path emptyDir) throws IOException {
+      ReadPath reads, Path emptyDir) throws IOException {
     AtomicInteger n = new AtomicInteger();
     // one worker per running command, at most one per allowed session: a client opening many
     // channels gets "busy", never another thread
@@ -63,8 +65,7 @@ public final class SshFrontDoor implements AutoCloseable {
           return t;
         });
     SshPublicKeyAuthenticator authenticator = new SshPublicKeyAuthenticator(identity);
-    GitCommand.Services services = new GitCommand.Services(authenticator, resolver, uploadPacks,
-        metrics, workers, config.maxSessions());
+    GitCommand.Services services = new GitCommand.Services(reads, workers);
 
     SshServer s = SshServer.setUpDefaultServer();
     s.setHost(config.listenHost());

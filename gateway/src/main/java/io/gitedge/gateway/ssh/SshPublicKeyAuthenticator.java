@@ -3,7 +3,6 @@ package io.gitedge.gateway.ssh;
 import io.gitedge.auth.Credential;
 import io.gitedge.auth.Decision;
 import io.gitedge.auth.IdentitySource;
-import io.gitedge.auth.Principal;
 import io.gitedge.auth.SshCertificate;
 import io.gitedge.auth.SshKey;
 import io.gitedge.gateway.git.GatewayException;
@@ -33,9 +32,8 @@ import org.apache.sshd.server.session.ServerSession;
  * {@code source-address}) itself; the CA's trust, the principals and the other critical options
  * are checked by {@link io.gitedge.auth.SshCertificateAuthorities}.
  *
- * <p>Once a session is authenticated, {@link #principal} finds the caller again from the key (or
- * certificate) {@link SigningKeyRecorder} saw sign, so nothing from a mere key query can stick to
- * the session.
+ * <p>Once a session is authenticated, {@link #signedCredential} is the key (or certificate)
+ * {@link SigningKeyRecorder} saw sign, so nothing from a mere key query can stick to the session.
  */
 final class SshPublicKeyAuthenticator implements PublickeyAuthenticator {
   private final IdentitySource identity;
@@ -90,23 +88,20 @@ final class SshPublicKeyAuthenticator implements PublickeyAuthenticator {
   }
 
   /**
-   * The principal of an authenticated session: the one the signing key stands for, asked again
-   * (so a key revoked since the login no longer counts once the caches let go of it).
+   * The credential of an authenticated session: the key (or certificate) that signed its login,
+   * which every command presents again, so a key revoked since the login no longer counts once
+   * the caches let go of it.
+   *
+   * @throws GatewayException.Unauthenticated when no key signed (the session is not logged in)
    */
-  Principal principal(ServerSession session) throws GatewayException {
+  static Credential signedCredential(ServerSession session)
+      throws GatewayException.Unauthenticated {
     PublicKey signed = session.isAuthenticated()
         ? session.getAttribute(SigningKeyRecorder.SIGNED_BY) : null;
     if (signed == null) {
       throw new GatewayException.Unauthenticated();
     }
-    Decision d = identity.decide(credential(session.getUsername(), signed));
-    if (d instanceof Decision.Accept a) {
-      return a.principal();
-    }
-    if (d instanceof Decision.Unavailable) {
-      throw new GatewayException.IdentityUnavailable();
-    }
-    throw new GatewayException.Unauthenticated();
+    return credential(session.getUsername(), signed);
   }
 
   static Credential credential(String login, PublicKey key) {

@@ -1,4 +1,4 @@
-package io.gitedge.gateway.git;
+package io.gitedge.gateway.packcache;
 
 import io.gitedge.store.MirrorName;
 import java.nio.charset.StandardCharsets;

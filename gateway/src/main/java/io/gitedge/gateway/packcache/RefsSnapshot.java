@@ -1,4 +1,4 @@
-package io.gitedge.gateway.git;
+package io.gitedge.gateway.packcache;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

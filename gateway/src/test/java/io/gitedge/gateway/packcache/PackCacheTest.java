@@ -1,4 +1,4 @@
-package io.gitedge.gateway.git;
+package io.gitedge.gateway.packcache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.gateway.config.PackCacheConfig;
-import io.gitedge.gateway.git.PackCache.Result;
+import io.gitedge.gateway.packcache.PackCache.Result;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.SyncResult;
 import io.gitedge.sync.Trigger;
@@ -120,18 +120,38 @@ class PackCacheTest {
 
   private record Response(Result result, byte[] body) {}
 
+  /** What a responder's upload-pack does with the request and the stream it is given. */
+  @FunctionalInterface
+  private interface Upload {
+    boolean run(InputStream request, OutputStream out) throws IOException;
+  }
+
+  /** A responder as a front door is: writes a stored response, or runs {@code upload}. */
+  private static PackCache.Responder responder(OutputStream body, Upload upload) {
+    return new PackCache.Responder() {
+      @Override
+      public void sendStored(CachedPack stored) throws IOException {
+        stored.writeTo(body);
+      }
+
+      @Override
+      public OutputStream body() {
+        return body;
+      }
+
+      @Override
+      public boolean uploadPack(InputStream request, OutputStream out) throws IOException {
+        return upload.run(request, out);
+      }
+    };
+  }
+
   /** One request as a front door runs it: the cached response, or upload-pack. */
   private Response fetch(PackCache cache, byte[] request) throws IOException {
-    try (PackCache.Exchange x = cache.begin(NAME, repo, false, V2,
-        new ByteArrayInputStream(request))) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      if (x.cached().isPresent()) {
-        x.cached().get().writeTo(out);
-      } else if (runUploadPack(x.request(), x.record(out))) {
-        x.completed();
-      }
-      return new Response(x.result(), out.toByteArray());
-    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Result r = cache.serve(NAME, repo, false, V2, new ByteArrayInputStream(request),
+        responder(out, this::runUploadPack));
+    return new Response(r, out.toByteArray());
   }
 
   private boolean runUploadPack(InputStream in, OutputStream out) {
@@ -324,22 +344,21 @@ class PackCacheTest {
   void aStaleMirror_isNotAnsweredFromTheCache() throws Exception {
     PackCache cache = open();
     fetch(cache, cloneRequest(main));
-    try (PackCache.Exchange x = cache.begin(NAME, repo, true, V2,
-        new ByteArrayInputStream(cloneRequest(main)))) {
-      assertEquals(Result.BYPASS, x.result());
-      assertTrue(x.cached().isEmpty());
-    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(Result.BYPASS, cache.serve(NAME, repo, true, V2,
+        new ByteArrayInputStream(cloneRequest(main)), responder(out, this::runUploadPack)));
+    assertEquals(Result.HIT, fetch(cache, cloneRequest(main)).result(), "stored before");
   }
 
   @Test
   void aFailedUpload_storesNothing() throws Exception {
     PackCache cache = open();
-    try (PackCache.Exchange x = cache.begin(NAME, repo, false, V2,
-        new ByteArrayInputStream(cloneRequest(main)))) {
-      assertEquals(Result.MISS, x.result());
-      runUploadPack(x.request(), x.record(new ByteArrayOutputStream()));
-      // not completed: as when upload-pack threw
-    }
+    Result r = cache.serve(NAME, repo, false, V2, new ByteArrayInputStream(cloneRequest(main)),
+        responder(new ByteArrayOutputStream(), (in, out) -> {
+          runUploadPack(in, out);
+          return false; // as when upload-pack threw
+        }));
+    assertEquals(Result.MISS, r);
     assertEquals(0, cache.memoryEntries());
     assertEquals(Result.MISS, fetch(cache, cloneRequest(main)).result());
   }
@@ -347,12 +366,12 @@ class PackCacheTest {
   @Test
   void aResponseComputedWhileTheRefsMoved_isNotStored() throws Exception {
     PackCache cache = open();
-    try (PackCache.Exchange x = cache.begin(NAME, repo, false, V2,
-        new ByteArrayInputStream(cloneRequest(main)))) {
-      runUploadPack(x.request(), x.record(new ByteArrayOutputStream()));
-      upstream.commit("acme/lib", "feature", Map.of("f.txt", "f\n"), "meanwhile");
-      x.completed();
-    }
+    cache.serve(NAME, repo, false, V2, new ByteArrayInputStream(cloneRequest(main)),
+        responder(new ByteArrayOutputStream(), (in, out) -> {
+          assertTrue(runUploadPack(in, out));
+          upstream.commit("acme/lib", "feature", Map.of("f.txt", "f\n"), "meanwhile");
+          return true;
+        }));
     assertEquals(0, cache.memoryEntries());
   }
 
@@ -385,11 +404,10 @@ class PackCacheTest {
     PackCache cache = open();
     byte[] big = new byte[PackCache.MAX_REQUEST + 5000];
     new java.util.Random(1).nextBytes(big);
-    try (PackCache.Exchange x = cache.begin(NAME, repo, false, V2,
-        new ByteArrayInputStream(big))) {
-      assertEquals(Result.BYPASS, x.result());
-      assertArrayEquals(big, x.request().readAllBytes());
-    }
+    List<byte[]> seen = new ArrayList<>();
+    assertEquals(Result.BYPASS, cache.serve(NAME, repo, false, V2, new ByteArrayInputStream(big),
+        responder(new ByteArrayOutputStream(), (in, out) -> seen.add(in.readAllBytes()))));
+    assertArrayEquals(big, seen.get(0));
     IOException boom = new IOException("client went away");
     InputStream failing = new InputStream() {
       int n;
@@ -402,12 +420,12 @@ class PackCacheTest {
         return cloneRequest(main)[n++] & 0xff;
       }
     };
-    try (PackCache.Exchange x = cache.begin(NAME, repo, false, V2, failing)) {
-      assertEquals(Result.BYPASS, x.result());
-      InputStream in = x.request();
-      assertArrayEquals(java.util.Arrays.copyOf(cloneRequest(main), 10), in.readNBytes(10));
-      assertEquals(boom, assertThrows(IOException.class, in::read));
-    }
+    assertEquals(Result.BYPASS, cache.serve(NAME, repo, false, V2, failing,
+        responder(new ByteArrayOutputStream(), (in, out) -> {
+          assertArrayEquals(java.util.Arrays.copyOf(cloneRequest(main), 10), in.readNBytes(10));
+          assertEquals(boom, assertThrows(IOException.class, in::read));
+          return false;
+        })));
   }
 
   @Test
@@ -423,14 +441,15 @@ class PackCacheTest {
         return super.skip(n);
       }
     };
-    try (PackCache.Exchange x = cache.begin(NAME, repo, false, V2, original)) {
-      InputStream in = x.request();
-      assertEquals(100, in.skip(100), "within the buffered bytes");
-      assertEquals(List.of(), skips);
-      in.readNBytes(PackCache.MAX_REQUEST + 1 - 100);
-      assertEquals(2048, in.skip(2048));
-      assertEquals(List.of(2048L), skips, "upload-pack drains a refused body this way");
-    }
+    cache.serve(NAME, repo, false, V2, original,
+        responder(new ByteArrayOutputStream(), (in, out) -> {
+          assertEquals(100, in.skip(100), "within the buffered bytes");
+          assertEquals(List.of(), skips);
+          in.readNBytes(PackCache.MAX_REQUEST + 1 - 100);
+          assertEquals(2048, in.skip(2048));
+          return false;
+        }));
+    assertEquals(List.of(2048L), skips, "upload-pack drains a refused body this way");
   }
 
   @Test
@@ -438,10 +457,10 @@ class PackCacheTest {
     PackCache off = PackCache.open(PackCacheConfig.OFF, dir.resolve("never"),
         (r, request) -> results.add(r));
     InputStream body = new ByteArrayInputStream(cloneRequest(main));
-    try (PackCache.Exchange x = off.begin(NAME, repo, false, V2, body)) {
-      assertEquals(Result.BYPASS, x.result());
-      assertSame(body, x.request());
-    }
+    List<InputStream> given = new ArrayList<>();
+    assertEquals(Result.BYPASS, off.serve(NAME, repo, false, V2, body,
+        responder(new ByteArrayOutputStream(), (in, out) -> given.add(in))));
+    assertSame(body, given.get(0));
     assertEquals(List.of(), results, "nothing counted");
     assertFalse(Files.exists(dir.resolve("never")));
   }
@@ -471,9 +490,12 @@ class PackCacheTest {
   @Test
   void concurrentIdenticalMisses_oneRunsUploadPack_theOthersServeItsResponse() throws Exception {
     PackCache cache = open();
-    PackCache.Exchange leader = cache.begin(NAME, repo, false, V2,
-        new ByteArrayInputStream(cloneRequest(main)));
-    assertEquals(Result.MISS, leader.result());
+    CompletableFuture<Void> followersWaiting = new CompletableFuture<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CompletableFuture<Result> leader = leaderInThread(cache, out, (in, o) -> {
+      followersWaiting.join();
+      return runUploadPack(in, o);
+    });
     List<CompletableFuture<Response>> followers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -484,10 +506,8 @@ class PackCacheTest {
     for (Thread t : threads) {
       awaitBlocked(t);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertTrue(runUploadPack(leader.request(), leader.record(out)));
-    leader.completed();
-    leader.close();
+    followersWaiting.complete(null);
+    assertEquals(Result.MISS, leader.get());
     for (CompletableFuture<Response> f : followers) {
       Response r = f.get();
       assertEquals(Result.HIT, r.result());
@@ -498,15 +518,43 @@ class PackCacheTest {
   @Test
   void whenTheLeaderFails_aFollowerComputesAndStoresTheResponse() throws Exception {
     PackCache cache = open();
-    PackCache.Exchange leader = cache.begin(NAME, repo, false, V2,
-        new ByteArrayInputStream(cloneRequest(main)));
+    CompletableFuture<Void> followerWaiting = new CompletableFuture<>();
+    CompletableFuture<Result> leader = leaderInThread(cache, new ByteArrayOutputStream(),
+        (in, o) -> {
+          followerWaiting.join();
+          return false; // the leader's client went away
+        });
     CompletableFuture<Response> follower = new CompletableFuture<>();
     Thread t = fetchInThread(cache, cloneRequest(main), follower);
     awaitBlocked(t);
-    leader.close(); // never completed: the leader's client went away
+    followerWaiting.complete(null);
 
+    assertEquals(Result.MISS, leader.get());
     assertEquals(Result.MISS, follower.get().result());
     assertEquals(Result.HIT, fetch(cache, cloneRequest(main)).result());
+  }
+
+  /**
+   * Starts a clone request whose upload-pack is {@code upload}, and returns once it leads the
+   * single flight (it is inside upload-pack, so its flight is registered).
+   */
+  private CompletableFuture<Result> leaderInThread(PackCache cache, OutputStream out,
+      Upload upload) throws InterruptedException {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    java.util.concurrent.CountDownLatch leading = new java.util.concurrent.CountDownLatch(1);
+    new Thread(() -> {
+      try {
+        result.complete(cache.serve(NAME, repo, false, V2,
+            new ByteArrayInputStream(cloneRequest(main)), responder(out, (in, o) -> {
+              leading.countDown();
+              return upload.run(in, o);
+            })));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }).start();
+    leading.await();
+    return result;
   }
 
   /** Starts a thread that fetches {@code request} and completes {@code result} with it. */

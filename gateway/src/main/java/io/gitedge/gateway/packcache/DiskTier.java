@@ -1,4 +1,4 @@
-package io.gitedge.gateway.git;
+package io.gitedge.gateway.packcache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

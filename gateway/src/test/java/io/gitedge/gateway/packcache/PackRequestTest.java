@@ -1,4 +1,4 @@
-package io.gitedge.gateway.git;
+package io.gitedge.gateway.packcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

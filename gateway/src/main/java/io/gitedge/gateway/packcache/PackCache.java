@@ -1,4 +1,4 @@
-package io.gitedge.gateway.git;
+package io.gitedge.gateway.packcache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>What may be answered from the cache</h2>
  * Only a stateless request without haves that {@link PackRequest} accepts (read from at most
- * {@link #MAX_REQUEST} bytes of body), for a mirror that is not stale (upload-pack then writes a notice into the
- * stream), whose wants are all ids of the mirror's current refs or the objects their annotated
+ * {@link #MAX_REQUEST} bytes of body), for a mirror that is not stale (upload-pack then writes a
+ * notice into the stream), whose wants are all ids of the mirror's current refs or the objects their annotated
  * tags point to. Everything else (a {@link Result#BYPASS}) goes to upload-pack as if there were
  * no cache: the bytes read are replayed ahead of the rest of the body, and a read that failed
  * fails again at the same point. A want that is not a ref tip is never answered from here, so
@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * or the wait ran out) a follower tries once to become the leader itself, and otherwise runs
  * upload-pack without recording.
  *
- * <p>Thread-safe. Each request is one {@link Exchange}, used by one thread.
+ * <p>Thread-safe. Each request is one call of {@link #serve}; the {@link Responder} it is given
+ * is called in a fixed order, so a door cannot store a response it did not finish or serve one
+ * it should not.
  */
 public final class PackCache implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PackCache.class);
@@ -176,20 +178,52 @@ public final class PackCache implements AutoCloseable {
   }
 
   /**
-   * Begins one upload-pack request of {@code mirror}: reads the start of {@code body} and looks
-   * for a stored response. Never fails: whatever goes wrong here leaves the request to
-   * upload-pack.
-   *
-   * @param protocolParameters the {@code Git-Protocol} parameters, as given to upload-pack
-   * @param body the request body, decompressed and size-limited; the exchange replays it
+   * What a front door does with one upload-pack request, called by {@link #serve} in this order:
+   * on a {@link Result#HIT} only {@link #sendStored}; otherwise {@link #body} once, then
+   * {@link #uploadPack} once. The door never decides whether to record or store: the cache does.
    */
-  public Exchange begin(ResolvedMirror mirror, List<String> protocolParameters,
-      InputStream body) {
-    return begin(mirror.mirror().name(), mirror.mirror().repository(), mirror.age().stale(),
-        protocolParameters, body);
+  public interface Responder {
+    /** Sends a stored response; the responder may close nothing, the cache closes it. */
+    void sendStored(CachedPack stored) throws IOException;
+
+    /** The stream a computed response body goes to. */
+    OutputStream body() throws IOException;
+
+    /**
+     * Runs upload-pack on {@code request}, writing to {@code out} (the {@link #body}, copied
+     * when the cache records it); returns whether it finished without an exception, i.e.
+     * whether the client got a whole response that may be stored.
+     */
+    boolean uploadPack(InputStream request, OutputStream out) throws IOException;
   }
 
-  Exchange begin(MirrorName name, Repository repo, boolean stale,
+  /**
+   * Answers one stateless upload-pack request of mirror {@code name}: from a stored response, or
+   * by having {@code responder} run upload-pack (recording its response when it may be stored).
+   * Looking up never fails a request: whatever goes wrong in the cache leaves the request to
+   * upload-pack.
+   *
+   * @param stale whether the mirror may be behind its upstream (its packs then start with a
+   *     notice, so they are never answered from here)
+   * @param protocolParameters the {@code Git-Protocol} parameters, as given to upload-pack
+   * @param body the request body, decompressed and size-limited
+   * @return what the cache did
+   * @throws IOException from the responder (the client's connection)
+   */
+  public Result serve(MirrorName name, Repository repo, boolean stale,
+      List<String> protocolParameters, InputStream body, Responder responder)
+      throws IOException {
+    try (Exchange x = begin(name, repo, stale, protocolParameters, body)) {
+      if (x.cached != null) {
+        responder.sendStored(x.cached);
+      } else if (responder.uploadPack(x.request, x.record(responder.body()))) {
+        x.completed = true;
+      }
+      return x.result;
+    }
+  }
+
+  private Exchange begin(MirrorName name, Repository repo, boolean stale,
       List<String> protocolParameters, InputStream body) {
     if (!settings.enabled() || closed) {
       return new Exchange(body);
@@ -364,12 +398,12 @@ public final class PackCache implements AutoCloseable {
       RefsSnapshot refs) {}
 
   /**
-   * One upload-pack request as the cache sees it. On a {@link Result#HIT}, the door sends
-   * {@link #cached()}; otherwise it runs upload-pack on {@link #request()} writing to
-   * {@link #record}, calls {@link #completed()} if upload-pack finished without an exception, and
-   * closes the exchange in every case. Not thread-safe.
+   * One upload-pack request as the cache sees it, driven by {@link #serve}: the stored response
+   * on a hit, otherwise the request replayed for upload-pack and, for the leader of a single
+   * flight, a recorder that stores the response on {@link #close} if upload-pack completed.
+   * Not thread-safe.
    */
-  public final class Exchange implements AutoCloseable {
+  private final class Exchange implements AutoCloseable {
     private final Result result;
     private final InputStream request;
     private final CachedPack cached;
@@ -388,33 +422,14 @@ public final class PackCache implements AutoCloseable {
       this.flight = flight;
     }
 
-    public Result result() {
-      return result;
-    }
-
-    /** The stored response to send, on a hit. */
-    public Optional<CachedPack> cached() {
-      return Optional.ofNullable(cached);
-    }
-
-    /** The request body from its first byte, for upload-pack. */
-    public InputStream request() {
-      return request;
-    }
-
     /** The stream upload-pack should write to: {@code response}, copied when recording. */
-    public OutputStream record(OutputStream response) {
+    private OutputStream record(OutputStream response) {
       if (flight == null) {
         return response;
       }
       recorder = new PackRecorder(response, flight.key(), disk,
           settings.maxMemoryEntryBytes(), settings.diskBytes());
       return recorder;
-    }
-
-    /** Upload-pack finished without an exception: its response may be stored. */
-    public void completed() {
-      completed = true;
     }
 
     /** Stores the response if it may be, releases waiting requests, closes a cached file. */

@@ -1,4 +1,4 @@
-package io.gitedge.gateway.git;
+package io.gitedge.gateway.packcache;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,129 @@
+package io.gitedge.gateway.app;
+
+import io.gitedge.auth.IdentitySource;
+import io.gitedge.config.ConfigException;
+import io.gitedge.gateway.config.GatewayConfig;
+import io.gitedge.gateway.config.SshConfig;
+import io.gitedge.gateway.events.PeerSecret;
+import io.gitedge.gateway.git.CallerAuthenticator;
+import io.gitedge.gateway.git.Door;
+import io.gitedge.gateway.git.MirrorResolver;
+import io.gitedge.gateway.git.ReadPath;
+import io.gitedge.gateway.git.UploadPackFactory;
+import io.gitedge.gateway.http.AdminApi;
+import io.gitedge.gateway.http.HookEndpoint;
+import io.gitedge.gateway.http.HttpFrontDoor;
+import io.gitedge.gateway.http.PeerEventEndpoint;
+import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.packcache.PackCache;
+import io.gitedge.gateway.ssh.SshFrontDoor;
+import io.gitedge.keys.KeyMaterialException;
+import io.gitedge.keys.SshHostKeys;
+import io.gitedge.keys.TlsCredentials;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The doors assembly: each front door over its own {@link ReadPath} (the shared resolver and
+ * pack cache, the door's own upload-pack I/O timeout), bound and serving. A door that cannot
+ * bind stops the start with the {@code listen} key's file and line.
+ */
+final class Doors implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Doors.class);
+
+  final HttpFrontDoor https;
+  final Optional<SshFrontDoor> ssh;
+
+  private Doors(HttpFrontDoor https, Optional<SshFrontDoor> ssh) {
+    this.https = https;
+    this.ssh = ssh;
+  }
+
+  /** What the doors read through, and the sync side they hand webhooks and events to. */
+  record ReadSide(CallerAuthenticator authenticator, IdentitySource identity,
+      MirrorResolver resolver, PackCache packCache, GatewayMetrics metrics) {}
+
+  /**
+   * Starts HTTPS, then SSH when configured ({@code hostKeys} present exactly then: they are read
+   * beside the HTTPS start).
+   *
+   * @throws ConfigException when a listener cannot bind
+   * @throws KeyMaterialException when the SSH host keys cannot be read or made
+   */
+  static Doors start(GatewayConfig config, Optional<TlsCredentials> tls,
+      Optional<CompletableFuture<SshHostKeys>> hostKeys, ReadSide reads, Mirrors mirrors,
+      SyncEventFlow sync, Clock clock) throws ConfigException, KeyMaterialException {
+    GatewayMetrics metrics = reads.metrics();
+    HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, readPath(Door.HTTPS, reads,
+        new UploadPackFactory(config.http().idleTimeout(), sync.freshness)),
+        new HttpFrontDoor.Services(metrics, new HookEndpoint(sync.webhooks, metrics),
+            config.peers().map(p -> new PeerEventEndpoint(new PeerSecret(p.secretFile()),
+                sync.incoming, metrics, clock)),
+            new AdminApi(config.region(), sync.scheduler, mirrors.store(), clock)));
+    try {
+      https.start();
+    } catch (IOException e) {
+      throw config.origin().error("http.listen", "cannot listen on "
+          + config.http().listenHost() + ":" + config.http().listenPort() + ": "
+          + GatewayApp.rootCause(e).getMessage(), e);
+    }
+    if (config.ssh().isEmpty()) {
+      return new Doors(https, Optional.empty());
+    }
+    SshConfig sc = config.ssh().get();
+    SshHostKeys keys;
+    try {
+      keys = join(hostKeys.orElseThrow());
+    } catch (KeyMaterialException e) {
+      https.close();
+      throw e;
+    }
+    keys.keys().forEach(k -> log.info("SSH host key {} {}", k.type(), k.fingerprint()));
+    SshFrontDoor ssh;
+    try {
+      ssh = new SshFrontDoor(sc, keys, reads.identity(), readPath(Door.SSH, reads,
+          new UploadPackFactory(sc.ioTimeout(), sync.freshness)),
+          config.dataDir().resolve("empty"));
+    } catch (IOException e) {
+      https.close();
+      throw config.origin().error("dataDir", e.getMessage(), e);
+    }
+    try {
+      ssh.start();
+      return new Doors(https, Optional.of(ssh));
+    } catch (IOException e) {
+      ssh.close();
+      https.close();
+      throw config.origin().error("ssh.listen", "cannot listen on " + sc.listenHost() + ":"
+          + sc.listenPort() + ": " + GatewayApp.rootCause(e).getMessage(), e);
+    }
+  }
+
+  private static SshHostKeys join(CompletableFuture<SshHostKeys> keys)
+      throws KeyMaterialException {
+    try {
+      return keys.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof KeyMaterialException k) {
+        throw k;
+      }
+      throw e;
+    }
+  }
+
+  private static ReadPath readPath(Door door, ReadSide reads, UploadPackFactory uploadPacks) {
+    return new ReadPath(door, reads.authenticator(), reads.resolver(), uploadPacks,
+        reads.packCache(), reads.metrics());
+  }
+
+  @Override
+  public void close() {
+    ssh.ifPresent(SshFrontDoor::close);
+    https.close();
+  }
+}

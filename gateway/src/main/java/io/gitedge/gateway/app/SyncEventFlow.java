@@ -1,0 +1,90 @@
+package io.gitedge.gateway.app;
+
+import io.gitedge.config.ConfigException;
+import io.gitedge.gateway.config.GatewayConfig;
+import io.gitedge.gateway.events.HttpPeerFanOut;
+import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.packcache.PackCache;
+import io.gitedge.sync.FanOut;
+import io.gitedge.sync.IncomingEvents;
+import io.gitedge.sync.ReadFreshness;
+import io.gitedge.sync.SchedulerSettings;
+import io.gitedge.sync.SyncEventPublisher;
+import io.gitedge.sync.SyncListener;
+import io.gitedge.sync.SyncScheduler;
+import io.gitedge.sync.WebhookReceiver;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a push upstream becomes a sync here and in every other region: the sync assembly.
+ *
+ * <pre>
+ * upstream webhook ─► {@link WebhookReceiver} ─┐
+ * schedule, read, admin API ──────────────────┼─► {@link SyncScheduler} (single flight per mirror)
+ * another region's event ─► {@link IncomingEvents} ─┘            │ after every sync, in order:
+ *                                          1. pack cache: drop what the sync made unreachable
+ *                                          2. metrics: count it
+ *                                          3. {@link SyncEventPublisher}: a webhook's successful
+ *                                             sync becomes an event on the {@link FanOut}
+ *                                             (HTTP peers, or nothing) ─► the other regions
+ * </pre>
+ *
+ * The pack cache hears first, so no request can be answered from an entry the sync made stale
+ * once anyone else knows of the sync. Events a peer asked for carry {@code PEER} and are not
+ * published again (no loops). The doors take the receiving ends: {@link #webhooks} and
+ * {@link #incoming}.
+ */
+final class SyncEventFlow implements AutoCloseable {
+  final SyncScheduler scheduler;
+  final WebhookReceiver webhooks;
+  final IncomingEvents incoming;
+  final ReadFreshness freshness;
+  private final Optional<HttpPeerFanOut> peers;
+
+  private SyncEventFlow(SyncScheduler scheduler, WebhookReceiver webhooks,
+      IncomingEvents incoming, ReadFreshness freshness, Optional<HttpPeerFanOut> peers) {
+    this.scheduler = scheduler;
+    this.webhooks = webhooks;
+    this.incoming = incoming;
+    this.freshness = freshness;
+    this.peers = peers;
+  }
+
+  static SyncEventFlow assemble(GatewayConfig config, Mirrors mirrors, PackCache packCache,
+      GatewayMetrics metrics, Clock clock) throws ConfigException {
+    Optional<HttpPeerFanOut> peers;
+    try {
+      peers = config.peers().map(p -> new HttpPeerFanOut(p, clock, metrics::peerEvent));
+    } catch (IllegalArgumentException e) {
+      throw config.origin().error("peers.caFile", e.getMessage(), e);
+    }
+    FanOut fanOut = peers.<FanOut>map(p -> p).orElse(FanOut.NONE);
+    SyncListener afterSync = SyncListener.inOrder(List.of(packCache.syncListener(),
+        metrics.syncListener(),
+        new SyncEventPublisher(config.region(), mirrors.store(), fanOut)));
+    SyncScheduler scheduler = new SyncScheduler(mirrors.store(), mirrors.plans(),
+        new SchedulerSettings(config.sync().workers(), config.sync().backoffInitial(), 0.1),
+        afterSync, clock);
+    WebhookReceiver webhooks = new WebhookReceiver(config.upstreams().stream()
+        .filter(u -> u.webhookSecretFile().isPresent())
+        .map(u -> new WebhookReceiver.Target(u.route(), u.webhookSecretFile().get()))
+        .toList(), scheduler, clock);
+    ReadFreshness freshness = new ReadFreshness(scheduler, mirrors.store(),
+        config.sync().readWait(), clock);
+    return new SyncEventFlow(scheduler, webhooks, new IncomingEvents(scheduler, mirrors.store()),
+        freshness, peers);
+  }
+
+  /** Whether other regions send events here (peers are configured). */
+  boolean takesPeerEvents() {
+    return peers.isPresent();
+  }
+
+  @Override
+  public void close() {
+    scheduler.close();
+    peers.ifPresent(HttpPeerFanOut::close);
+  }
+}

@@ -1,0 +1,130 @@
+package io.gitedge.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.store.MirrorName;
+import io.gitedge.store.MirrorStore;
+import io.gitedge.store.StoreConfig;
+import io.gitedge.store.SyncResult;
+import io.gitedge.store.Upstream;
+import io.gitedge.testing.TestUpstream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fleet's events without a transport: which syncs are published, what an event says, and
+ * what a receiving gateway does with one, against a real store and scheduler.
+ */
+class SyncEventsTest {
+  @TempDir Path dir;
+  private TestUpstream upstream;
+  private MirrorStore store;
+  private WatchedStore counting;
+  private SyncScheduler scheduler;
+  private MirrorName lib;
+  private final List<SyncEvent> published = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    upstream = TestUpstream.create(dir);
+    upstream.createRepo("acme/lib");
+    upstream.commit("acme/lib", "main", Map.of("README", "hi\n"), "first");
+    store = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")));
+    counting = new WatchedStore(store, false);
+    lib = MirrorName.parse("github.com/acme/lib");
+    SyncPlan plan = new SyncPlan(lib, new Upstream(upstream.fileUrl() + "/acme/lib.git",
+        Optional.empty()), Duration.ofHours(1));
+    scheduler = new SyncScheduler(counting, List.of(plan), SchedulerSettings.DEFAULT,
+        new SyncEventPublisher("eu", store, published::add));
+  }
+
+  @AfterEach
+  void tearDown() {
+    scheduler.close();
+    store.close();
+    upstream.close();
+  }
+
+  private SyncResult sync(Trigger trigger) throws Exception {
+    return scheduler.requestSync(lib, trigger).get(60, TimeUnit.SECONDS);
+  }
+
+  // ------------------------------------------------------------------------- publishing
+
+  @Test
+  void aWebhooksSuccessfulSync_isPublishedWithTheMirrorsTips() throws Exception {
+    sync(Trigger.WEBHOOK);
+    assertEquals(1, published.size());
+    SyncEvent e = published.get(0);
+    assertEquals("eu", e.origin());
+    assertEquals(lib, e.mirror());
+    assertEquals(Map.of("refs/heads/main", upstream.refs("acme/lib").get("refs/heads/main")),
+        e.tips());
+    assertEquals(36, e.id().length(), "a UUID");
+  }
+
+  @Test
+  void scheduledPeerAndFailedSyncs_areNotPublished() throws Exception {
+    sync(Trigger.SCHEDULE);
+    sync(Trigger.PEER);
+    java.nio.file.Files.move(upstream.bare("acme/lib"), dir.resolve("gone.git"));
+    assertFalse(sync(Trigger.WEBHOOK).succeeded(), "the upstream is gone");
+    assertEquals(List.of(), published, "no loops, no schedules, no failures");
+  }
+
+  @Test
+  void anEventsJson_readsBackAsTheSameEvent() throws Exception {
+    SyncEvent e = new SyncEvent("id-1", "us", lib, Map.of("refs/tags/v1", "a".repeat(40)));
+    assertEquals(e, SyncEvent.fromJson(e.toJson()));
+    assertEquals("{\"id\":\"id-1\",\"origin\":\"us\",\"mirror\":\"github.com/acme/lib\","
+        + "\"refs\":{\"refs/tags/v1\":\"" + "a".repeat(40) + "\"}}",
+        new String(e.toJson(), StandardCharsets.UTF_8), "the wire format peers already speak");
+    for (String bad : List.of("", "[]", "{\"mirror\":\"../etc\"}", "{\"mirror\":")) {
+      assertThrows(IOException.class, () -> SyncEvent.fromJson(
+          bad.getBytes(StandardCharsets.UTF_8)), bad);
+    }
+  }
+
+  // ------------------------------------------------------------------------- receiving
+
+  @Test
+  void anEventForAMirrorBehind_syncsIt_onceHoweverOftenItArrives() throws Exception {
+    IncomingEvents incoming = new IncomingEvents(scheduler, store);
+    SyncEvent e = new SyncEvent("e1", "us", lib, Map.of());
+    assertEquals(IncomingEvents.Outcome.SYNCING, incoming.receive(e));
+    assertEquals(IncomingEvents.Outcome.DUPLICATE, incoming.receive(e));
+    scheduler.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS);
+    assertTrue(store.find(lib).isPresent(), "synced");
+  }
+
+  @Test
+  void anEventWhoseTipsTheMirrorHas_isLevel_andSyncsNothing() throws Exception {
+    sync(Trigger.SCHEDULE);
+    int before = counting.total.get();
+    IncomingEvents incoming = new IncomingEvents(scheduler, store);
+    String main = upstream.refs("acme/lib").get("refs/heads/main");
+    assertEquals(IncomingEvents.Outcome.LEVEL, incoming.receive(new SyncEvent("e2", "us", lib,
+        Map.of("refs/heads/main", main))));
+    assertEquals(IncomingEvents.Outcome.SYNCING, incoming.receive(new SyncEvent("e3", "us",
+        lib, Map.of("refs/heads/main", "b".repeat(40)))), "another tip: behind");
+    assertEquals(IncomingEvents.Outcome.NOT_MIRRORED, incoming.receive(new SyncEvent("e4",
+        "us", MirrorName.parse("github.com/acme/other"), Map.of())));
+    scheduler.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS);
+    assertTrue(counting.total.get() > before);
+    assertEquals(List.of(), published, "syncs a peer asked for are not published");
+  }
+}
