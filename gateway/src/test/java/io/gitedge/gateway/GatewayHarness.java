@@ -9,6 +9,8 @@ import io.gitedge.keys.SshHostKeys;
 import io.gitedge.testing.ClientHome;
 import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.HttpBackendServer;
+import io.gitedge.testing.MirrorInvariants;
+import io.gitedge.testing.TestClock;
 import io.gitedge.testing.TestUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +49,7 @@ public final class GatewayHarness implements AutoCloseable {
   private final Path ca;
   private GatewayApp app;
   private final boolean ownsUpstream;
+  private final TestClock clock = new TestClock();
 
   /**
    * Extra settings: the listen address, a public URL, YAML lines added to the {@code http} and
@@ -206,7 +209,7 @@ public final class GatewayHarness implements AutoCloseable {
         options.syncInterval(), options.upstreamYaml(),
         upstreamHttp.url(), options.syncInterval(), options.upstreamYaml(), options.topYaml()));
     upstreamHttp.setDown(options.upstreamDownAtStart());
-    this.app = GatewayApp.start(ConfigLoader.load(config));
+    this.app = GatewayApp.start(ConfigLoader.load(config), clock);
     if (options.upstreamDownAtStart()) {
       return;
     }
@@ -335,6 +338,14 @@ public final class GatewayHarness implements AutoCloseable {
     return app;
   }
 
+  /**
+   * The gateway's clock: a test moves it past a TTL or a freshness bound instead of waiting. It
+   * starts at the system clock's time.
+   */
+  public TestClock clock() {
+    return clock;
+  }
+
   /** Syncs a mirror now and waits for the result. */
   public SyncResult sync(String name) {
     try {
@@ -428,14 +439,20 @@ public final class GatewayHarness implements AutoCloseable {
   public void restart(java.util.function.Consumer<Path> whileStopped) throws Exception {
     app.close();
     whileStopped.accept(dir.resolve("data"));
-    app = GatewayApp.start(ConfigLoader.load(configFile()));
+    app = GatewayApp.start(ConfigLoader.load(configFile()), clock);
   }
 
+  /**
+   * Stops the gateway (and the upstream it owns), then checks what every test must leave behind:
+   * mirrors that pass {@code git fsck} and no file of an interrupted sync
+   * ({@link MirrorInvariants}).
+   */
   @Override
   public void close() {
     app.close();
     if (ownsUpstream) {
       upstream.close();
     }
+    MirrorInvariants.check(dir.resolve("data/mirrors"));
   }
 }

@@ -359,12 +359,13 @@ class SyncEndToEndTest {
   void withFreshness_goModDownloadOfAVersionTaggedASecondAgo_succeedsAtOnce() throws Exception {
     Assumptions.assumeTrue(ClientHome.installed("go"), "go is not installed");
     try (GatewayHarness gw = GatewayHarness.start(dir,
-        GatewayHarness.Options.defaults().withUpstream("freshness", "1s"))) {
+        GatewayHarness.Options.defaults().withUpstream("freshness", "1m"))) {
       ClientHome go = goClient(gw);
       String commit = gw.upstream().commit("acme/lib", "main",
           Map.of("fresh.go", "package lib\n\nconst Fresh = true\n"), "v1.3.0");
       gw.upstream().tag("acme/lib", "v1.3.0", commit, false);
-      Thread.sleep(1_000); // the mirror's last check is now older than its freshness bound
+      // the mirror's last check is now older than its freshness bound
+      gw.clock().advance(java.time.Duration.ofSeconds(61));
 
       ProcessResult dl = go.go(gw.workDir("go"), "mod", "download", "-json",
           "github.com/acme/lib@v1.3.0");
