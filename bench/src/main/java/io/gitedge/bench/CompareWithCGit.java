@@ -1,9 +1,9 @@
 package io.gitedge.bench;
 
+import io.gitedge.bench.ComparisonTable.Side;
 import io.gitedge.testing.ClientHome;
 import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.ProcessResult;
-import io.gitedge.testing.TrustingHttp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
-import javax.net.ssl.SSLContext;
 
 /**
  * GitEdge against C git, side by side in one run, alternating which goes first: the same bare
@@ -34,8 +29,7 @@ public final class CompareWithCGit {
 
   private final Path work;
   private final Map<String, String> env = ClientProcess.baseEnvironment();
-  private final List<String> rows = new ArrayList<>();
-  private final List<String> notes = new ArrayList<>();
+  private final ComparisonTable table = new ComparisonTable();
   private Side gw;
   private Side cgit;
   private int serial;
@@ -44,14 +38,6 @@ public final class CompareWithCGit {
   private static final String NO_CA_SCAN = "client without the system CA scan";
   /** Unmeasured ls-remote runs per side before the ref-listing rows. */
   private static final int LS_REMOTE_WARMUP = Integer.getInteger("lsremote.warmup", 50);
-
-  /** One server under test and the client that talks to it. */
-  private record Side(String name, Function<String, String> https, Function<String, String> ssh,
-      ClientHome client) {}
-
-  private interface Op {
-    double run(Side side, int rep) throws Exception;
-  }
 
   private CompareWithCGit(Path work) {
     this.work = work;
@@ -104,7 +90,7 @@ public final class CompareWithCGit {
         workloads(g, c, projects, trust);
       }
     }
-    return report(mediumShape);
+    return table.markdown(mediumShape);
   }
 
   private void workloads(GatewayProcess g, CGitServers c, Path projects, Path trust)
@@ -122,11 +108,12 @@ public final class CompareWithCGit {
     if (wanted("go")) {
       goModDownload(g, trust, reps);
     }
+    LoadWorkloads load = new LoadWorkloads(work, env, table, gw, cgit);
     if (wanted("capacity")) {
-      capacity(g, c, trust);
+      load.capacity(g, c, trust);
     }
     if (wanted("parallel")) {
-      parallelClones();
+      load.parallelClones();
     }
     if (wanted("restart")) {
       firstCloneAfterStart(g);
@@ -185,12 +172,12 @@ public final class CompareWithCGit {
     // steady state: ref listings are what a gateway in service answers all day, and a JVM
     // answers its first few dozen with code the JIT has not compiled yet (handshake, request
     // path); C git starts new processes for every request and has nothing to warm
-    Op list = (s, i) -> timed(s, work, "ls-remote", s.https().apply("medium"));
+    ComparisonTable.Op list = (s, i) -> timed(s, work, "ls-remote", s.https().apply("medium"));
     for (int i = 0; i < LS_REMOTE_WARMUP; i++) {
       list.run(gw, -1);
       list.run(cgit, -1);
     }
-    notes.add("ls-remote rows: after " + LS_REMOTE_WARMUP + " unmeasured runs per side. **floor**"
+    table.note("ls-remote rows: after " + LS_REMOTE_WARMUP + " unmeasured runs per side. **floor**"
         + " rows: C git's own answers to the two requests of `git ls-remote`, stored as files"
         + " and replayed by the same nginx whatever is asked, measured in place of GitEdge: no"
         + " server answers faster, so floor / C git is the lowest ratio any server can reach"
@@ -205,7 +192,7 @@ public final class CompareWithCGit {
     compare("ls-remote of one ref", "HTTPS", 15, "≤ 0.8×", 0.8,
         (s, i) -> timed(s, work, "ls-remote", s.https().apply("medium"), "refs/heads/main"));
     String noCaScan = "http.sslCAPath=" + noCaPath();
-    Op noCaList = (s, i) -> timed(s, work, "-c", noCaScan, "ls-remote", s.https().apply("medium"));
+    ComparisonTable.Op noCaList = (s, i) -> timed(s, work, "-c", noCaScan, "ls-remote", s.https().apply("medium"));
     compare("ls-remote (5,100 refs), " + NO_CA_SCAN, "HTTPS", 15, "≤ 0.8×", 0.8, noCaList);
     compare("ls-remote (5,100 refs), " + NO_CA_SCAN + ": **floor** in place of GitEdge", "HTTPS",
         15, "", Double.NaN, floor, cgit, noCaList);
@@ -290,90 +277,6 @@ public final class CompareWithCGit {
     });
   }
 
-  private void capacity(GatewayProcess g, CGitServers c, Path trust) throws Exception {
-    log("capacity: 32 null clients");
-    SSLContext ssl = TrustingHttp.sslContext(trust);
-    Path rec = work.resolve("recorded");
-    String cgitBase = c.httpsUrl("medium");
-    String origin = cgitBase.substring(0, cgitBase.indexOf("/git/"));
-    NullClients.Recorded req = NullClients.record(origin, ssl, proxy -> cgit.client().git(work,
-        "clone", "-q", "--no-checkout", proxy + "/git/medium.git", rec.toString()).assertOk());
-    ClientProcess.run(work, env, List.of("rm", "-rf", rec.toString()), null);
-    Map<String, String> bearer = Map.of("Authorization", "Bearer " + g.token());
-    int concurrency = 32;
-    int total = Integer.getInteger("capacity.packs", 64);
-    Map<Side, NullClients.Run> runs = new LinkedHashMap<>();
-    for (boolean warmUp : List.of(true, false, false)) {
-      for (Side s : List.of(cgit, gw)) {
-        boolean isGw = s == gw;
-        NullClients.Run r = NullClients.run(s.https().apply("medium") + "/git-upload-pack", ssl,
-            req, isGw ? bearer : Map.of(), concurrency, warmUp ? concurrency : total,
-            isGw ? g.tree() : c.httpsTree());
-        if (!warmUp) { // the better of two runs per side
-          runs.merge(s, r, (x, y) -> x.packsPerSecond() >= y.packsPerSecond() ? x : y);
-        }
-      }
-    }
-    NullClients.Run a = runs.get(gw);
-    NullClients.Run b = runs.get(cgit);
-    rows.add(String.format(Locale.ROOT,
-        "| capacity: packs per second, 32 null clients | HTTPS | %.2f /s | %.2f /s | %.2f× | ≥ 2× | %s |",
-        a.packsPerSecond(), b.packsPerSecond(), a.packsPerSecond() / b.packsPerSecond(),
-        verdict(a.packsPerSecond() / b.packsPerSecond() >= 2)));
-    rows.add(String.format(Locale.ROOT,
-        "| capacity: server CPU per clone | HTTPS | %.3f s | %.3f s | %.2f× | ≤ 0.5× | %s |",
-        a.cpuPerPack(), b.cpuPerPack(), a.cpuPerPack() / b.cpuPerPack(),
-        verdict(a.cpuPerPack() / b.cpuPerPack() <= 0.5)));
-    rows.add(String.format(Locale.ROOT,
-        "| capacity: server peak RSS | HTTPS | %d MiB | %d MiB | %.2f× | | |",
-        a.peakRssBytes() >> 20, b.peakRssBytes() >> 20,
-        (double) a.peakRssBytes() / b.peakRssBytes()));
-    notes.add(String.format(Locale.ROOT, "Capacity: %d requests per side, 32 at a time, after 32"
-        + " warm-up requests; the better of two runs per side, alternating; each response %.1f MiB"
-        + " (GitEdge) / %.1f MiB (C git). CPU is the server's whole process tree from /proc"
-        + " (nginx, fcgiwrap, http-backend, upload-pack, pack-objects; the gateway's JVM).",
-        total, a.bytesPerPack() / 1048576.0, b.bytesPerPack() / 1048576.0));
-  }
-
-  private void parallelClones() throws Exception {
-    log("100 parallel clones of small");
-    List<Double> wall = new ArrayList<>();
-    List<Integer> ok = new ArrayList<>();
-    for (Side s : List.of(gw, cgit)) {
-      ExecutorService pool = Executors.newFixedThreadPool(100);
-      List<Future<ProcessResult>> all = new ArrayList<>();
-      Path base = Files.createDirectories(work.resolve("parallel-" + (++serial)));
-      long t0 = System.nanoTime();
-      for (int i = 0; i < 100; i++) {
-        Path d = base.resolve("c" + i);
-        all.add(pool.submit(() -> s.client().git(base, "clone", "-q", s.https().apply("small"),
-            d.toString())));
-      }
-      int succeeded = 0;
-      StringBuilder failures = new StringBuilder();
-      for (Future<ProcessResult> f : all) {
-        ProcessResult r = f.get();
-        if (r.exitCode() == 0) {
-          succeeded++;
-        } else if (failures.length() < 2000) {
-          failures.append(r.stderr());
-        }
-      }
-      wall.add((System.nanoTime() - t0) / 1e9);
-      ok.add(succeeded);
-      pool.shutdown();
-      if (succeeded < 100) {
-        notes.add(s.name() + ": " + (100 - succeeded) + " of 100 parallel clones failed: "
-            + failures.toString().trim().replace('\n', ' '));
-      }
-      ClientProcess.run(work, env, List.of("rm", "-rf", base.toString()), null);
-    }
-    rows.add(String.format(Locale.ROOT,
-        "| 100 parallel clones of small (all must succeed) | HTTPS | %d/100 in %.1f s | %d/100 in %.1f s | %.2f× | 100/100 | %s |",
-        ok.get(0), wall.get(0), ok.get(1), wall.get(1), wall.get(0) / wall.get(1),
-        verdict(ok.get(0) == 100)));
-  }
-
   private void firstCloneAfterStart(GatewayProcess g) throws Exception {
     log("restarts: ready time, first clone and second clone");
     List<Double> ready = new ArrayList<>();
@@ -389,38 +292,22 @@ public final class CompareWithCGit {
     Stats r = new Stats(ready);
     Stats f = new Stats(first);
     Stats s = new Stats(second);
-    rows.add("| gateway start to `/readyz` 200 (mirrors on disk) | — | " + r.describe()
-        + " | | | ≤ 1.5 s | " + verdict(r.median() <= 1.5) + " |");
-    rows.add(String.format(Locale.ROOT,
+    table.row("| gateway start to `/readyz` 200 (mirrors on disk) | — | " + r.describe()
+        + " | | | ≤ 1.5 s | " + ComparisonTable.verdict(r.median() <= 1.5) + " |");
+    table.row(String.format(Locale.ROOT,
         "| first clone after start / second clone (GitEdge only) | HTTPS | %s | %s | %.2f× | ≤ 1.1× | %s |",
         f.describe(), s.describe(), f.median() / s.median(),
-        verdict(f.median() / s.median() <= 1.1)));
+        ComparisonTable.verdict(f.median() / s.median() <= 1.1)));
   }
 
-  private void compare(String what, String door, int reps, String target, double goal, Op op)
-      throws Exception {
-    compare(what, door, reps, target, goal, gw, cgit, op);
-  }
-
-  /** {@code first} against {@code second}, alternating; no goal ({@code NaN}) leaves no verdict. */
   private void compare(String what, String door, int reps, String target, double goal,
-      Side first, Side second, Op op) throws Exception {
-    List<Double> a = new ArrayList<>();
-    List<Double> b = new ArrayList<>();
-    op.run(first, -1); // warm-up, both sides, not counted
-    op.run(second, -1);
-    for (int i = 0; i < reps; i++) {
-      for (Side s : i % 2 == 0 ? List.of(first, second) : List.of(second, first)) {
-        (s == first ? a : b).add(op.run(s, i));
-      }
-    }
-    Stats x = new Stats(a);
-    Stats y = new Stats(b);
-    double ratio = x.median() / y.median();
-    rows.add("| " + what + " | " + door + " | " + x.describe() + " | " + y.describe() + " | "
-        + String.format(Locale.ROOT, "%.2f×", ratio) + " | " + target + " | "
-        + (Double.isNaN(goal) ? "" : verdict(ratio <= goal)) + " |");
-    log(rows.get(rows.size() - 1));
+      ComparisonTable.Op op) throws Exception {
+    table.compare(what, door, reps, target, goal, gw, cgit, op);
+  }
+
+  private void compare(String what, String door, int reps, String target, double goal,
+      Side first, Side second, ComparisonTable.Op op) throws Exception {
+    table.compare(what, door, reps, target, goal, first, second, op);
   }
 
   private double clone(Side s, String url, String... options) {
@@ -438,10 +325,6 @@ public final class CompareWithCGit {
     long t0 = System.nanoTime();
     s.client().git(dir, args).assertOk();
     return (System.nanoTime() - t0) / 1e9;
-  }
-
-  private static String verdict(boolean met) {
-    return met ? "met" : "**missed**";
   }
 
   private String shape(Path bare) {
@@ -466,29 +349,7 @@ public final class CompareWithCGit {
     }
   }
 
-  private String report(String mediumShape) throws Exception {
-    StringBuilder s = new StringBuilder();
-    s.append("## GitEdge against C git (issue 6)\n\n");
-    s.append("Same run, same machine, loopback, alternating which side goes first; medians with"
-        + " (min–max). Ratio = GitEdge / C git (below 1 is faster). ")
-        .append(Machine.describe()).append(".\n\n");
-    s.append("- **medium**: ").append(mediumShape)
-        .append("; **small**: a Go module with 16 tagged versions.\n");
-    s.append("- **C git**: `git http-backend` behind nginx + fcgiwrap over HTTPS (anonymous),"
-        + " `git-upload-pack` behind OpenSSH sshd; repository with bitmap, commit-graph, packed"
-        + " refs. **GitEdge**: `gitedge serve` (its own JVM, `-Xmx2g`), Bearer token"
-        + " sent preemptively (`http.extraHeader`), mirroring the same repositories.\n\n");
-    s.append("| workload | door | GitEdge | C git | ratio | target | |\n");
-    s.append("|---|---|---|---|---|---|---|\n");
-    rows.forEach(r -> s.append(r).append('\n'));
-    s.append('\n');
-    notes.forEach(n -> s.append("- ").append(n).append('\n'));
-    s.append("\nReproduce: `bench/run compare` (`bench/run compare /path/to/bare.git` for your own"
-        + " repository).\n\n");
-    return s.toString();
-  }
-
-  private static void log(String line) {
+  static void log(String line) {
     System.err.println("bench: " + line);
   }
 }

@@ -21,11 +21,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,9 +93,9 @@ final class FileMirrorStore implements MirrorStore {
       throw new IOException("mirror folder " + root + " is in use by another gitedge process;"
           + " give each gateway its own dataDir");
     }
-    deleteRecursively(root.resolve(INCOMING));
+    Leftovers.deleteRecursively(root.resolve(INCOMING));
     Files.createDirectories(root.resolve(INCOMING));
-    removeLeftovers(root, root);
+    Leftovers.remove(root, root);
     return new FileMirrorStore(root, ch, lock, config);
   }
 
@@ -120,7 +118,7 @@ final class FileMirrorStore implements MirrorStore {
         try {
           Repository r = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true)
               .build();
-          useCommitGraph(r);
+          MirrorSetup.useCommitGraph(r);
           return r;
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -207,7 +205,7 @@ final class FileMirrorStore implements MirrorStore {
         // this thread holds the mirror's only writer lock and the process the root's: any lock
         // file in the mirror now is a leftover that would fail every later sync
         try {
-          removeLeftovers(root, existing.get().repository().getDirectory().toPath());
+          Leftovers.remove(root, existing.get().repository().getDirectory().toPath());
         } catch (IOException cleanup) {
           log.warn("cannot clean up {} after a failed sync: {}", name, cleanup.toString());
         }
@@ -237,7 +235,7 @@ final class FileMirrorStore implements MirrorStore {
     try {
       try (Repository repo = new FileRepositoryBuilder().setGitDir(scratch.toFile()).build()) {
         repo.create(true);
-        configureNewMirror(repo);
+        MirrorSetup.configureNew(repo);
         Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
         Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
         Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, listed.keySet());
@@ -251,7 +249,7 @@ final class FileMirrorStore implements MirrorStore {
       Files.createDirectories(target.getParent());
       Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
-      deleteRecursively(scratch);
+      Leftovers.deleteRecursively(scratch);
     }
     states.put(name, created);
     return new SyncResult(name, SyncResult.Outcome.CREATED, changes, List.of(),
@@ -323,45 +321,6 @@ final class FileMirrorStore implements MirrorStore {
     }
   }
 
-  /** Mirrors are written only by this store: no reflogs, and no gc but {@link Repacker}'s. */
-  private static void configureNewMirror(Repository repo) throws IOException {
-    StoredConfig c = repo.getConfig();
-    c.setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null,
-        ConfigConstants.CONFIG_KEY_LOGALLREFUPDATES, false);
-    c.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
-    c.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOPACKLIMIT, 0);
-    c.setBoolean(ConfigConstants.CONFIG_FETCH_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOGC,
-        false);
-    c.setBoolean(ConfigConstants.CONFIG_RECEIVE_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOGC,
-        false);
-    c.save();
-    useCommitGraph(repo);
-  }
-
-  /**
-   * Commit-graph on: {@link Repacker}'s gc writes one and JGit's walks (negotiation, reachability
-   * checks of wants, shallow fetches) read generation numbers from it instead of parsing commits.
-   * Set on mirrors made before GitEdge did this, too, the first time they are opened.
-   */
-  private static void useCommitGraph(Repository repo) {
-    StoredConfig c = repo.getConfig();
-    if (c.getBoolean(ConfigConstants.CONFIG_CORE_SECTION, ConfigConstants.CONFIG_COMMIT_GRAPH,
-        false) && c.getBoolean(ConfigConstants.CONFIG_GC_SECTION,
-        ConfigConstants.CONFIG_KEY_WRITE_COMMIT_GRAPH, false)) {
-      return;
-    }
-    c.setBoolean(ConfigConstants.CONFIG_CORE_SECTION, null, ConfigConstants.CONFIG_COMMIT_GRAPH,
-        true);
-    c.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null,
-        ConfigConstants.CONFIG_KEY_WRITE_COMMIT_GRAPH, true);
-    try {
-      c.save();
-    } catch (IOException e) {
-      // serving works without it, only slower; the next open tries again
-      log.warn("cannot turn the commit-graph on in {}: {}", repo.getDirectory(), e.toString());
-    }
-  }
-
   @Override
   public void close() {
     repositories.values().forEach(Repository::close);
@@ -372,64 +331,5 @@ final class FileMirrorStore implements MirrorStore {
     } catch (IOException e) {
       log.warn("cannot release the lock on {}: {}", root, e.toString());
     }
-  }
-
-  /**
-   * Removes what a killed process or an interrupted sync left inside the mirrors under
-   * {@code under}: lock files (a stale {@code packed-refs.lock} would fail every later sync),
-   * JGit's temporary {@code incoming_*} packs (in {@code objects/} and {@code objects/pack/}) and
-   * pack {@code .keep} files, and half-written
-   * state files. Only this store writes under {@code root}, holding the root's lock, and each
-   * mirror has one writer, so these are stale whenever no sync of theirs runs.
-   */
-  private static void removeLeftovers(Path root, Path under) throws IOException {
-    Files.walkFileTree(under, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
-        Path name = dir.getFileName();
-        // loose objects are numerous and never leftovers; packs are looked at below
-        return name != null && name.toString().length() == 2 && dir.getParent() != null
-            && dir.getParent().getFileName().toString().equals("objects")
-            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-        String n = file.getFileName().toString();
-        String parent = file.getParent().getFileName().toString();
-        boolean inPacks = parent.equals("pack");
-        // JGit receives a pack as objects/incoming_*.pack (+ .idx) and keeps it with a .keep
-        // while it moves into objects/pack
-        boolean inObjects = inPacks || parent.equals("objects");
-        boolean stale = (n.endsWith(".lock") && !file.getParent().equals(root))
-            || n.endsWith(MirrorStateFile.NAME + ".tmp")
-            || (inObjects && n.startsWith("incoming_"))
-            || (inPacks && n.endsWith(".keep"));
-        if (stale) {
-          log.warn("removing {}, left behind by an interrupted sync", file);
-          Files.delete(file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    Files.walkFileTree(p, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

@@ -5,14 +5,14 @@ package io.gitedge.store;
  * rejected, or the disk failed. Nothing was changed. The message is safe to log and to show to
  * operators; it never contains credentials.
  */
-public final class SyncFailedException extends Exception {
+final class SyncFailedException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  public SyncFailedException(String message) {
+  SyncFailedException(String message) {
     super(message);
   }
 
-  public SyncFailedException(String message, Throwable cause) {
+  SyncFailedException(String message, Throwable cause) {
     super(message, cause);
   }
 

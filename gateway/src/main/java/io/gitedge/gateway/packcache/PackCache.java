@@ -1,8 +1,5 @@
 package io.gitedge.gateway.packcache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.gitedge.gateway.config.PackCacheConfig;
 import io.gitedge.store.MirrorName;
 import io.gitedge.sync.SyncListener;
@@ -51,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * A sync that changes a mirror's refs drops its entries ({@link #syncListener}) to free space;
  * every sync makes the refs be read again.
  *
- * <h2>Tiers</h2>
+ * <h2>Tiers ({@link Tiers})</h2>
  * Memory: a Caffeine cache weighed in bytes. Responses up to {@code maxEntry} are copied into the
  * heap as they stream and stored there; when evicted for size they spill to disk. Larger ones
  * are copied to a temporary file while they stream and moved into the disk tier
@@ -120,20 +117,15 @@ public final class PackCache implements AutoCloseable {
   private final PackCacheConfig settings;
   private final Map<MirrorName, RefsSnapshot> refs = new ConcurrentHashMap<>();
   private final Listener listener;
-  private final Cache<PackKey, byte[]> memory;
-  private final DiskTier disk;
-  private final ExecutorService ownExecutor;
+  private final Tiers tiers; // null when off
   private final ConcurrentHashMap<PackKey, CompletableFuture<Void>> flights =
       new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private PackCache(PackCacheConfig settings, Listener listener, Cache<PackKey, byte[]> memory,
-      DiskTier disk, ExecutorService ownExecutor) {
+  private PackCache(PackCacheConfig settings, Listener listener, Tiers tiers) {
     this.settings = settings;
     this.listener = listener;
-    this.memory = memory;
-    this.disk = disk;
-    this.ownExecutor = ownExecutor;
+    this.tiers = tiers;
   }
 
   /**
@@ -145,7 +137,7 @@ public final class PackCache implements AutoCloseable {
   public static PackCache open(PackCacheConfig settings, Path dir, Listener listener)
       throws IOException {
     if (!settings.enabled()) {
-      return new PackCache(settings, listener, null, null, null);
+      return new PackCache(settings, listener, null);
     }
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "gitedge-pack-cache");
@@ -163,18 +155,7 @@ public final class PackCache implements AutoCloseable {
   /** With the executor for evictions and file deletions given; tests pass a direct one. */
   static PackCache open(PackCacheConfig settings, Path dir, Listener listener,
       Executor executor, ExecutorService owned) throws IOException {
-    DiskTier disk = DiskTier.open(dir, settings.diskBytes(), executor);
-    Cache<PackKey, byte[]> memory = Caffeine.newBuilder()
-        .executor(executor)
-        .maximumWeight(settings.memoryBytes())
-        .<PackKey, byte[]>weigher((k, v) -> v.length)
-        .removalListener((PackKey k, byte[] v, RemovalCause cause) -> {
-          if (cause == RemovalCause.SIZE && k != null && v != null) {
-            disk.store(k, v); // pushed out by newer entries: keep it, further down
-          }
-        })
-        .build();
-    return new PackCache(settings, listener, memory, disk, owned);
+    return new PackCache(settings, listener, Tiers.open(settings, dir, executor, owned));
   }
 
   /**
@@ -214,19 +195,19 @@ public final class PackCache implements AutoCloseable {
       List<String> protocolParameters, InputStream body, Responder responder)
       throws IOException {
     try (Exchange x = begin(name, repo, stale, protocolParameters, body)) {
-      if (x.cached != null) {
-        responder.sendStored(x.cached);
-      } else if (responder.uploadPack(x.request, x.record(responder.body()))) {
-        x.completed = true;
+      if (x.cached() != null) {
+        responder.sendStored(x.cached());
+      } else if (responder.uploadPack(x.request(), x.record(responder.body()))) {
+        x.completed();
       }
-      return x.result;
+      return x.result();
     }
   }
 
   private Exchange begin(MirrorName name, Repository repo, boolean stale,
       List<String> protocolParameters, InputStream body) {
-    if (!settings.enabled() || closed) {
-      return new Exchange(body);
+    if (tiers == null || closed) {
+      return Exchange.untouched(body);
     }
     BufferedRequest buffered = BufferedRequest.read(body, MAX_REQUEST);
     Optional<PackRequest> request = buffered.complete()
@@ -234,23 +215,23 @@ public final class PackCache implements AutoCloseable {
         : Optional.empty();
     if (request.isEmpty() || stale && request.get().fetch()) {
       // a stale mirror's pack starts with a notice (UploadPackFactory); its ref listing does not
-      return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null), request);
+      return counted(Exchange.bypass(buffered.replay()), request);
     }
     RefsSnapshot refs;
     try {
       refs = refsOf(name, repo);
       if (!refs.advertises(request.get().wants())) {
-        return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null), request);
+        return counted(Exchange.bypass(buffered.replay()), request);
       }
     } catch (IOException | RuntimeException e) {
       // upload-pack reads the same refs and will say what is wrong, in its own words
       log.debug("pack cache: cannot read the refs of {}", name, e);
-      return counted(new Exchange(Result.BYPASS, buffered.replay(), null, null), request);
+      return counted(Exchange.bypass(buffered.replay()), request);
     }
     PackKey key = PackKey.of(name, refs, request.get());
     Optional<CachedPack> hit = lookup(key);
     if (hit.isPresent()) {
-      return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null), request);
+      return counted(Exchange.hit(buffered.replay(), hit.get()), request);
     }
     CompletableFuture<Void> mine = new CompletableFuture<>();
     CompletableFuture<Void> leader = flights.putIfAbsent(key, mine);
@@ -258,10 +239,10 @@ public final class PackCache implements AutoCloseable {
       await(leader);
       hit = lookup(key);
       if (hit.isPresent()) {
-        return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null), request);
+        return counted(Exchange.hit(buffered.replay(), hit.get()), request);
       }
       if (flights.putIfAbsent(key, mine) != null) {
-        return counted(new Exchange(Result.MISS, buffered.replay(), null, null), request);
+        return counted(Exchange.follower(buffered.replay()), request);
       }
     }
     // an earlier leader may have stored it between the lookup above and becoming the leader
@@ -269,10 +250,10 @@ public final class PackCache implements AutoCloseable {
     if (hit.isPresent()) {
       flights.remove(key, mine);
       mine.complete(null);
-      return counted(new Exchange(Result.HIT, buffered.replay(), hit.get(), null), request);
+      return counted(Exchange.hit(buffered.replay(), hit.get()), request);
     }
-    return counted(new Exchange(Result.MISS, buffered.replay(), null,
-        new Flight(key, mine, repo, refs)), request);
+    return counted(Exchange.leader(buffered.replay(),
+        new Exchange.Flight(key, mine, repo, refs, flights), tiers), request);
   }
 
   /**
@@ -280,7 +261,7 @@ public final class PackCache implements AutoCloseable {
    * per request, since only syncs change a mirror's refs and listing thousands of them costs
    * more than answering from the cache. A request arriving between a sync's ref update and its
    * invalidation sees the refs from just before; a response computed then is not stored
-   * ({@link Flight} compares with the refs on disk).
+   * ({@link Exchange} compares with the refs on disk).
    */
   private RefsSnapshot refsOf(MirrorName name, Repository repo) throws IOException {
     try {
@@ -299,7 +280,7 @@ public final class PackCache implements AutoCloseable {
   }
 
   private Exchange counted(Exchange x, Optional<PackRequest> request) {
-    listener.onRequest(x.result, request.map(r -> r.fetch() ? Request.FETCH : Request.LS_REFS)
+    listener.onRequest(x.result(), request.map(r -> r.fetch() ? Request.FETCH : Request.LS_REFS)
         .orElse(Request.OTHER));
     return x;
   }
@@ -315,16 +296,14 @@ public final class PackCache implements AutoCloseable {
   }
 
   private Optional<CachedPack> lookup(PackKey key) {
-    byte[] body = memory.getIfPresent(key);
-    return body != null ? Optional.of(CachedPack.inMemory(body)) : disk.open(key);
+    return tiers.lookup(key);
   }
 
   /** Drops every entry of {@code mirror}, in memory and on disk. */
   public void invalidate(MirrorName mirror) {
     refs.remove(mirror);
-    if (memory != null) {
-      memory.asMap().keySet().removeIf(k -> k.mirror().equals(mirror));
-      disk.invalidate(mirror);
+    if (tiers != null) {
+      tiers.invalidate(mirror);
     }
   }
 
@@ -345,122 +324,38 @@ public final class PackCache implements AutoCloseable {
 
   /** Response bytes held in the heap. */
   public long memoryBytes() {
-    return memory == null ? 0 : memory.policy().eviction()
-        .map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    return tiers == null ? 0 : tiers.memoryBytes();
   }
 
   /** Bytes of the disk tier's files. */
   public long diskBytes() {
-    return disk == null ? 0 : disk.bytes();
+    return tiers == null ? 0 : tiers.diskBytes();
   }
 
   /** Entries in the memory tier. */
   public long memoryEntries() {
-    return memory == null ? 0 : memory.estimatedSize();
+    return tiers == null ? 0 : tiers.memoryEntries();
   }
 
   /** Entries in the disk tier. */
   public long diskEntries() {
-    return disk == null ? 0 : disk.count();
+    return tiers == null ? 0 : tiers.diskEntries();
   }
 
   /** Runs pending evictions now; for tests. */
   void cleanUp() {
-    if (memory != null) {
-      memory.cleanUp();
-      disk.cleanUp();
+    if (tiers != null) {
+      tiers.cleanUp();
     }
   }
 
   /** Writes the memory tier to disk, so that a restart keeps it, and stops. */
   @Override
   public void close() {
-    if (memory == null || closed) {
+    if (tiers == null || closed) {
       return;
     }
     closed = true;
-    memory.cleanUp();
-    memory.asMap().forEach(disk::store);
-    memory.invalidateAll();
-    cleanUp();
-    if (ownExecutor != null) {
-      ownExecutor.shutdown();
-      try {
-        ownExecutor.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** The leader's side of a single flight: what it must store, and who waits for it. */
-  private record Flight(PackKey key, CompletableFuture<Void> done, Repository repo,
-      RefsSnapshot refs) {}
-
-  /**
-   * One upload-pack request as the cache sees it, driven by {@link #serve}: the stored response
-   * on a hit, otherwise the request replayed for upload-pack and, for the leader of a single
-   * flight, a recorder that stores the response on {@link #close} if upload-pack completed.
-   * Not thread-safe.
-   */
-  private final class Exchange implements AutoCloseable {
-    private final Result result;
-    private final InputStream request;
-    private final CachedPack cached;
-    private final Flight flight;
-    private PackRecorder recorder;
-    private boolean completed;
-
-    private Exchange(InputStream untouched) {
-      this(Result.BYPASS, untouched, null, null);
-    }
-
-    private Exchange(Result result, InputStream request, CachedPack cached, Flight flight) {
-      this.result = result;
-      this.request = request;
-      this.cached = cached;
-      this.flight = flight;
-    }
-
-    /** The stream upload-pack should write to: {@code response}, copied when recording. */
-    private OutputStream record(OutputStream response) {
-      if (flight == null) {
-        return response;
-      }
-      recorder = new PackRecorder(response, flight.key(), disk,
-          settings.maxMemoryEntryBytes(), settings.diskBytes());
-      return recorder;
-    }
-
-    /** Stores the response if it may be, releases waiting requests, closes a cached file. */
-    @Override
-    public void close() throws IOException {
-      try {
-        if (flight != null) {
-          try {
-            if (recorder != null && completed && sameRefs()) {
-              recorder.store(memory::put);
-            } else if (recorder != null) {
-              recorder.drop();
-            }
-          } finally {
-            flights.remove(flight.key(), flight.done());
-            flight.done().complete(null);
-          }
-        }
-      } finally {
-        if (cached != null) {
-          cached.close();
-        }
-      }
-    }
-
-    private boolean sameRefs() {
-      try {
-        return RefsSnapshot.of(flight.repo()).sameRefs(flight.refs());
-      } catch (IOException e) {
-        return false;
-      }
-    }
+    tiers.close();
   }
 }
