@@ -1,12 +1,12 @@
 package io.gitedge.gateway.config;
 
 import io.gitedge.auth.AccessPolicy;
-import io.gitedge.auth.CacheSettings;
-import io.gitedge.auth.HttpKeysSettings;
-import io.gitedge.auth.IntrospectionSettings;
+import io.gitedge.auth.IdentityCacheConfig;
+import io.gitedge.auth.HttpKeysConfig;
+import io.gitedge.auth.IntrospectionConfig;
 import io.gitedge.store.IngestLimits;
 import io.gitedge.store.MirrorPolicy;
-import io.gitedge.auth.OidcSettings;
+import io.gitedge.auth.OidcConfig;
 import io.gitedge.auth.SshKey;
 import io.gitedge.config.ConfigException;
 import io.gitedge.config.ConfigMap;
@@ -211,14 +211,14 @@ public final class ConfigLoader {
     List<SshKey> cas = sshKeys(m.list("sshCertificateAuthorities"));
     List<SshKey> revoked = sshKeys(m.list("sshRevokedKeys"));
     ConfigNode o = node(m, "oidc");
-    Optional<OidcSettings> oidc = o == null ? Optional.empty() : Optional.of(oidc(o));
+    Optional<OidcConfig> oidc = o == null ? Optional.empty() : Optional.of(oidc(o));
     ConfigNode i = node(m, "introspection");
-    Optional<IntrospectionSettings> introspection =
+    Optional<IntrospectionConfig> introspection =
         i == null ? Optional.empty() : Optional.of(introspection(i));
     ConfigNode k = node(m, "httpKeys");
-    Optional<HttpKeysSettings> httpKeys = k == null ? Optional.empty() : Optional.of(httpKeys(k));
-    CacheSettings d = CacheSettings.defaults();
-    CacheSettings cache = new CacheSettings(ttl(m, "cacheTtl", d.cacheTtl()),
+    Optional<HttpKeysConfig> httpKeys = k == null ? Optional.empty() : Optional.of(httpKeys(k));
+    IdentityCacheConfig d = IdentityCacheConfig.defaults();
+    IdentityCacheConfig cache = new IdentityCacheConfig(ttl(m, "cacheTtl", d.cacheTtl()),
         ttl(m, "negativeTtl", d.negativeTtl()),
         ttl(m, "staleIfError", d.staleIfError()), d.maximumSize());
     m.finish();
@@ -236,13 +236,13 @@ public final class ConfigLoader {
       return fallback;
     }
     Duration d = n.asDuration();
-    if (d.compareTo(CacheSettings.MAX_TTL) > 0) {
+    if (d.compareTo(IdentityCacheConfig.MAX_TTL) > 0) {
       throw n.error("at most 365d");
     }
     return d;
   }
 
-  private OidcSettings oidc(ConfigNode n) throws ConfigException {
+  private OidcConfig oidc(ConfigNode n) throws ConfigException {
     ConfigMap m = n.asMap();
     URI issuer = httpUrl(m.require("issuer"));
     String audience = m.require("audience").asNonBlankString();
@@ -264,16 +264,16 @@ public final class ConfigLoader {
     if (clockSkew.compareTo(Duration.ofSeconds(60)) > 0) {
       throw skew.error("at most 60s");
     }
-    OidcSettings s = new OidcSettings(issuer, audience, jwks, algorithms,
+    OidcConfig s = new OidcConfig(issuer, audience, jwks, algorithms,
         string(m, "usernameClaim", "preferred_username"), string(m, "groupsClaim", "groups"),
         clockSkew, duration(m, "timeout", Duration.ofSeconds(5)), caFile(m));
     m.finish();
     return s;
   }
 
-  private IntrospectionSettings introspection(ConfigNode n) throws ConfigException {
+  private IntrospectionConfig introspection(ConfigNode n) throws ConfigException {
     ConfigMap m = n.asMap();
-    IntrospectionSettings s = new IntrospectionSettings(httpUrl(m.require("url")),
+    IntrospectionConfig s = new IntrospectionConfig(httpUrl(m.require("url")),
         m.require("clientId").asNonBlankString(), m.require("audience").asNonBlankString(),
         existingFile(m.require("clientSecretFile")),
         string(m, "usernameClaim", "username"), string(m, "groupsClaim", "groups"),
@@ -282,10 +282,10 @@ public final class ConfigLoader {
     return s;
   }
 
-  private HttpKeysSettings httpKeys(ConfigNode n) throws ConfigException {
+  private HttpKeysConfig httpKeys(ConfigNode n) throws ConfigException {
     ConfigMap m = n.asMap();
     ConfigNode t = node(m, "tokenFile");
-    HttpKeysSettings s = new HttpKeysSettings(httpUrl(m.require("url")),
+    HttpKeysConfig s = new HttpKeysConfig(httpUrl(m.require("url")),
         t == null ? Optional.empty() : Optional.of(existingFile(t)),
         duration(m, "timeout", Duration.ofSeconds(5)), caFile(m));
     m.finish();

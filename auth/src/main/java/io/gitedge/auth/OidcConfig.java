@@ -21,10 +21,10 @@ import java.util.Optional;
  * @param timeout connect and answer time allowed to the provider
  * @param caFile PEM CA certificates to trust for the provider, instead of the JVM's
  */
-public record OidcSettings(URI issuer, String audience, Optional<URI> jwksUri,
+public record OidcConfig(URI issuer, String audience, Optional<URI> jwksUri,
     List<String> algorithms, String usernameClaim, String groupsClaim, Duration clockSkew,
     Duration timeout, Optional<Path> caFile) {
-  public OidcSettings {
+  public OidcConfig {
     Objects.requireNonNull(issuer, "issuer");
     Objects.requireNonNull(audience, "audience");
     Objects.requireNonNull(jwksUri, "jwksUri");

@@ -12,18 +12,18 @@ import java.util.Objects;
  * @param staleIfError while the source cannot answer, a positive answer this young still counts
  * @param maximumSize entries kept at most
  */
-public record CacheSettings(Duration cacheTtl, Duration negativeTtl, Duration staleIfError,
+public record IdentityCacheConfig(Duration cacheTtl, Duration negativeTtl, Duration staleIfError,
     long maximumSize) {
   /** 5 minutes, 30 seconds, 1 hour, 100 000 entries. */
-  public static CacheSettings defaults() {
-    return new CacheSettings(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(1),
-        100_000);
+  public static IdentityCacheConfig defaults() {
+    return new IdentityCacheConfig(Duration.ofMinutes(5), Duration.ofSeconds(30),
+        Duration.ofHours(1), 100_000);
   }
 
   /** The longest any answer may be kept: a year (longer would overflow the cache's clock). */
   public static final Duration MAX_TTL = Duration.ofDays(365);
 
-  public CacheSettings {
+  public IdentityCacheConfig {
     check("cacheTtl", cacheTtl);
     check("negativeTtl", negativeTtl);
     check("staleIfError", staleIfError);

@@ -19,10 +19,10 @@ import java.util.Optional;
  * @param timeout connect and answer time allowed
  * @param caFile PEM CA certificates to trust, instead of the JVM's
  */
-public record IntrospectionSettings(URI url, String clientId, String audience,
+public record IntrospectionConfig(URI url, String clientId, String audience,
     Path clientSecretFile,
     String usernameClaim, String groupsClaim, Duration timeout, Optional<Path> caFile) {
-  public IntrospectionSettings {
+  public IntrospectionConfig {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(audience, "audience");

@@ -15,9 +15,9 @@ import java.util.Optional;
  * @param timeout connect and answer time allowed
  * @param caFile PEM CA certificates to trust, instead of the JVM's
  */
-public record HttpKeysSettings(URI url, Optional<Path> tokenFile, Duration timeout,
+public record HttpKeysConfig(URI url, Optional<Path> tokenFile, Duration timeout,
     Optional<Path> caFile) {
-  public HttpKeysSettings {
+  public HttpKeysConfig {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(tokenFile, "tokenFile");
     Objects.requireNonNull(timeout, "timeout");
