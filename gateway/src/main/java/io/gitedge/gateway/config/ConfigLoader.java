@@ -24,11 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -50,7 +48,6 @@ public final class ConfigLoader {
 
   private final String file;
   private final Path baseDir;
-  private final Map<String, Integer> lines = new HashMap<>();
 
   private ConfigLoader(Path file) {
     this.file = file.toString();
@@ -75,7 +72,6 @@ public final class ConfigLoader {
     ConfigNode d = node(top, "dataDir");
     Path dataDir = d != null ? d.asPath() : baseDir.resolve("data");
     HttpConfig http = http(top.require("http"));
-    lines.put("http", top.require("http").line());
     ConfigNode sshNode = node(top, "ssh");
     Optional<SshConfig> ssh = sshNode == null ? Optional.empty() : Optional.of(ssh(sshNode));
     IdentityConfig identity = identity(top.require("identity"));
@@ -90,7 +86,7 @@ public final class ConfigLoader {
     JGitConfig jgit = jgit(node(top, "jgit"));
     top.finish();
     return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, packCache,
-        upstreams, peers, jgit, new ConfigOrigin(file, lines));
+        upstreams, peers, jgit, new ConfigOrigin(file, root.lines()));
   }
 
   private PeerSettings peers(ConfigNode n) throws ConfigException {
@@ -116,7 +112,6 @@ public final class ConfigLoader {
   private record Address(String host, int port) {}
 
   private Address listen(ConfigNode listen, String example) throws ConfigException {
-    record(listen);
     var matcher = LISTEN.matcher(listen.asString());
     if (!matcher.matches()) {
       throw listen.error("expected host:port, e.g. " + example + ", got \""
@@ -489,7 +484,6 @@ public final class ConfigLoader {
         throw p.error("prefix " + prefix + " is configured twice");
       }
       ConfigNode url = m.require("url");
-      record(url);
       String base = upstreamUrl(url);
       Optional<Upstream.Credentials> credentials = credentials(node(m, "credentials"), url,
           isSsh(base));
@@ -596,7 +590,6 @@ public final class ConfigLoader {
   }
 
   private Path existingFile(ConfigNode n) throws ConfigException {
-    record(n);
     Path p = n.asPath();
     if (!Files.isRegularFile(p)) {
       throw n.error("file not found: " + p);
@@ -607,16 +600,8 @@ public final class ConfigLoader {
     return p;
   }
 
-  /** The value under {@code key}, or null; remembers its line for later errors. */
+  /** The value under {@code key}, or null. */
   private ConfigNode node(ConfigMap m, String key) {
-    ConfigNode n = m.get(key).orElse(null);
-    if (n != null) {
-      record(n);
-    }
-    return n;
-  }
-
-  private void record(ConfigNode n) {
-    lines.put(n.path(), n.line());
+    return m.get(key).orElse(null);
   }
 }
