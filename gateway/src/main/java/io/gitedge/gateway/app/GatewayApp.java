@@ -26,7 +26,6 @@ import io.gitedge.store.StoreConfig;
 import io.gitedge.store.SyncResult;
 import io.gitedge.sync.PeerEvents;
 import io.gitedge.sync.ReadFreshness;
-import io.gitedge.sync.SchedulerSettings;
 import io.gitedge.sync.SyncListener;
 import io.gitedge.sync.SyncPlan;
 import io.gitedge.sync.SyncScheduler;
@@ -138,9 +137,7 @@ public final class GatewayApp implements AutoCloseable {
       peers.ifPresent(listeners::add);
       SyncListener listener = (result, triggers) -> listeners.forEach(
           l -> l.onSync(result, triggers));
-      SyncScheduler scheduler = new SyncScheduler(store, plans,
-          new SchedulerSettings(config.sync().workers(), config.sync().backoffInitial(), 0.1),
-          listener);
+      SyncScheduler scheduler = new SyncScheduler(store, plans, config.sync(), listener);
       opened.add(scheduler);
       peers.ifPresent(p -> p.attach(scheduler));
       WebhookReceiver webhooks = new WebhookReceiver(config.upstreams().stream()

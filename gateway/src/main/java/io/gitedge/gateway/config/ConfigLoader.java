@@ -4,7 +4,6 @@ import io.gitedge.auth.AccessPolicy;
 import io.gitedge.auth.IdentityCacheConfig;
 import io.gitedge.auth.HttpKeysConfig;
 import io.gitedge.auth.IntrospectionConfig;
-import io.gitedge.store.IngestLimits;
 import io.gitedge.store.MirrorPolicy;
 import io.gitedge.auth.OidcConfig;
 import io.gitedge.auth.SshKey;
@@ -16,6 +15,7 @@ import io.gitedge.store.MirrorName;
 import io.gitedge.store.Upstream;
 import io.gitedge.store.UpstreamRoute;
 import io.gitedge.sync.PeerSettings;
+import io.gitedge.sync.SyncConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -78,7 +78,7 @@ public final class ConfigLoader {
     ConfigNode a = node(top, "access");
     AccessConfig access = a != null ? access(a) : new AccessConfig(false, List.of());
     ConfigNode s = node(top, "sync");
-    SyncConfig sync = sync(s);
+    SyncConfig sync = s == null ? SyncConfig.DEFAULT : SyncConfig.read(s);
     PackCacheConfig packCache = packCache(node(top, "packCache"));
     List<UpstreamConfig> upstreams = upstreams(top.require("upstreams"));
     ConfigNode p = node(top, "peers");
@@ -388,56 +388,6 @@ public final class ConfigLoader {
       throw n.error("must be below 2GiB");
     }
     return (int) v;
-  }
-
-  private SyncConfig sync(ConfigNode n) throws ConfigException {
-    int workers = 4;
-    Duration fetchTimeout = Duration.ofMinutes(2);
-    Duration firstWait = Duration.ofSeconds(30);
-    Duration backoff = Duration.ofSeconds(5);
-    Duration readWait = Duration.ofSeconds(5);
-    IngestLimits d = IngestLimits.DEFAULT;
-    long maxObjects = d.maxObjects();
-    long maxBytes = d.maxBytes();
-    boolean check = d.checkObjects();
-    if (n != null) {
-      ConfigMap m = n.asMap();
-      ConfigNode w = node(m, "workers");
-      if (w != null) {
-        workers = w.asInt(1, 64);
-      }
-      ConfigNode ft = node(m, "fetchTimeout");
-      if (ft != null) {
-        fetchTimeout = ft.asPositiveDuration();
-      }
-      ConfigNode fw = node(m, "firstSyncWait");
-      if (fw != null) {
-        firstWait = fw.asDuration();
-      }
-      ConfigNode b = node(m, "backoffInitial");
-      if (b != null) {
-        backoff = b.asPositiveDuration();
-      }
-      ConfigNode rw = node(m, "readWait");
-      if (rw != null) {
-        readWait = rw.asDuration();
-      }
-      ConfigNode mo = node(m, "maxObjects");
-      if (mo != null) {
-        maxObjects = mo.asLong(1, Integer.MAX_VALUE);
-      }
-      ConfigNode mb = node(m, "maxObjectBytes");
-      if (mb != null) {
-        maxBytes = mb.asByteSize();
-      }
-      ConfigNode co = node(m, "checkObjects");
-      if (co != null) {
-        check = co.asBoolean();
-      }
-      m.finish();
-    }
-    return new SyncConfig(workers, fetchTimeout, firstWait, backoff, readWait,
-        new IngestLimits(maxObjects, maxBytes, check));
   }
 
   private PackCacheConfig packCache(ConfigNode n) throws ConfigException {
