@@ -1,5 +1,8 @@
 package io.gitedge.auth;
 
+import io.gitedge.config.ConfigException;
+import io.gitedge.config.ConfigMap;
+import io.gitedge.config.ConfigNode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +20,29 @@ import java.util.Optional;
  */
 public record HttpKeysConfig(URI url, Optional<Path> tokenFile, Duration timeout,
     Optional<Path> caFile) {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
   public HttpKeysConfig {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(tokenFile, "tokenFile");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(caFile, "caFile");
+  }
+
+  /**
+   * Reads the {@code identity.httpKeys:} section: {@code url} is required, the timeout defaults
+   * to 5 s.
+   *
+   * @throws ConfigException naming the line and key of a missing or bad value or an unknown key
+   */
+  public static HttpKeysConfig read(ConfigNode section) throws ConfigException {
+    ConfigMap keys = section.asMap();
+    URI url = ServiceUrl.read(keys.require("url"));
+    HttpKeysConfig config = new HttpKeysConfig(url,
+        keys.get("tokenFile", ConfigNode::asExistingFile),
+        keys.getOrDefault("timeout", ConfigNode::asDuration, DEFAULT_TIMEOUT),
+        keys.get("caFile", ConfigNode::asExistingFile));
+    keys.finish();
+    return config;
   }
 }

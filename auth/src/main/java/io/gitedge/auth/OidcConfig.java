@@ -1,11 +1,15 @@
 package io.gitedge.auth;
 
+import io.gitedge.config.ConfigException;
+import io.gitedge.config.ConfigMap;
+import io.gitedge.config.ConfigNode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How JWT access tokens from an OpenID Connect provider are checked. Immutable.
@@ -24,6 +28,15 @@ import java.util.Optional;
 public record OidcConfig(URI issuer, String audience, Optional<URI> jwksUri,
     List<String> algorithms, String usernameClaim, String groupsClaim, Duration clockSkew,
     Duration timeout, Optional<Path> caFile) {
+  private static final Set<String> ACCEPTED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256",
+      "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+  private static final List<String> DEFAULT_ALGORITHMS = List.of("RS256");
+  private static final String DEFAULT_USERNAME_CLAIM = "preferred_username";
+  private static final String DEFAULT_GROUPS_CLAIM = "groups";
+  private static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
+  private static final Duration DEFAULT_CLOCK_SKEW = MAX_CLOCK_SKEW;
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
   public OidcConfig {
     Objects.requireNonNull(issuer, "issuer");
     Objects.requireNonNull(audience, "audience");
@@ -34,11 +47,55 @@ public record OidcConfig(URI issuer, String audience, Optional<URI> jwksUri,
     }
     Objects.requireNonNull(usernameClaim, "usernameClaim");
     Objects.requireNonNull(groupsClaim, "groupsClaim");
-    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofSeconds(60)) > 0) {
+    if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
       throw new IllegalArgumentException("clock skew must be between 0 and 60s, got "
           + clockSkew);
     }
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(caFile, "caFile");
+  }
+
+  /**
+   * Reads the {@code identity.oidc:} section: {@code issuer} and {@code audience} are required,
+   * the rest has defaults (RS256 only, {@code preferred_username}, {@code groups}, 60 s clock
+   * skew, 5 s timeout, the JVM's CAs).
+   *
+   * @throws ConfigException naming the line and key of a missing or bad value or an unknown key
+   */
+  public static OidcConfig read(ConfigNode section) throws ConfigException {
+    ConfigMap keys = section.asMap();
+    URI issuer = ServiceUrl.read(keys.require("issuer"));
+    String audience = keys.require("audience").asNonBlankString();
+    Optional<URI> jwksUri = keys.get("jwksUri", ServiceUrl::read);
+    List<String> algorithms = keys.getOrDefault("algorithms", OidcConfig::readAlgorithms,
+        DEFAULT_ALGORITHMS);
+    Duration clockSkew = keys.getOrDefault("clockSkew", OidcConfig::readClockSkew,
+        DEFAULT_CLOCK_SKEW);
+    OidcConfig config = new OidcConfig(issuer, audience, jwksUri, algorithms,
+        keys.getOrDefault("usernameClaim", ConfigNode::asNonBlankString, DEFAULT_USERNAME_CLAIM),
+        keys.getOrDefault("groupsClaim", ConfigNode::asNonBlankString, DEFAULT_GROUPS_CLAIM),
+        clockSkew, keys.getOrDefault("timeout", ConfigNode::asDuration, DEFAULT_TIMEOUT),
+        keys.get("caFile", ConfigNode::asExistingFile));
+    keys.finish();
+    return config;
+  }
+
+  private static List<String> readAlgorithms(ConfigNode node) throws ConfigException {
+    List<String> algorithms = node.asStringList();
+    for (ConfigNode algorithm : node.asList()) {
+      if (!ACCEPTED_ALGORITHMS.contains(algorithm.asString())) {
+        throw algorithm.error("not an accepted signature algorithm; use some of "
+            + ACCEPTED_ALGORITHMS.stream().sorted().toList());
+      }
+    }
+    return algorithms;
+  }
+
+  private static Duration readClockSkew(ConfigNode node) throws ConfigException {
+    Duration clockSkew = node.asDuration();
+    if (clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+      throw node.error("at most 60s");
+    }
+    return clockSkew;
   }
 }

@@ -42,8 +42,6 @@ public final class ConfigLoader {
   private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\s]+):(\\d{1,5})");
   private static final Set<String> UPSTREAM_SCHEMES = Set.of("https", "http", "ssh", "file");
-  private static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256",
-      "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
   private static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[^:/]+:[^/].*");
 
   private final String file;
@@ -205,17 +203,10 @@ public final class ConfigLoader {
     Path f = existingFile(m.require("file"));
     List<SshKey> cas = sshKeys(m.list("sshCertificateAuthorities"));
     List<SshKey> revoked = sshKeys(m.list("sshRevokedKeys"));
-    ConfigNode o = node(m, "oidc");
-    Optional<OidcConfig> oidc = o == null ? Optional.empty() : Optional.of(oidc(o));
-    ConfigNode i = node(m, "introspection");
-    Optional<IntrospectionConfig> introspection =
-        i == null ? Optional.empty() : Optional.of(introspection(i));
-    ConfigNode k = node(m, "httpKeys");
-    Optional<HttpKeysConfig> httpKeys = k == null ? Optional.empty() : Optional.of(httpKeys(k));
-    IdentityCacheConfig d = IdentityCacheConfig.defaults();
-    IdentityCacheConfig cache = new IdentityCacheConfig(ttl(m, "cacheTtl", d.cacheTtl()),
-        ttl(m, "negativeTtl", d.negativeTtl()),
-        ttl(m, "staleIfError", d.staleIfError()), d.maximumSize());
+    Optional<OidcConfig> oidc = m.get("oidc", OidcConfig::read);
+    Optional<IntrospectionConfig> introspection = m.get("introspection", IntrospectionConfig::read);
+    Optional<HttpKeysConfig> httpKeys = m.get("httpKeys", HttpKeysConfig::read);
+    IdentityCacheConfig cache = IdentityCacheConfig.read(m);
     m.finish();
     return new IdentityConfig(f, oidc, introspection, httpKeys, cas, revoked, cache);
   }
@@ -225,93 +216,9 @@ public final class ConfigLoader {
     return n == null ? fallback : n.asDuration();
   }
 
-  private Duration ttl(ConfigMap m, String key, Duration fallback) throws ConfigException {
-    ConfigNode n = node(m, key);
-    if (n == null) {
-      return fallback;
-    }
-    Duration d = n.asDuration();
-    if (d.compareTo(IdentityCacheConfig.MAX_TTL) > 0) {
-      throw n.error("at most 365d");
-    }
-    return d;
-  }
-
-  private OidcConfig oidc(ConfigNode n) throws ConfigException {
-    ConfigMap m = n.asMap();
-    URI issuer = httpUrl(m.require("issuer"));
-    String audience = m.require("audience").asNonBlankString();
-    ConfigNode j = node(m, "jwksUri");
-    Optional<URI> jwks = j == null ? Optional.empty() : Optional.of(httpUrl(j));
-    List<String> algorithms = List.of("RS256");
-    ConfigNode a = node(m, "algorithms");
-    if (a != null) {
-      algorithms = a.asStringList();
-      for (ConfigNode alg : a.asList()) {
-        if (!ALGORITHMS.contains(alg.asString())) {
-          throw alg.error("not an accepted signature algorithm; use some of "
-              + ALGORITHMS.stream().sorted().toList());
-        }
-      }
-    }
-    ConfigNode skew = node(m, "clockSkew");
-    Duration clockSkew = skew == null ? Duration.ofSeconds(60) : skew.asDuration();
-    if (clockSkew.compareTo(Duration.ofSeconds(60)) > 0) {
-      throw skew.error("at most 60s");
-    }
-    OidcConfig s = new OidcConfig(issuer, audience, jwks, algorithms,
-        string(m, "usernameClaim", "preferred_username"), string(m, "groupsClaim", "groups"),
-        clockSkew, duration(m, "timeout", Duration.ofSeconds(5)), caFile(m));
-    m.finish();
-    return s;
-  }
-
-  private IntrospectionConfig introspection(ConfigNode n) throws ConfigException {
-    ConfigMap m = n.asMap();
-    IntrospectionConfig s = new IntrospectionConfig(httpUrl(m.require("url")),
-        m.require("clientId").asNonBlankString(), m.require("audience").asNonBlankString(),
-        existingFile(m.require("clientSecretFile")),
-        string(m, "usernameClaim", "username"), string(m, "groupsClaim", "groups"),
-        duration(m, "timeout", Duration.ofSeconds(5)), caFile(m));
-    m.finish();
-    return s;
-  }
-
-  private HttpKeysConfig httpKeys(ConfigNode n) throws ConfigException {
-    ConfigMap m = n.asMap();
-    ConfigNode t = node(m, "tokenFile");
-    HttpKeysConfig s = new HttpKeysConfig(httpUrl(m.require("url")),
-        t == null ? Optional.empty() : Optional.of(existingFile(t)),
-        duration(m, "timeout", Duration.ofSeconds(5)), caFile(m));
-    m.finish();
-    return s;
-  }
-
   private Optional<Path> caFile(ConfigMap m) throws ConfigException {
     ConfigNode c = node(m, "caFile");
     return c == null ? Optional.empty() : Optional.of(existingFile(c));
-  }
-
-  private String string(ConfigMap m, String key, String fallback) throws ConfigException {
-    ConfigNode n = node(m, key);
-    return n == null ? fallback : n.asNonBlankString();
-  }
-
-  private static URI httpUrl(ConfigNode n) throws ConfigException {
-    String s = n.asNonBlankString();
-    try {
-      URI u = new URI(s);
-      if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme())
-          || u.getHost() == null) {
-        throw n.error("expected an https:// URL, got \"" + s + "\"");
-      }
-      if (u.getUserInfo() != null) {
-        throw n.error("credentials do not belong in the URL");
-      }
-      return u;
-    } catch (URISyntaxException e) {
-      throw n.error("not a URL: \"" + s + "\"");
-    }
   }
 
   private static List<SshKey> sshKeys(List<ConfigNode> lines) throws ConfigException {
