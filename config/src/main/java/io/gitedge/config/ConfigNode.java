@@ -238,14 +238,14 @@ public final class ConfigNode {
 
   /** A path (see {@link #asPath}) to a regular file this process can read. */
   public Path asExistingFile() throws ConfigException {
-    Path p = asPath();
-    if (!Files.isRegularFile(p)) {
-      throw error("file not found: " + p);
+    Path resolved = asPath();
+    if (!Files.isRegularFile(resolved)) {
+      throw error("file not found: " + resolved);
     }
-    if (!Files.isReadable(p)) {
-      throw error("file not readable: " + p);
+    if (!Files.isReadable(resolved)) {
+      throw error("file not readable: " + resolved);
     }
-    return p;
+    return resolved;
   }
 
   /** The elements of a sequence; a null value reads as an empty list. */

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * {@link ConfigException} naming file, line and key: unknown keys, bad durations, missing files,
  * malformed addresses and URLs, duplicate mirrors. Relative paths resolve against the folder of
  * the config file. The reference of every key is in the README; each section is read, with its
- * defaults, by the reader beside its record ({@link HttpConfigReader}, {@link SyncConfig#read},
- * ...).
+ * defaults, by the reader beside its record ({@code HttpConfigReader} for {@link HttpConfig},
+ * {@link SyncConfig#read}, ...).
  */
 public final class ConfigLoader {
   private static final String DEFAULT_REGION = "default";
