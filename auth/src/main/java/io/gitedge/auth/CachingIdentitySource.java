@@ -39,12 +39,12 @@ public final class CachingIdentitySource implements IdentitySource {
   private record Stamped(Decision decision, Instant at) {}
 
   private final IdentitySource delegate;
-  private final CacheSettings settings;
+  private final IdentityCacheConfig settings;
   private final Clock clock;
   private final Cache<String, Stamped> answers;
   private final Cache<String, Stamped> lastAccepted;
 
-  public CachingIdentitySource(IdentitySource delegate, CacheSettings settings, Clock clock,
+  public CachingIdentitySource(IdentitySource delegate, IdentityCacheConfig settings, Clock clock,
       Ticker ticker) {
     this.delegate = delegate;
     this.settings = settings;
@@ -71,7 +71,7 @@ public final class CachingIdentitySource implements IdentitySource {
   }
 
   /** With the system clock. */
-  public CachingIdentitySource(IdentitySource delegate, CacheSettings settings) {
+  public CachingIdentitySource(IdentitySource delegate, IdentityCacheConfig settings) {
     this(delegate, settings, Clock.systemUTC(), Ticker.systemTicker());
   }
 

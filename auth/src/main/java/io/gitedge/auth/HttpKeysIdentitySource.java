@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 public final class HttpKeysIdentitySource implements IdentitySource {
   private static final Logger log = LoggerFactory.getLogger(HttpKeysIdentitySource.class);
 
-  private final HttpKeysSettings settings;
+  private final HttpKeysConfig settings;
   private final HttpJson http;
 
-  public HttpKeysIdentitySource(HttpKeysSettings settings) {
+  public HttpKeysIdentitySource(HttpKeysConfig settings) {
     this.settings = settings;
     this.http = new HttpJson(settings.timeout(), settings.caFile());
   }

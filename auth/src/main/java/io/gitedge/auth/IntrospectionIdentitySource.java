@@ -29,14 +29,14 @@ public final class IntrospectionIdentitySource implements IdentitySource {
   private static final Set<String> NOT_ACCESS_TOKENS =
       Set.of("refresh_token", "refresh", "id_token", "id", "offline");
 
-  private final IntrospectionSettings settings;
+  private final IntrospectionConfig settings;
   private final HttpJson http;
   private final boolean jwtsToo;
 
   /**
    * @param jwtsToo also introspect JWTs (when no OIDC source checks them locally)
    */
-  public IntrospectionIdentitySource(IntrospectionSettings settings, boolean jwtsToo) {
+  public IntrospectionIdentitySource(IntrospectionConfig settings, boolean jwtsToo) {
     this.settings = settings;
     this.http = new HttpJson(settings.timeout(), settings.caFile());
     this.jwtsToo = jwtsToo;

@@ -58,7 +58,7 @@ public final class OidcIdentitySource implements IdentitySource {
   private static final Set<String> ID_TOKEN_CLAIMS = Set.of("nonce", "at_hash", "c_hash",
       "s_hash");
 
-  private final OidcSettings settings;
+  private final OidcConfig settings;
   private final HttpJson http;
   private final Duration staleIfError;
   private final Duration refetchInterval;
@@ -66,12 +66,12 @@ public final class OidcIdentitySource implements IdentitySource {
   private long lastDiscoveryFailure; // guarded by this; System.nanoTime
   private boolean discoveryFailed; // guarded by this
 
-  public OidcIdentitySource(OidcSettings settings, Duration staleIfError) {
+  public OidcIdentitySource(OidcConfig settings, Duration staleIfError) {
     this(settings, staleIfError, JWKS_REFETCH_INTERVAL);
   }
 
   /** With another bound on JWKS fetches than one per 30 s (tests). */
-  OidcIdentitySource(OidcSettings settings, Duration staleIfError, Duration refetchInterval) {
+  OidcIdentitySource(OidcConfig settings, Duration staleIfError, Duration refetchInterval) {
     this.settings = settings;
     this.http = new HttpJson(settings.timeout(), settings.caFile());
     this.staleIfError = staleIfError;

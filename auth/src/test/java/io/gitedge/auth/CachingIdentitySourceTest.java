@@ -51,8 +51,8 @@ class CachingIdentitySourceTest {
     return answer.get();
   };
   private final CachingIdentitySource cache = new CachingIdentitySource(source,
-      new CacheSettings(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(1), 1000),
-      clock, ticker);
+      new IdentityCacheConfig(Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(1),
+          1000), clock, ticker);
   private final Principal alice = Principal.user("alice", Set.of("eng"));
   private final AccessToken token = AccessToken.of("opaque-token");
 
@@ -154,7 +154,7 @@ class CachingIdentitySourceTest {
         Thread.currentThread().interrupt();
       }
       return Decision.accept(alice);
-    }, CacheSettings.defaults(), clock, ticker);
+    }, IdentityCacheConfig.defaults(), clock, ticker);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Optional<Principal>>> results = new ArrayList<>();

@@ -55,7 +55,7 @@ class OidcIdentitySourceTest {
         "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + idp.url("/realms/eng/jwks") + "\"}"));
     idp.route("GET", "/realms/eng/jwks",
         r -> HttpStub.Response.ok(published.get().toString(true)));
-    source = new OidcIdentitySource(new OidcSettings(URI.create(issuer), "gitedge",
+    source = new OidcIdentitySource(new OidcConfig(URI.create(issuer), "gitedge",
         Optional.empty(), List.of("RS256"), "preferred_username", "groups",
         Duration.ofSeconds(60), Duration.ofSeconds(2), Optional.empty()), Duration.ofHours(1));
   }
@@ -224,7 +224,7 @@ class OidcIdentitySourceTest {
 
     // with a short interval the test can wait out: the new kid is accepted after it
     Duration interval = Duration.ofMillis(300);
-    OidcIdentitySource quick = new OidcIdentitySource(new OidcSettings(URI.create(issuer),
+    OidcIdentitySource quick = new OidcIdentitySource(new OidcConfig(URI.create(issuer),
         "gitedge", Optional.empty(), List.of("RS256"), "preferred_username", "groups",
         Duration.ofSeconds(60), Duration.ofSeconds(2), Optional.empty()), Duration.ofHours(1),
         interval);
@@ -238,7 +238,7 @@ class OidcIdentitySourceTest {
   @Test
   void t04_aSteadyFloodOfUnknownKids_fetchesTheKeysAtMostOncePerInterval() throws Exception {
     Duration interval = Duration.ofMillis(300);
-    OidcIdentitySource s = new OidcIdentitySource(new OidcSettings(URI.create(issuer), "gitedge",
+    OidcIdentitySource s = new OidcIdentitySource(new OidcConfig(URI.create(issuer), "gitedge",
         Optional.empty(), List.of("RS256"), "preferred_username", "groups",
         Duration.ofSeconds(60), Duration.ofSeconds(2), Optional.empty()), Duration.ofHours(1),
         interval);
@@ -277,7 +277,7 @@ class OidcIdentitySourceTest {
     assertInstanceOf(Decision.Unavailable.class, d);
     idp.setDown(false);
     idp.setDelay(Duration.ofSeconds(10));
-    OidcIdentitySource slow = new OidcIdentitySource(new OidcSettings(URI.create(issuer),
+    OidcIdentitySource slow = new OidcIdentitySource(new OidcConfig(URI.create(issuer),
         "gitedge", Optional.of(URI.create(idp.url("/realms/eng/jwks"))), List.of("RS256"),
         "preferred_username", "groups", Duration.ofSeconds(60), Duration.ofSeconds(1),
         Optional.empty()), Duration.ofHours(1));

@@ -57,7 +57,7 @@ class RemoteSourcesTest {
 
   private IntrospectionIdentitySource introspection() throws Exception {
     Path secret = Files.writeString(dir.resolve("secret"), "client-secret\n");
-    return new IntrospectionIdentitySource(new IntrospectionSettings(
+    return new IntrospectionIdentitySource(new IntrospectionConfig(
         URI.create(idp.url("/introspect")), "gitedge", "gitedge", secret, "username", "groups",
         Duration.ofSeconds(1), Optional.empty()), false);
   }
@@ -66,7 +66,7 @@ class RemoteSourcesTest {
   void t06_anActiveTokenIsAccepted_andARevokedOneRefusedWithinTheCacheTtl() throws Exception {
     activeTokens.put("opaque-1", "alice");
     CachingIdentitySource cached = new CachingIdentitySource(introspection(),
-        new CacheSettings(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofHours(1),
+        new IdentityCacheConfig(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofHours(1),
             100));
     assertEquals(Optional.of(Principal.user("alice", Set.of("eng"))),
         cached.authenticate(AccessToken.of("opaque-1")));
@@ -94,7 +94,7 @@ class RemoteSourcesTest {
     idp.setDelay(Duration.ZERO);
     Path wrong = Files.writeString(dir.resolve("wrong"), "nope\n");
     IntrospectionIdentitySource badClient = new IntrospectionIdentitySource(
-        new IntrospectionSettings(URI.create(idp.url("/introspect")), "gitedge", "gitedge", wrong,
+        new IntrospectionConfig(URI.create(idp.url("/introspect")), "gitedge", "gitedge", wrong,
             "username", "groups", Duration.ofSeconds(1), Optional.empty()), false);
     assertInstanceOf(Decision.Unavailable.class, badClient.decide(AccessToken.of("x")),
         "a provider refusing the gateway itself is not a verdict on the token");
@@ -134,7 +134,7 @@ class RemoteSourcesTest {
         + java.net.URLEncoder.encode(known.fingerprint(), StandardCharsets.UTF_8))
         ? HttpStub.Response.ok("{\"user\":\"alice\",\"groups\":[\"eng\"]}")
         : new HttpStub.Response(404, ""));
-    HttpKeysIdentitySource s = new HttpKeysIdentitySource(new HttpKeysSettings(
+    HttpKeysIdentitySource s = new HttpKeysIdentitySource(new HttpKeysConfig(
         URI.create(idp.url("/ssh-keys")), Optional.empty(), Duration.ofSeconds(1),
         Optional.empty()));
     assertEquals(Optional.of(Principal.user("alice", Set.of("eng"))), s.authenticate(known));

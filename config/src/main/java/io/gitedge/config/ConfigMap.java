@@ -53,6 +53,24 @@ public final class ConfigMap {
     return n == null || n.isNull() ? Optional.empty() : Optional.of(n);
   }
 
+  /**
+   * The value under {@code key} converted by {@code conversion} (such as
+   * {@code ConfigNode::asDuration}), if present and not null. Marks the key as known.
+   */
+  public <T> Optional<T> get(String key, Conversion<T> conversion) throws ConfigException {
+    Optional<ConfigNode> value = get(key);
+    return value.isPresent() ? Optional.of(conversion.convert(value.get())) : Optional.empty();
+  }
+
+  /**
+   * The value under {@code key} converted by {@code conversion}, or {@code fallback} when the key
+   * is absent or null. Marks the key as known.
+   */
+  public <T> T getOrDefault(String key, Conversion<T> conversion, T fallback)
+      throws ConfigException {
+    return get(key, conversion).orElse(fallback);
+  }
+
   /** The value under {@code key}, which must be present and not null. */
   public ConfigNode require(String key) throws ConfigException {
     Optional<ConfigNode> n = get(key);
@@ -98,6 +116,18 @@ public final class ConfigMap {
             + String.join(", ", sorted));
       }
     }
+  }
+
+  /**
+   * Turns one value into a typed one, or throws a {@link ConfigException} located at it; the
+   * {@code as...} methods of {@link ConfigNode} are conversions.
+   *
+   * @param <T> the type of the converted value
+   */
+  @FunctionalInterface
+  public interface Conversion<T> {
+    /** The value of {@code node} as a {@code T}. */
+    T convert(ConfigNode node) throws ConfigException;
   }
 
   private Optional<String> nearest(String key) {

@@ -8,7 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -234,6 +236,18 @@ public final class ConfigNode {
     }
   }
 
+  /** A path (see {@link #asPath}) to a regular file this process can read. */
+  public Path asExistingFile() throws ConfigException {
+    Path resolved = asPath();
+    if (!Files.isRegularFile(resolved)) {
+      throw error("file not found: " + resolved);
+    }
+    if (!Files.isReadable(resolved)) {
+      throw error("file not readable: " + resolved);
+    }
+    return resolved;
+  }
+
   /** The elements of a sequence; a null value reads as an empty list. */
   public List<ConfigNode> asList() throws ConfigException {
     if (isNull()) {
@@ -268,6 +282,39 @@ public final class ConfigNode {
       throw error("expected a mapping of keys to values, found a " + kind());
     }
     return new ConfigMap(this, map.getValue());
+  }
+
+  /**
+   * The line of every value in this one, itself included, by key path ({@code http.listen},
+   * {@code upstreams[0].url}); null values and the document root are left out. Lets a problem
+   * found after reading (an address already in use) still be reported at its line.
+   */
+  public Map<String, Integer> lines() throws ConfigException {
+    Map<String, Integer> lines = new HashMap<>();
+    collectLines(lines);
+    return Map.copyOf(lines);
+  }
+
+  private void collectLines(Map<String, Integer> lines) throws ConfigException {
+    if (isNull()) {
+      return;
+    }
+    if (!path.isEmpty()) {
+      lines.put(path, line());
+    }
+    if (node instanceof MappingNode) {
+      ConfigMap map = asMap();
+      for (String key : map.keys()) {
+        Optional<ConfigNode> value = map.get(key);
+        if (value.isPresent()) {
+          value.get().collectLines(lines);
+        }
+      }
+    } else if (node instanceof SequenceNode) {
+      for (ConfigNode item : asList()) {
+        item.collectLines(lines);
+      }
+    }
   }
 
   Optional<Node> node() {

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,6 +123,42 @@ class ConfigNodeTest {
     ConfigMap m = root("repos: lib\n");
     ConfigException e = assertThrows(ConfigException.class, () -> m.require("repos").asList());
     assertEquals("test.yaml:1: repos: expected a list, found a single value", e.getMessage());
+  }
+
+  @Test
+  void optionalValues_convertWhenPresent_andFallBackWhenAbsentOrNull() throws Exception {
+    ConfigMap m = root("timeout: 3s\nempty:\nbad: soon\n");
+    assertEquals(Duration.ofSeconds(3),
+        m.getOrDefault("timeout", ConfigNode::asDuration, Duration.ZERO));
+    assertEquals(Duration.ZERO, m.getOrDefault("empty", ConfigNode::asDuration, Duration.ZERO));
+    assertEquals(Optional.empty(), m.get("absent", ConfigNode::asDuration));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> m.getOrDefault("bad", ConfigNode::asDuration, Duration.ZERO));
+    assertTrue(e.getMessage().startsWith("test.yaml:3: bad: not a duration"), e.getMessage());
+    m.finish();
+  }
+
+  @Test
+  void existingFile_isFoundOrNamedWithItsLine(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("secret"), "s\n");
+    ConfigMap m = ConfigNode.parse("test.yaml", dir, new StringReader("a: secret\nb: gone\n"))
+        .asMap();
+    assertEquals(dir.resolve("secret"), m.require("a").asExistingFile());
+    ConfigException e = assertThrows(ConfigException.class, () -> m.require("b").asExistingFile());
+    assertEquals("test.yaml:2: b: file not found: " + dir.resolve("gone"), e.getMessage());
+  }
+
+  @Test
+  void lines_nameEveryValueByItsKeyPath() throws Exception {
+    ConfigNode root = ConfigNode.parse("test.yaml", null, new StringReader("""
+        http:
+          listen: 127.0.0.1:1
+          tls:
+        upstreams:
+          - url: https://x
+        """));
+    assertEquals(Map.of("http", 2, "http.listen", 2, "upstreams", 5, "upstreams[0]", 5,
+        "upstreams[0].url", 5), root.lines());
   }
 
   @Test

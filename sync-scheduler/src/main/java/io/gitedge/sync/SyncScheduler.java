@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the planned mirrors current: syncs each once at {@link #start} (in the background), then
- * again an interval after each sync ends (±{@link SchedulerSettings#jitter()}), on a bounded pool
+ * again an interval after each sync ends (±{@link SyncConfig#jitter()}), on a bounded pool
  * of workers. A restart does not reset the schedule: a mirror whose latest sync succeeded, from
  * the same upstream, less than an interval ago is not synced at start but when that interval is
  * up (so a restart does not compete with the first clones for CPU and does not hit the upstream
  * for nothing; webhooks, reads and the admin API still sync it sooner). After a failed or held sync the next attempt comes sooner, with exponential backoff
- * from {@link SchedulerSettings#backoffInitial()} up to the interval.
+ * from {@link SyncConfig#backoffInitial()} up to the interval.
  *
  * <p>Single flight per mirror: while a sync runs, every further request for that mirror joins one
  * pending sync that starts when the running one ends, so however many triggers arrive, at most one
@@ -47,7 +47,7 @@ public final class SyncScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
 
   private final MirrorStore store;
-  private final SchedulerSettings settings;
+  private final SyncConfig settings;
   private final SyncListener listener;
   private final Clock clock;
   private final Map<MirrorName, SyncPlan> plans = new ConcurrentHashMap<>();
@@ -67,7 +67,7 @@ public final class SyncScheduler implements AutoCloseable {
     Instant nextAt;
   }
 
-  public SyncScheduler(MirrorStore store, List<SyncPlan> plans, SchedulerSettings settings,
+  public SyncScheduler(MirrorStore store, List<SyncPlan> plans, SyncConfig settings,
       SyncListener listener, Clock clock) {
     this.store = store;
     this.settings = settings;
@@ -82,7 +82,7 @@ public final class SyncScheduler implements AutoCloseable {
     this.timer = Executors.newSingleThreadScheduledExecutor(named("gitedge-sync-timer"));
   }
 
-  public SyncScheduler(MirrorStore store, List<SyncPlan> plans, SchedulerSettings settings,
+  public SyncScheduler(MirrorStore store, List<SyncPlan> plans, SyncConfig settings,
       SyncListener listener) {
     this(store, plans, settings, listener, Clock.systemUTC());
   }

@@ -48,7 +48,7 @@ class SyncEventsTest {
     lib = MirrorName.parse("github.com/acme/lib");
     SyncPlan plan = new SyncPlan(lib, new Upstream(upstream.fileUrl() + "/acme/lib.git",
         Optional.empty()), Duration.ofHours(1));
-    scheduler = new SyncScheduler(counting, List.of(plan), SchedulerSettings.DEFAULT,
+    scheduler = new SyncScheduler(counting, List.of(plan), SyncConfig.DEFAULT,
         new SyncEventPublisher("eu", store, published::add));
   }
 

@@ -49,8 +49,14 @@ class SyncSchedulerTest {
         Duration.ofHours(1));
   }
 
-  private static SchedulerSettings settings(int workers) {
-    return SchedulerSettings.DEFAULT.withWorkers(workers);
+  private static SyncConfig settings(int workers) {
+    return settings(workers, SyncConfig.DEFAULT.backoffInitial());
+  }
+
+  private static SyncConfig settings(int workers, Duration backoffInitial) {
+    SyncConfig d = SyncConfig.DEFAULT;
+    return new SyncConfig(workers, d.fetchTimeout(), d.firstSyncWait(), backoffInitial,
+        d.readWait(), d.ingest(), d.jitter());
   }
 
   @AfterEach
@@ -239,7 +245,7 @@ class SyncSchedulerTest {
       }
     };
     try (SyncScheduler s = new SyncScheduler(real, List.of(failing),
-        new SchedulerSettings(1, Duration.ofMillis(200), 0.1), listener)) {
+        settings(1, Duration.ofMillis(200)), listener)) {
       self[0] = s;
       s.start();
       assertTrue(recovered.await(30, TimeUnit.SECONDS), "never recovered: " + describe(seen));

@@ -54,7 +54,7 @@ class WebhookReceiverTest {
         Optional.empty(), ".git");
     SyncPlan plan = new SyncPlan(lib, new Upstream(upstream.fileUrl() + "/acme/lib.git",
         Optional.empty()), Duration.ofHours(1));
-    scheduler = new SyncScheduler(counting, List.of(plan), SchedulerSettings.DEFAULT,
+    scheduler = new SyncScheduler(counting, List.of(plan), SyncConfig.DEFAULT,
         SyncListener.NONE);
     Path secret = Files.writeString(dir.resolve("hook.secret"), SECRET + "\n");
     receiver = new WebhookReceiver(List.of(new WebhookReceiver.Target(route, secret)), scheduler,

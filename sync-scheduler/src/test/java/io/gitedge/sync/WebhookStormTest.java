@@ -61,7 +61,7 @@ class WebhookStormTest {
       Path secret = Files.writeString(dir.resolve("hook.secret"), SECRET);
       UpstreamRoute route = new UpstreamRoute("github.com/acme", "https://github.com/acme",
           Optional.empty(), ".git");
-      try (SyncScheduler scheduler = new SyncScheduler(watched, plans, SchedulerSettings.DEFAULT,
+      try (SyncScheduler scheduler = new SyncScheduler(watched, plans, SyncConfig.DEFAULT,
           SyncListener.NONE)) {
         WebhookReceiver receiver = new WebhookReceiver(
             List.of(new WebhookReceiver.Target(route, secret)), scheduler, Clock.systemUTC());

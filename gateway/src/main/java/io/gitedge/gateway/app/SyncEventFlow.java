@@ -8,7 +8,6 @@ import io.gitedge.gateway.packcache.PackCache;
 import io.gitedge.sync.FanOut;
 import io.gitedge.sync.IncomingEvents;
 import io.gitedge.sync.ReadFreshness;
-import io.gitedge.sync.SchedulerSettings;
 import io.gitedge.sync.SyncEventPublisher;
 import io.gitedge.sync.SyncListener;
 import io.gitedge.sync.SyncScheduler;
@@ -65,8 +64,7 @@ final class SyncEventFlow implements AutoCloseable {
         metrics.syncListener(),
         new SyncEventPublisher(config.region(), mirrors.store(), fanOut)));
     SyncScheduler scheduler = new SyncScheduler(mirrors.store(), mirrors.plans(),
-        new SchedulerSettings(config.sync().workers(), config.sync().backoffInitial(), 0.1),
-        afterSync, clock);
+        config.sync(), afterSync, clock);
     WebhookReceiver webhooks = new WebhookReceiver(config.upstreams().stream()
         .filter(u -> u.webhookSecretFile().isPresent())
         .map(u -> new WebhookReceiver.Target(u.route(), u.webhookSecretFile().get()))

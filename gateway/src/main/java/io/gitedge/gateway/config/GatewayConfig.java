@@ -1,6 +1,7 @@
 package io.gitedge.gateway.config;
 
 import io.gitedge.sync.PeerSettings;
+import io.gitedge.sync.SyncConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

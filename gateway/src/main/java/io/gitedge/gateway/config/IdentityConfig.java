@@ -1,9 +1,9 @@
 package io.gitedge.gateway.config;
 
-import io.gitedge.auth.CacheSettings;
-import io.gitedge.auth.HttpKeysSettings;
-import io.gitedge.auth.IntrospectionSettings;
-import io.gitedge.auth.OidcSettings;
+import io.gitedge.auth.HttpKeysConfig;
+import io.gitedge.auth.IdentityCacheConfig;
+import io.gitedge.auth.IntrospectionConfig;
+import io.gitedge.auth.OidcConfig;
 import io.gitedge.auth.SshKey;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,9 +23,10 @@ import java.util.Optional;
  * @param sshRevokedKeys keys that never log in: users' keys, certified keys or CA keys
  * @param cache how long the remote sources' answers are kept
  */
-public record IdentityConfig(Path file, Optional<OidcSettings> oidc,
-    Optional<IntrospectionSettings> introspection, Optional<HttpKeysSettings> httpKeys,
-    List<SshKey> sshCertificateAuthorities, List<SshKey> sshRevokedKeys, CacheSettings cache) {
+public record IdentityConfig(Path file, Optional<OidcConfig> oidc,
+    Optional<IntrospectionConfig> introspection, Optional<HttpKeysConfig> httpKeys,
+    List<SshKey> sshCertificateAuthorities, List<SshKey> sshRevokedKeys,
+    IdentityCacheConfig cache) {
   public IdentityConfig {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(oidc, "oidc");

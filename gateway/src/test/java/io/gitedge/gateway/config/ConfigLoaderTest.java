@@ -85,6 +85,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theOrigin_knowsTheLinesOfTheKeysStartupErrorsAreReportedAgainst() throws Exception {
+    Files.writeString(dir.resolve("tls.crt"), "c\n");
+    Files.writeString(dir.resolve("tls.key"), "k\n");
+    Files.writeString(dir.resolve("peer.secret"), "s\n");
+    Files.writeString(dir.resolve("peers-ca.pem"), "c\n");
+    ConfigOrigin origin = load(FULL.replace("  tls:\n",
+        "  tls:\n    certFile: tls.crt\n    keyFile: tls.key\n") + """
+        ssh:
+          listen: 127.0.0.1:0
+        peers:
+          urls: []
+          secretFile: peer.secret
+          caFile: peers-ca.pem
+        """).origin();
+    assertEquals(dir.resolve("gitedge.yaml") + ":4: http.listen: in use",
+        origin.error("http.listen", "in use", null).getMessage());
+    assertEquals(2, origin.error("dataDir", "x", null).line());
+    assertEquals(7, origin.error("http.tls.certFile", "x", null).line());
+    assertEquals(23, origin.error("ssh.listen", "x", null).line());
+    assertEquals(27, origin.error("peers.caFile", "x", null).line());
+  }
+
+  @Test
   void jgitTuning_defaultsToAQuarterOfTheHeap_andTakesSizes() throws Exception {
     JGitConfig d = load(FULL).jgit();
     assertEquals(Math.max(64L << 20, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 4)),

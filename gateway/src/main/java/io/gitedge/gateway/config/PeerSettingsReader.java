@@ -1,0 +1,38 @@
+package io.gitedge.gateway.config;
+
+import io.gitedge.config.ConfigException;
+import io.gitedge.config.ConfigMap;
+import io.gitedge.config.ConfigNode;
+import io.gitedge.sync.PeerSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the {@code peers:} section into {@link PeerSettings}. */
+final class PeerSettingsReader {
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private PeerSettingsReader() {}
+
+  static PeerSettings read(ConfigNode section) throws ConfigException {
+    if (section.isList()) {
+      throw section.error("expected a mapping: urls (the other regions' gateways), secretFile"
+          + " (the secret all regions share), and optionally caFile and timeout");
+    }
+    ConfigMap keys = section.asMap();
+    List<URI> urls = new ArrayList<>();
+    for (ConfigNode node : keys.require("urls").asList()) {
+      URI url = HttpConfigReader.readPublicUrl(node);
+      if (urls.contains(url)) {
+        throw node.error("listed twice");
+      }
+      urls.add(url);
+    }
+    PeerSettings peers = new PeerSettings(urls, keys.require("secretFile").asExistingFile(),
+        keys.get("caFile", ConfigNode::asExistingFile),
+        keys.getOrDefault("timeout", ConfigNode::asDuration, DEFAULT_TIMEOUT));
+    keys.finish();
+    return peers;
+  }
+}

@@ -1,0 +1,153 @@
+package io.gitedge.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.gitedge.config.ConfigException;
+import io.gitedge.config.ConfigNode;
+import io.gitedge.store.MirrorPolicy;
+import io.gitedge.store.Upstream;
+import io.gitedge.sync.PeerSettings;
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each section reader on its own: what an absent key means, and where a bad one is named. */
+class SectionReadersTest {
+  @TempDir Path dir;
+
+  /** The value of the one top-level key of {@code yaml}. */
+  private ConfigNode section(String yaml) throws ConfigException {
+    return ConfigNode.parse("gitedge.yaml", dir, new StringReader(yaml)).asMap()
+        .require(yaml.substring(0, yaml.indexOf(':')));
+  }
+
+  private ConfigException error(ThrowingRead read) {
+    return assertThrows(ConfigException.class, read::run);
+  }
+
+  private interface ThrowingRead {
+    void run() throws ConfigException;
+  }
+
+  @Test
+  void http_defaults_andItsRequestSizeLimit() throws Exception {
+    HttpConfig c = HttpConfigReader.read(section("http:\n  listen: 127.0.0.1:0\n"));
+    assertEquals(new HttpConfig("127.0.0.1", 0, Optional.empty(), new HttpConfig.Tls.Generated(),
+        Duration.ofMinutes(5), 64L << 20), c);
+    ConfigException e = error(() -> HttpConfigReader.read(section(
+        "http:\n  listen: 127.0.0.1:0\n  maxRequestSize: 2048\n")));
+    assertEquals("gitedge.yaml:3: http.maxRequestSize: must be between 1 and 1024, got 2048",
+        e.getMessage());
+  }
+
+  @Test
+  void http_tlsIsOffGeneratedOrFiles() throws Exception {
+    assertInstanceOf(HttpConfig.Tls.Off.class, HttpConfigReader.read(section(
+        "http:\n  listen: 127.0.0.1:0\n  tls: off\n")).tls());
+    ConfigException e = error(() -> HttpConfigReader.read(section(
+        "http:\n  listen: 127.0.0.1:0\n  tls: on\n")));
+    assertEquals("gitedge.yaml:3: http.tls: expected \"off\" or a mapping with certFile and"
+        + " keyFile", e.getMessage());
+  }
+
+  @Test
+  void ssh_defaults_andItsLimits() throws Exception {
+    assertEquals(new SshConfig("::1", 2222, Duration.ofMinutes(10), Duration.ofMinutes(5), 256,
+        32, 64), SshConfigReader.read(section("ssh:\n  listen: \"[::1]:2222\"\n")));
+    ConfigException e = error(() -> SshConfigReader.read(section(
+        "ssh:\n  listen: 127.0.0.1:70000\n")));
+    assertEquals("gitedge.yaml:2: ssh.listen: port must be between 0 and 65535, got 70000",
+        e.getMessage());
+    e = error(() -> SshConfigReader.read(section(
+        "ssh:\n  listen: 127.0.0.1:0\n  maxSessions: 0\n")));
+    assertEquals("ssh.maxSessions", e.key());
+    assertEquals(3, e.line());
+  }
+
+  @Test
+  void access_readsNoAnonymousReadsByDefault() throws Exception {
+    AccessConfig c = AccessConfigReader.read(section("""
+        access:
+          rules:
+            - repos: "github.com/acme/**"
+              users: ["*"]
+        """));
+    assertEquals(false, c.anonymousRead());
+    assertEquals(1, c.rules().size());
+    assertEquals(AccessConfigReader.DEFAULT, AccessConfigReader.read(section("access: {}\n")));
+  }
+
+  @Test
+  void upstream_defaults_andAMirrorListedTwice() throws Exception {
+    Files.writeString(dir.resolve("acme.token"), "t\n");
+    UpstreamConfig u = UpstreamConfigReader.read(section("""
+        upstreams:
+          - prefix: github.com/acme
+            url: https://github.com/acme
+            credentials: { tokenFile: acme.token }
+            repos: [lib]
+        """)).get(0);
+    assertEquals(Duration.ofMinutes(5), u.syncInterval());
+    assertEquals(".git", u.route().urlSuffix());
+    assertEquals(MirrorPolicy.DEFAULT, u.policy());
+    assertEquals(Optional.empty(), u.freshness());
+    assertEquals(false, u.mirrorOnDemand());
+    assertEquals(Optional.of(new Upstream.Token("x-access-token", dir.resolve("acme.token"))),
+        u.route().credentials());
+    ConfigException e = error(() -> UpstreamConfigReader.read(section("""
+        upstreams:
+          - prefix: github.com/acme
+            url: https://github.com/acme
+            repos: [lib]
+          - prefix: github.com
+            url: https://github.com
+            repos: [acme/lib]
+        """)));
+    assertEquals("gitedge.yaml:7: upstreams[1].repos[0]: github.com/acme/lib is listed twice",
+        e.getMessage());
+  }
+
+  @Test
+  void peers_timeOutAfterTenSecondsByDefault_andAreAMapping() throws Exception {
+    Files.writeString(dir.resolve("peer.secret"), "s\n");
+    PeerSettings p = PeerSettingsReader.read(section("""
+        peers:
+          urls: [https://git.us.example.com/]
+          secretFile: peer.secret
+        """));
+    assertEquals(new PeerSettings(List.of(URI.create("https://git.us.example.com")),
+        dir.resolve("peer.secret"), Optional.empty(), Duration.ofSeconds(10)), p);
+    ConfigException e = error(() -> PeerSettingsReader.read(section(
+        "peers:\n  - https://git.us.example.com\n")));
+    assertEquals(2, e.line());
+    assertEquals("peers", e.key());
+  }
+
+  @Test
+  void packCache_namesTheMemoryAnEntryMustFitIn() {
+    ConfigException e = error(() -> PackCacheConfigReader.read(section(
+        "packCache:\n  maxEntry: 512MiB\n")));
+    assertEquals("gitedge.yaml:2: packCache.maxEntry: at most memory (256MiB, the default): one"
+        + " entry must fit in the memory tier", e.getMessage());
+  }
+
+  @Test
+  void jgit_keepsTheHeapDefaultsForKeysNotGiven() throws Exception {
+    JGitConfig d = JGitConfig.defaults();
+    JGitConfig c = JGitConfigReader.read(section("jgit:\n  packedGitOpenFiles: 512\n"));
+    assertEquals(new JGitConfig(d.packedGitLimit(), d.packedGitWindowSize(), 512,
+        d.deltaBaseCacheLimit(), d.streamFileThreshold()), c);
+    ConfigException e = error(() -> JGitConfigReader.read(section(
+        "jgit:\n  packedGitOpenFiles: 8\n")));
+    assertEquals("gitedge.yaml:2: jgit.packedGitOpenFiles: must be between 16 and 65536, got 8",
+        e.getMessage());
+  }
+}
