@@ -12,7 +12,7 @@ import java.util.Optional;
  * every stored hash in constant time and without stopping at a match, so response time says
  * nothing about which hashes exist. Immutable and thread-safe.
  */
-public final class FileIdentitySource implements IdentitySource {
+final class FileIdentitySource implements IdentitySource {
   private record Entry(TokenHash hash, Principal principal) {}
 
   private final List<Entry> tokens;

@@ -10,7 +10,7 @@ import java.util.Set;
  *
  * @param users users by name, in file order
  */
-public record Identities(Map<String, User> users) {
+record Identities(Map<String, User> users) {
   public Identities {
     users = Map.copyOf(users);
   }

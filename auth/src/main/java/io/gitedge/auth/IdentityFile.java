@@ -57,7 +57,7 @@ public final class IdentityFile {
   private IdentityFile() {}
 
   /** Parses {@code file}; see the class comment for the format. */
-  public static Identities read(Path file) throws ConfigException {
+  static Identities read(Path file) throws ConfigException {
     return parse(ConfigNode.read(file));
   }
 

@@ -82,6 +82,9 @@ public record OidcConfig(URI issuer, String audience, Optional<URI> jwksUri,
 
   private static List<String> readAlgorithms(ConfigNode node) throws ConfigException {
     List<String> algorithms = node.asStringList();
+    if (algorithms.isEmpty()) {
+      throw node.error("name at least one accepted signature algorithm, e.g. [RS256]");
+    }
     for (ConfigNode algorithm : node.asList()) {
       if (!ACCEPTED_ALGORITHMS.contains(algorithm.asString())) {
         throw algorithm.error("not an accepted signature algorithm; use some of "

@@ -59,6 +59,16 @@ class IdentityConfigSectionsTest {
         """);
     e = assertThrows(ConfigException.class, () -> OidcConfig.read(algorithm.require("oidc")));
     assertEquals("identity.oidc.algorithms[1]", e.key());
+    ConfigMap none = identity("""
+        identity:
+          oidc:
+            issuer: https://idp.example.com
+            audience: gitedge
+            algorithms: []
+        """);
+    e = assertThrows(ConfigException.class, () -> OidcConfig.read(none.require("oidc")));
+    assertEquals("gitedge.yaml:5: identity.oidc.algorithms: name at least one accepted signature"
+        + " algorithm, e.g. [RS256]", e.getMessage());
     ConfigMap credentials = identity("""
         identity:
           oidc:

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Parses and prints durations the way operators write them: {@code 30s}, {@code 5m}, {@code 1h30m},
  * {@code 250ms}, {@code 2d}. Units: ms, s, m, h, d. Stateless and thread-safe.
  */
-public final class Durations {
+final class Durations {
   private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,9}(?:ms|s|m|h|d))+");
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 

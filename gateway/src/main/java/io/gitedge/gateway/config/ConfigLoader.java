@@ -3,7 +3,6 @@ package io.gitedge.gateway.config;
 import io.gitedge.config.ConfigException;
 import io.gitedge.config.ConfigMap;
 import io.gitedge.config.ConfigNode;
-import io.gitedge.sync.PeerSettings;
 import io.gitedge.sync.SyncConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class ConfigLoader {
     PackCacheConfig packCache = sections.getOrDefault("packCache", PackCacheConfigReader::read,
         PackCacheConfig.DEFAULTS);
     List<UpstreamConfig> upstreams = UpstreamConfigReader.read(sections.require("upstreams"));
-    Optional<PeerSettings> peers = sections.get("peers", PeerSettingsReader::read);
+    Optional<PeersConfig> peers = sections.get("peers", PeersConfigReader::read);
     JGitConfig jgit = sections.getOrDefault("jgit", JGitConfigReader::read,
         JGitConfig.defaults());
     sections.finish();

@@ -1,6 +1,5 @@
 package io.gitedge.gateway.config;
 
-import io.gitedge.sync.PeerSettings;
 import io.gitedge.sync.SyncConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +25,7 @@ import java.util.Optional;
  */
 public record GatewayConfig(String region, Path dataDir, HttpConfig http, Optional<SshConfig> ssh,
     IdentityConfig identity, AccessConfig access, SyncConfig sync, PackCacheConfig packCache,
-    List<UpstreamConfig> upstreams, Optional<PeerSettings> peers, JGitConfig jgit,
+    List<UpstreamConfig> upstreams, Optional<PeersConfig> peers, JGitConfig jgit,
     ConfigOrigin origin) {
   public GatewayConfig {
     Objects.requireNonNull(region, "region");

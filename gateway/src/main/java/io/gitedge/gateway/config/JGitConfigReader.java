@@ -17,11 +17,16 @@ final class JGitConfigReader {
   private JGitConfigReader() {}
 
   static JGitConfig read(ConfigNode section) throws ConfigException {
-    JGitConfig defaults = JGitConfig.defaults();
+    return read(section, JGitConfig.defaults());
+  }
+
+  /** With {@code defaults} for the keys not given (they depend on the heap). */
+  static JGitConfig read(ConfigNode section, JGitConfig defaults) throws ConfigException {
     ConfigMap keys = section.asMap();
     int windowSize = keys.getOrDefault("packedGitWindowSize", JGitConfigReader::readWindowSize,
         defaults.packedGitWindowSize());
-    long packedGitLimit = defaults.packedGitLimit();
+    // the default limit grows to hold at least one window of a large configured size
+    long packedGitLimit = Math.max(defaults.packedGitLimit(), windowSize);
     Optional<ConfigNode> limitNode = keys.get("packedGitLimit");
     if (limitNode.isPresent()) {
       packedGitLimit = limitNode.get().asByteSize();

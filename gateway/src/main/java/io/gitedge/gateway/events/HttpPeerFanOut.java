@@ -2,7 +2,7 @@ package io.gitedge.gateway.events;
 
 import io.gitedge.sync.FanOut;
 import io.gitedge.sync.HookSignatures;
-import io.gitedge.sync.PeerSettings;
+import io.gitedge.gateway.config.PeersConfig;
 import io.gitedge.sync.SyncEvent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +42,7 @@ public final class HttpPeerFanOut implements FanOut, AutoCloseable {
   private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
   private static final int RETRIES = 1;
 
-  private final PeerSettings settings;
+  private final PeersConfig settings;
   private final PeerSecret secret;
   private final Clock clock;
   private final BiConsumer<String, String> outcomes;
@@ -53,7 +53,7 @@ public final class HttpPeerFanOut implements FanOut, AutoCloseable {
    * @param outcomes told ("sent", outcome) of every event, for the metrics
    * @throws IllegalArgumentException when {@code settings.caFile()} holds no usable certificate
    */
-  public HttpPeerFanOut(PeerSettings settings, Clock clock, BiConsumer<String, String> outcomes) {
+  public HttpPeerFanOut(PeersConfig settings, Clock clock, BiConsumer<String, String> outcomes) {
     this.settings = settings;
     this.secret = new PeerSecret(settings.secretFile());
     this.clock = clock;

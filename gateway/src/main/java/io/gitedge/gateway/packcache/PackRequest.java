@@ -42,7 +42,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * {@code fetch}, a request without {@code done}, lines not listed above, and malformed
  * pkt-lines. Immutable.
  */
-public final class PackRequest {
+final class PackRequest {
   private static final Pattern OID = Pattern.compile("[0-9a-f]{40}");
   private static final Pattern DEPTH = Pattern.compile("deepen [1-9][0-9]{0,9}");
   private static final List<String> V2_FLAGS = List.of("thin-pack", "no-progress",

@@ -8,7 +8,6 @@ import io.gitedge.config.ConfigException;
 import io.gitedge.config.ConfigNode;
 import io.gitedge.store.MirrorPolicy;
 import io.gitedge.store.Upstream;
-import io.gitedge.sync.PeerSettings;
 import java.io.StringReader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -118,14 +117,14 @@ class SectionReadersTest {
   @Test
   void peers_timeOutAfterTenSecondsByDefault_andAreAMapping() throws Exception {
     Files.writeString(dir.resolve("peer.secret"), "s\n");
-    PeerSettings p = PeerSettingsReader.read(section("""
+    PeersConfig p = PeersConfigReader.read(section("""
         peers:
           urls: [https://git.us.example.com/]
           secretFile: peer.secret
         """));
-    assertEquals(new PeerSettings(List.of(URI.create("https://git.us.example.com")),
+    assertEquals(new PeersConfig(List.of(URI.create("https://git.us.example.com")),
         dir.resolve("peer.secret"), Optional.empty(), Duration.ofSeconds(10)), p);
-    ConfigException e = error(() -> PeerSettingsReader.read(section(
+    ConfigException e = error(() -> PeersConfigReader.read(section(
         "peers:\n  - https://git.us.example.com\n")));
     assertEquals(2, e.line());
     assertEquals("peers", e.key());
@@ -149,5 +148,14 @@ class SectionReadersTest {
         "jgit:\n  packedGitOpenFiles: 8\n")));
     assertEquals("gitedge.yaml:2: jgit.packedGitOpenFiles: must be between 16 and 65536, got 8",
         e.getMessage());
+  }
+
+  @Test
+  void jgit_aWindowLargerThanTheDefaultLimit_raisesTheLimitToHoldIt() throws Exception {
+    JGitConfig smallHeap = new JGitConfig(64L << 20, 64 << 10, 256, 8 << 20, 50 << 20);
+    JGitConfig c = JGitConfigReader.read(section("jgit:\n  packedGitWindowSize: 128MiB\n"),
+        smallHeap);
+    assertEquals(128 << 20, c.packedGitWindowSize());
+    assertEquals(128L << 20, c.packedGitLimit());
   }
 }

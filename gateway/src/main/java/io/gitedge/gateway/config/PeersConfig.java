@@ -1,4 +1,4 @@
-package io.gitedge.sync;
+package io.gitedge.gateway.config;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,9 +18,9 @@ import java.util.Optional;
  * @param caFile PEM certificates to trust for the peers instead of the JVM's, if any
  * @param timeout connect and answer time allowed per peer
  */
-public record PeerSettings(List<URI> urls, Path secretFile, Optional<Path> caFile,
+public record PeersConfig(List<URI> urls, Path secretFile, Optional<Path> caFile,
     Duration timeout) {
-  public PeerSettings {
+  public PeersConfig {
     urls = List.copyOf(urls);
     Objects.requireNonNull(secretFile, "secretFile");
     Objects.requireNonNull(caFile, "caFile");

@@ -3,19 +3,18 @@ package io.gitedge.gateway.config;
 import io.gitedge.config.ConfigException;
 import io.gitedge.config.ConfigMap;
 import io.gitedge.config.ConfigNode;
-import io.gitedge.sync.PeerSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the {@code peers:} section into {@link PeerSettings}. */
-final class PeerSettingsReader {
+/** Reads the {@code peers:} section into {@link PeersConfig}. */
+final class PeersConfigReader {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-  private PeerSettingsReader() {}
+  private PeersConfigReader() {}
 
-  static PeerSettings read(ConfigNode section) throws ConfigException {
+  static PeersConfig read(ConfigNode section) throws ConfigException {
     if (section.isList()) {
       throw section.error("expected a mapping: urls (the other regions' gateways), secretFile"
           + " (the secret all regions share), and optionally caFile and timeout");
@@ -29,7 +28,7 @@ final class PeerSettingsReader {
       }
       urls.add(url);
     }
-    PeerSettings peers = new PeerSettings(urls, keys.require("secretFile").asExistingFile(),
+    PeersConfig peers = new PeersConfig(urls, keys.require("secretFile").asExistingFile(),
         keys.get("caFile", ConfigNode::asExistingFile),
         keys.getOrDefault("timeout", ConfigNode::asDuration, DEFAULT_TIMEOUT));
     keys.finish();
