@@ -290,11 +290,11 @@ public final class ReadSession {
       return;
     }
     finished = true;
-    if (client) {
-      path.metrics.activity().end();
-    }
     path.metrics.request(path.door.label(), service, status, bytes);
     log.info("{} {} {} {} {}B {}ms", path.door.label(), request, status, user, bytes,
         (System.nanoTime() - started) / 1_000_000);
+    if (client) {
+      path.metrics.activity().end(); // last: once nothing is in flight, everything is counted
+    }
   }
 }

@@ -187,12 +187,14 @@ class HttpRouterTest {
     get("/healthz");
     get("/whoami");
     get("/fail/Busy");
+    // the client has its answer as soon as the body is written; the request is counted when
+    // the router's finally runs, a moment later
+    assertTrue(metrics.activity().awaitQuiet(Duration.ZERO, Duration.ofSeconds(10)));
     String scrape = metrics.scrape();
     assertNotNull(scrape);
     assertTrue(scrape.contains("gitedge_requests_total{door=\"https\",region=\"test\","
         + "service=\"healthz\",status=\"200\"} 1.0"), scrape);
     assertTrue(scrape.contains("service=\"whoami\",status=\"401\"} 1.0"), scrape);
     assertTrue(scrape.contains("service=\"fail\",status=\"503\"} 1.0"), scrape);
-    assertEquals(0, metrics.activity().inFlight());
   }
 }
