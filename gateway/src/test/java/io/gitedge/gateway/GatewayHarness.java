@@ -136,8 +136,7 @@ public final class GatewayHarness implements AutoCloseable {
     this.dir = dir;
     this.ownsUpstream = beside == null;
     if (beside == null) {
-      this.upstream = TestUpstream.create(dir);
-      seedUpstream(upstream);
+      this.upstream = TestUpstream.copyOf(seededUpstream(), dir);
       this.upstreamHttp = upstream.serveHttp("x-access-token", "upstream-secret");
     } else {
       this.upstream = beside.upstream;
@@ -233,6 +232,17 @@ public final class GatewayHarness implements AutoCloseable {
   public static GatewayHarness startBeside(Path dir, GatewayHarness first, Options options)
       throws Exception {
     return new GatewayHarness(dir, options, first);
+  }
+
+  private static TestUpstream seeded;
+
+  /** The upstream every harness starts from, seeded once per test JVM and then copied. */
+  private static synchronized TestUpstream seededUpstream() throws IOException {
+    if (seeded == null) {
+      seeded = TestUpstream.create(Files.createTempDirectory("gitedge-test-upstream"));
+      seedUpstream(seeded);
+    }
+    return seeded;
   }
 
   /** Two Go modules and a private repository, as git pushes would leave them. */

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The Git host of the tests: bare repositories made and changed with the real git CLI under one
@@ -34,6 +36,28 @@ public final class TestUpstream implements AutoCloseable {
   /** A new, empty upstream in {@code dir}. */
   public static TestUpstream create(Path dir) {
     return new TestUpstream(dir);
+  }
+
+  /**
+   * A new upstream in {@code dir} holding copies of {@code template}'s repositories (same
+   * commits, same ids), without running git: seeding the same repositories for every test again
+   * costs dozens of git processes each time. Work clones are made again when first needed.
+   */
+  public static TestUpstream copyOf(TestUpstream template, Path dir) {
+    TestUpstream copy = new TestUpstream(dir);
+    try (Stream<Path> files = Files.walk(template.root)) {
+      for (Path from : files.toList()) {
+        Path to = copy.root.resolve(template.root.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return copy;
   }
 
   /** The folder holding the bare repositories (the http-backend project root). */
