@@ -5,6 +5,7 @@ import io.gitedge.gateway.config.GatewayConfig;
 import io.gitedge.gateway.events.HttpPeerFanOut;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.packcache.PackCache;
+import io.gitedge.keys.KeyMaterialException;
 import io.gitedge.sync.FanOut;
 import io.gitedge.sync.IncomingEvents;
 import io.gitedge.sync.ReadFreshness;
@@ -53,11 +54,13 @@ final class SyncEventFlow implements AutoCloseable {
 
   static SyncEventFlow assemble(GatewayConfig config, Mirrors mirrors, PackCache packCache,
       GatewayMetrics metrics, Clock clock) throws ConfigException {
-    Optional<HttpPeerFanOut> peers;
-    try {
-      peers = config.peers().map(p -> new HttpPeerFanOut(p, clock, metrics::peerEvent));
-    } catch (IllegalArgumentException e) {
-      throw config.origin().error("peers.caFile", e.getMessage(), e);
+    Optional<HttpPeerFanOut> peers = Optional.empty();
+    if (config.peers().isPresent()) {
+      try {
+        peers = Optional.of(new HttpPeerFanOut(config.peers().get(), clock, metrics::peerEvent));
+      } catch (KeyMaterialException e) {
+        throw config.origin().error("peers.caFile", e.getMessage(), e);
+      }
     }
     FanOut fanOut = peers.<FanOut>map(p -> p).orElse(FanOut.NONE);
     SyncListener afterSync = SyncListener.inOrder(List.of(packCache.syncListener(),

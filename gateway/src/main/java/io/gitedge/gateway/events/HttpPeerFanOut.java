@@ -1,21 +1,16 @@
 package io.gitedge.gateway.events;
 
+import io.gitedge.gateway.config.PeersConfig;
+import io.gitedge.keys.KeyMaterialException;
+import io.gitedge.keys.TrustedCertificates;
 import io.gitedge.sync.FanOut;
 import io.gitedge.sync.HookSignatures;
-import io.gitedge.gateway.config.PeersConfig;
 import io.gitedge.sync.SyncEvent;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,8 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,16 +44,19 @@ public final class HttpPeerFanOut implements FanOut, AutoCloseable {
 
   /**
    * @param outcomes told ("sent", outcome) of every event, for the metrics
-   * @throws IllegalArgumentException when {@code settings.caFile()} holds no usable certificate
+   * @throws KeyMaterialException when {@code settings.caFile()} holds no usable certificate
    */
-  public HttpPeerFanOut(PeersConfig settings, Clock clock, BiConsumer<String, String> outcomes) {
+  public HttpPeerFanOut(PeersConfig settings, Clock clock, BiConsumer<String, String> outcomes)
+      throws KeyMaterialException {
     this.settings = settings;
     this.secret = new PeerSecret(settings.secretFile());
     this.clock = clock;
     this.outcomes = outcomes;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(settings.timeout())
         .followRedirects(HttpClient.Redirect.NEVER);
-    settings.caFile().ifPresent(f -> b.sslContext(trusting(f)));
+    if (settings.caFile().isPresent()) {
+      b.sslContext(TrustedCertificates.sslContext(settings.caFile().get()));
+    }
     this.http = b.build();
     this.sender = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(MAX_QUEUED), r -> {
@@ -119,26 +115,6 @@ public final class HttpPeerFanOut implements FanOut, AutoCloseable {
     outcomes.accept("sent", "failed");
     log.warn("could not tell {} about the sync of {} ({}); its schedule will catch up", peer,
         event.mirror(), why);
-  }
-
-  private static SSLContext trusting(Path caFile) {
-    try (InputStream in = Files.newInputStream(caFile)) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        ks.setCertificateEntry("ca" + i++, c);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(
-          TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
-      return ssl;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot use " + caFile + " as trusted CAs: "
-          + e.getMessage(), e);
-    }
   }
 
   @Override
