@@ -9,6 +9,7 @@ import io.gitedge.gateway.app.GatewayApp;
 import io.gitedge.gateway.config.ConfigLoader;
 import io.gitedge.store.MirrorName;
 import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.MirrorInvariants;
 import io.gitedge.testing.OpenSshServer;
 import io.gitedge.testing.TestUpstream;
 import java.nio.file.Files;
@@ -63,6 +64,7 @@ class SshUpstreamTest {
         assertEquals(main, alice.git(work.resolve("lib"), "rev-parse", "HEAD").assertOk()
             .stdout().trim());
       }
+      MirrorInvariants.check(dir.resolve("data/mirrors"));
     }
   }
 }

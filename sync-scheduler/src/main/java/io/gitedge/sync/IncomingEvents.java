@@ -56,11 +56,11 @@ public final class IncomingEvents {
       return Outcome.NOT_MIRRORED;
     }
     if (!event.tips().isEmpty() && hasTips(name, event.tips())) {
-      log.info("{} synced {}; already level here", event.origin(), name);
+      log.info("region {} synced {}; already level here", event.origin(), name);
       return Outcome.LEVEL;
     }
     scheduler.requestSync(name, Trigger.PEER);
-    log.info("{} synced {}; syncing it here", event.origin(), name);
+    log.info("region {} synced {}; syncing it here", event.origin(), name);
     return Outcome.SYNCING;
   }
 

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>mirrors</b> ({@link Mirrors}): the store, the catalog, the plans;
  *   <li><b>identity</b> ({@link IdentityChain}): sources, caches, the authenticator;
+ *   <li><b>pack cache</b>, which every sync tells what it made unreachable;
  *   <li><b>sync</b> ({@link SyncEventFlow}): scheduler, webhooks, peers, what hears of syncs;
- *   <li><b>read path</b>: pack cache, resolver, upload-pack settings, warm-up;
+ *   <li><b>read path</b>: resolver, upload-pack settings, warm-up;
  *   <li><b>doors</b> ({@link Doors}): HTTPS, then SSH; then ready, then the first syncs.
  * </ol>
  *
@@ -220,8 +221,6 @@ public final class GatewayApp implements AutoCloseable {
       t.start();
     };
   }
-
-
 
   static Throwable rootCause(Throwable t) {
     Throwable c = t;

@@ -1,5 +1,6 @@
 package io.gitedge.gateway.app;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.gitedge.auth.CachingIdentitySource;
 import io.gitedge.auth.HttpKeysIdentitySource;
 import io.gitedge.auth.IdentitySource;
@@ -11,7 +12,6 @@ import io.gitedge.auth.RevokedSshKeys;
 import io.gitedge.auth.SshCertificateAuthorities;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.IdentityConfig;
-import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

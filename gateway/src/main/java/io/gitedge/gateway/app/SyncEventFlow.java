@@ -14,6 +14,7 @@ import io.gitedge.sync.SyncListener;
 import io.gitedge.sync.SyncScheduler;
 import io.gitedge.sync.WebhookReceiver;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +29,8 @@ import java.util.Optional;
  *                                          2. metrics: count it
  *                                          3. {@link SyncEventPublisher}: a webhook's successful
  *                                             sync becomes an event on the {@link FanOut}
- *                                             (HTTP peers, or nothing) ─► the other regions
+ *                                             (HTTP peers) ─► the other regions; without
+ *                                             peers to tell, no event is made
  * </pre>
  *
  * The pack cache hears first, so no request can be answered from an entry the sync made stale
@@ -62,10 +64,14 @@ final class SyncEventFlow implements AutoCloseable {
         throw config.origin().error("peers.caFile", e.getMessage(), e);
       }
     }
-    FanOut fanOut = peers.<FanOut>map(p -> p).orElse(FanOut.NONE);
-    SyncListener afterSync = SyncListener.inOrder(List.of(packCache.syncListener(),
-        metrics.syncListener(),
-        new SyncEventPublisher(config.region(), mirrors.store(), fanOut)));
+    List<SyncListener> listeners = new ArrayList<>(List.of(packCache.syncListener(),
+        metrics.syncListener()));
+    if (config.peers().map(p -> !p.urls().isEmpty()).orElse(false)) {
+      // only when someone listens: an event lists up to 10,000 refs on the syncing thread
+      FanOut fanOut = peers.orElseThrow();
+      listeners.add(new SyncEventPublisher(config.region(), mirrors.store(), fanOut));
+    }
+    SyncListener afterSync = SyncListener.inOrder(listeners);
     SyncScheduler scheduler = new SyncScheduler(mirrors.store(), mirrors.plans(),
         config.sync(), afterSync, clock);
     WebhookReceiver webhooks = new WebhookReceiver(config.upstreams().stream()
@@ -76,11 +82,6 @@ final class SyncEventFlow implements AutoCloseable {
         config.sync().readWait(), clock);
     return new SyncEventFlow(scheduler, webhooks, new IncomingEvents(scheduler, mirrors.store()),
         freshness, peers);
-  }
-
-  /** Whether other regions send events here (peers are configured). */
-  boolean takesPeerEvents() {
-    return peers.isPresent();
   }
 
   @Override

@@ -20,13 +20,18 @@ public record PackCacheConfig(boolean enabled, long memoryBytes, long diskBytes,
   /** The largest {@code maxMemoryEntryBytes}: one entry is one {@code byte[]}. */
   public static final long MAX_MEMORY_ENTRY = 1L << 30;
 
+  static final long DEFAULT_MEMORY_BYTES = 256L << 20;
+  static final long DEFAULT_DISK_BYTES = 2L << 30;
+  static final long DEFAULT_MAX_MEMORY_ENTRY_BYTES = 16L << 20;
+  static final Duration DEFAULT_LEADER_WAIT = Duration.ofSeconds(30);
+
   /** On, 256 MiB of heap, 2 GiB of disk, 16 MiB per entry in memory, 30 s leader wait. */
-  public static final PackCacheConfig DEFAULTS = new PackCacheConfig(true, 256L << 20,
-      2L << 30, 16L << 20, Duration.ofSeconds(30));
+  public static final PackCacheConfig DEFAULTS = new PackCacheConfig(true, DEFAULT_MEMORY_BYTES,
+      DEFAULT_DISK_BYTES, DEFAULT_MAX_MEMORY_ENTRY_BYTES, DEFAULT_LEADER_WAIT);
 
   /** Off: every request runs upload-pack, as without a cache. */
-  public static final PackCacheConfig OFF = new PackCacheConfig(false, 256L << 20, 2L << 30,
-      16L << 20, Duration.ofSeconds(30));
+  public static final PackCacheConfig OFF = new PackCacheConfig(false, DEFAULT_MEMORY_BYTES,
+      DEFAULT_DISK_BYTES, DEFAULT_MAX_MEMORY_ENTRY_BYTES, DEFAULT_LEADER_WAIT);
 
   public PackCacheConfig {
     Objects.requireNonNull(leaderWait, "leaderWait");

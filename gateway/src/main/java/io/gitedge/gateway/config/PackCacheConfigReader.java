@@ -13,7 +13,8 @@ import java.util.Optional;
 final class PackCacheConfigReader {
   private static final PackCacheConfig DEFAULTS = PackCacheConfig.DEFAULTS;
   /** How an absent {@code memory} is named when {@code maxEntry} is larger than it. */
-  private static final String DEFAULT_MEMORY_TEXT = "256MiB, the default";
+  private static final String DEFAULT_MEMORY_TEXT = (PackCacheConfig.DEFAULT_MEMORY_BYTES >> 20)
+      + "MiB, the default";
 
   private PackCacheConfigReader() {}
 

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Turns the credential a front door extracted (a token, an SSH key or certificate) into a
- * {@link Principal}, the same way for every door: none means anonymous, an accepted one its user, an identity source that cannot answer
- * {@link GatewayException.IdentityUnavailable}, anything else
+ * {@link Principal}, the same way for every door: none means anonymous, an accepted one its user, an
+ * identity source that cannot answer {@link GatewayException.IdentityUnavailable}, anything else
  * {@link GatewayException.Unauthenticated}. The credential never reaches a log line; the sources
  * log reason codes. Thread-safe.
  */

@@ -211,8 +211,6 @@ public final class AdminApi implements Endpoint {
     t.ifPresentOrElse(v -> o.put(field, v.toString()), () -> o.putNull(field));
   }
 
-
-
   private static int json(HttpServletResponse rsp, int status, ObjectNode body)
       throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);

@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The one place HTTPS answers a {@link GatewayException}, and decides every error status the
- * gateway sends. Bodies are {@code text/plain}, which git prints to the user as
- * {@code remote: <line>} before its own fatal message; a 401 asking for credentials carries
- * {@code WWW-Authenticate: Basic} so git and Go look for them (.netrc, helpers); a 503 says when
- * to come back. Every type has an entry ({@code ErrorMappingTest}).
+ * The one place HTTPS answers a {@link GatewayException}, and so decides the status of every
+ * refusal and failure the gateway sends. Bodies are {@code text/plain}, which git prints to the
+ * user as {@code remote: <line>} before its own fatal message; a 401 asking for credentials carries
+ * {@code WWW-Authenticate: Basic} so git and Go look for them (.netrc, helpers); a 503 says when to
+ * come back. Every type has an entry ({@code HttpRouterTest} fails otherwise).
  */
 final class HttpErrorMapper {
   /** The status logged for a client that went away before its answer; nothing is sent. */

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * <h2>What may be answered from the cache</h2>
  * Only a stateless request without haves that {@link PackRequest} accepts (read from at most
  * {@link #MAX_REQUEST} bytes of body), for a mirror that is not stale (upload-pack then writes a
- * notice into the stream), whose wants are all ids of the mirror's current refs or the objects their annotated
- * tags point to. Everything else (a {@link Result#BYPASS}) goes to upload-pack as if there were
- * no cache: the bytes read are replayed ahead of the rest of the body, and a read that failed
+ * notice into the stream), whose wants are all ids of the mirror's current refs or the objects
+ * their annotated tags point to. Everything else (a {@link Result#BYPASS}) goes to upload-pack as
+ * if there were no cache: the bytes read are replayed ahead of the rest of the body, and a read that failed
  * fails again at the same point. A want that is not a ref tip is never answered from here, so
  * upload-pack's own checks (reachability, waiting for a sync) decide as they always did; access to
  * the mirror as a whole was decided before the cache is asked.

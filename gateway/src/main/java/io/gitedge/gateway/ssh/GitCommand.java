@@ -73,19 +73,22 @@ final class GitCommand implements Command {
       if (destroyed) {
         return;
       }
-      ReadSession session = services.reads().open(command == null ? "shell" : command);
       try {
-        task = services.workers().submit(() -> run(session, channel.getServerSession(),
-            protocol));
+        task = services.workers().submit(() -> run(channel.getServerSession(), protocol));
       } catch (RejectedExecutionException e) {
         log.warn("SSH command refused: all workers are busy");
-        refuse(session, new GatewayException.Busy(), new CountingStream(out));
+        ReadSession session = services.reads().open(request());
+        GatewayException busy = new GatewayException.Busy();
+        SshErrorMapper.tell(err, busy);
+        end(session, SshErrorMapper.exitCode(busy), 0);
       }
     }
   }
 
-  private void run(ReadSession session, ServerSession ssh, String protocol) {
+  private void run(ServerSession ssh, String protocol) {
+    ReadSession session = services.reads().open(request());
     CountingStream counted = new CountingStream(out);
+    int status = SshErrorMapper.UPLOAD_FAILED;
     try {
       session.authenticate(Optional.of(SshPublicKeyAuthenticator.signedCredential(ssh)));
       if (command == null) {
@@ -103,21 +106,24 @@ final class GitCommand implements Command {
         default:
           boolean done = session.fetch(session.openForAdvertisement(req.repository()), protocol,
               in, counted, err);
-          end(session, done ? 0 : SshErrorMapper.UPLOAD_FAILED, counted);
+          status = done ? 0 : SshErrorMapper.UPLOAD_FAILED;
       }
     } catch (Exception e) {
-      refuse(session, session.failure(e), counted);
+      GatewayException refusal = session.failure(e);
+      SshErrorMapper.tell(err, refusal);
+      status = SshErrorMapper.exitCode(refusal);
+    } finally {
+      end(session, status, counted.bytes);
     }
   }
 
-  /** Tells the client why (one stderr line) and ends with the mapped exit status. */
-  private void refuse(ReadSession session, GatewayException e, CountingStream counted) {
-    SshErrorMapper.tell(err, e);
-    end(session, SshErrorMapper.exitCode(e), counted);
+  private String request() {
+    return command == null ? "shell" : command;
   }
 
-  private void end(ReadSession session, int status, CountingStream counted) {
-    session.finish(status, counted.bytes);
+  /** Accounts for the request and ends the command with {@code status}. */
+  private void end(ReadSession session, int status, long bytes) {
+    session.finish(status, bytes);
     exit.onExit(status);
   }
 

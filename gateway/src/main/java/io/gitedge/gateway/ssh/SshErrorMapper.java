@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * prints to the user before its own "fatal: Could not read from remote repository", and an exit
  * status: 128 for a repository that is not found (unknown, forbidden and malformed requests
  * alike) and for failures git itself would end with 128, 255 when the caller could not be
- * authenticated, 1 for every other refusal. Every type has an entry ({@code ErrorMappingTest}).
+ * authenticated, 1 for every other refusal. Every type has an entry ({@code SshErrorMapperTest}
+ * fails otherwise).
  */
 final class SshErrorMapper {
   private static final Logger log = LoggerFactory.getLogger(SshErrorMapper.class);
