@@ -47,9 +47,4 @@ public final class ReadPath {
   public ReadSession openProbe(String request) {
     return new ReadSession(this, request, false);
   }
-
-  /** The door this path serves. */
-  public Door door() {
-    return door;
-  }
 }
