@@ -46,7 +46,8 @@ final class Doors implements AutoCloseable {
 
   /** What the doors read through, and the sync side they hand webhooks and events to. */
   record ReadSide(CallerAuthenticator authenticator, IdentitySource identity,
-      MirrorResolver resolver, PackCache packCache, GatewayMetrics metrics) {}
+      MirrorResolver resolver, PackCache packCache, UploadPackFactory httpsUploadPacks,
+      GatewayMetrics metrics) {}
 
   /**
    * Starts HTTPS, then SSH when configured ({@code hostKeys} present exactly then: they are read
@@ -60,7 +61,7 @@ final class Doors implements AutoCloseable {
       SyncEventFlow sync, Clock clock) throws ConfigException, KeyMaterialException {
     GatewayMetrics metrics = reads.metrics();
     HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, readPath(Door.HTTPS, reads,
-        new UploadPackFactory(config.http().idleTimeout(), sync.freshness)),
+        reads.httpsUploadPacks()),
         new HttpFrontDoor.Services(metrics, new HookEndpoint(sync.webhooks, metrics),
             config.peers().map(p -> new PeerEventEndpoint(new PeerSecret(p.secretFile()),
                 sync.incoming, metrics, clock)),

@@ -119,14 +119,14 @@ public final class GatewayApp implements AutoCloseable {
       MirrorResolver resolver = new MirrorResolver(mirrors.catalog(), config.access().toPolicy(),
           mirrors.store(), sync.scheduler, sync.freshness, config.sync().firstSyncWait());
       // warm the mirrors while the listeners start: on two cores the two overlap well
-      UploadPackFactory warmupPacks = new UploadPackFactory(config.http().idleTimeout(),
+      UploadPackFactory httpsPacks = new UploadPackFactory(config.http().idleTimeout(),
           sync.freshness);
       CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(() -> Warmup.run(
-          mirrors.store(), warmupPacks, mirrors.names(), WARMUP_BUDGET), daemon("gitedge-warmup"));
+          mirrors.store(), httpsPacks, mirrors.names(), WARMUP_BUDGET), daemon("gitedge-warmup"));
 
       Doors doors = Doors.start(config, tls, hostKeys, new Doors.ReadSide(
           new CallerAuthenticator(identities.source()), identities.source(), resolver,
-          packCache, metrics), mirrors, sync, clock);
+          packCache, httpsPacks, metrics), mirrors, sync, clock);
       parts.add(doors);
       doors.https.warmUp();
       int warmed = warmup.join();

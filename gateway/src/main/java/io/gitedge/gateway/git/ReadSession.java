@@ -74,7 +74,7 @@ public final class ReadSession {
     this.path = path;
     this.request = LogText.printable(request);
     this.client = client;
-    this.service = path.door == Door.SSH ? "refused" : "other";
+    this.service = "refused"; // until the door names what the request turned out to be
     if (client) {
       path.metrics.activity().begin();
     }
