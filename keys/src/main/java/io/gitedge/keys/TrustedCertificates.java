@@ -9,7 +9,9 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A TLS client context trusting exactly the CA certificates of a PEM file (a company CA, a peer
@@ -22,6 +24,23 @@ public final class TrustedCertificates {
    * @throws KeyMaterialException when {@code pemFile} cannot be read or holds no certificate
    */
   public static SSLContext sslContext(Path pemFile) throws KeyMaterialException {
+    try {
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, new TrustManager[] {trustManager(pemFile)}, null);
+      return ssl;
+    } catch (GeneralSecurityException e) {
+      throw new KeyMaterialException("cannot use " + pemFile + " as trusted CAs: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A trust manager for exactly the CA certificates of {@code pemFile}, for clients that build
+   * their own TLS context (JGit's HTTP transport).
+   *
+   * @throws KeyMaterialException when {@code pemFile} cannot be read or holds no certificate
+   */
+  public static X509TrustManager trustManager(Path pemFile) throws KeyMaterialException {
     try (InputStream in = Files.newInputStream(pemFile)) {
       KeyStore trusted = KeyStore.getInstance("PKCS12");
       trusted.load(null, null);
@@ -35,9 +54,12 @@ public final class TrustedCertificates {
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(
           TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trusted);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
-      return ssl;
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x509) {
+          return x509;
+        }
+      }
+      throw new KeyMaterialException("no X.509 trust manager for " + pemFile);
     } catch (IOException | GeneralSecurityException e) {
       throw new KeyMaterialException("cannot use " + pemFile + " as trusted CAs: "
           + e.getMessage(), e);

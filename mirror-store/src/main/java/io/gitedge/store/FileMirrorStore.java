@@ -18,13 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.ReceiveCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,9 +187,19 @@ final class FileMirrorStore implements MirrorStore {
     Optional<Mirror> existing = Optional.empty();
     try {
       existing = find(name);
-      SyncResult r = existing.isPresent()
-          ? update(existing.get(), upstream, policy, approved, started)
-          : create(name, upstream, policy, started);
+      SyncResult r;
+      try {
+        r = attempt(name, existing, upstream, policy, approved, started);
+      } catch (SyncFailedException e) {
+        if (upstream.fallback().isEmpty()) {
+          throw e;
+        }
+        Upstream fallback = upstream.fallback().get().withFleet(upstream.fleet());
+        log.warn("sync {}: {}; syncing from the fallback {} instead", name, e.getMessage(),
+            fallback.url());
+        r = attempt(name, existing, fallback, policy, approved, started);
+        upstream = fallback;
+      }
       log.info("sync {} from {}: {} ({} refs changed) in {} ms", name, upstream.url(),
           r.outcome(), r.changes().size(), r.duration().toMillis());
       return r;
@@ -225,35 +238,91 @@ final class FileMirrorStore implements MirrorStore {
     return t;
   }
 
+  private SyncResult attempt(MirrorName name, Optional<Mirror> existing, Upstream upstream,
+      MirrorPolicy policy, boolean approved, Instant started)
+      throws IOException, SyncFailedException {
+    return existing.isPresent()
+        ? update(existing.get(), upstream, policy, approved, started)
+        : create(name, upstream, policy, started);
+  }
+
   private SyncResult create(MirrorName name, Upstream upstream, MirrorPolicy policy,
       Instant started) throws IOException, SyncFailedException {
     Path scratch = root.resolve(INCOMING).resolve(UUID.randomUUID() + ".git");
     Path target = root.resolve(name.relativeDirectory());
     List<RefChange> changes;
-    MirrorState created = MirrorState.none(upstream.url())
-        .succeeded(upstream.url(), started, List.of());
+    RefPlan plan;
     try {
       try (Repository repo = new FileRepositoryBuilder().setGitDir(scratch.toFile()).build()) {
         repo.create(true);
         MirrorSetup.configureNew(repo);
+        Map<String, ObjectId> pinned = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE
+            ? fleetTags(name, repo, upstream.fleet()) : Map.of();
         Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
         Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
-        Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, listed.keySet());
-        RefPlan plan = RefPlan.of(Map.of(), MirrorFetcher.merge(listed, listed.keySet(),
-            fetched), policy.tags(), List.of(), started);
-        changes = MirrorFetcher.apply(repo, plan.commands());
+        List<String> names = MirrorFetcher.toFetch(RefPlan.of(pinned, listed, policy.tags(),
+            List.of(), started).commands());
+        Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, names);
+        plan = RefPlan.of(pinned, MirrorFetcher.merge(listed, names, fetched), policy.tags(),
+            List.of(), started);
+        List<ReceiveCommand> commands = new ArrayList<>();
+        pinned.forEach((tag, id) -> commands.add(
+            new ReceiveCommand(ObjectId.zeroId(), id, tag)));
+        commands.addAll(plan.commands());
+        changes = MirrorFetcher.apply(repo, commands);
         MirrorFetcher.followHead(repo, remote);
         repacker.gc(repo, true);
-        MirrorStateFile.write(scratch, created);
+        MirrorStateFile.write(scratch, MirrorState.none(upstream.url())
+            .succeeded(upstream.url(), started, plan.conflicts()));
       }
       Files.createDirectories(target.getParent());
       Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Leftovers.deleteRecursively(scratch);
     }
-    states.put(name, created);
-    return new SyncResult(name, SyncResult.Outcome.CREATED, changes, List.of(),
+    states.put(name, MirrorState.none(upstream.url())
+        .succeeded(upstream.url(), started, plan.conflicts()));
+    logConflicts(name, plan.newConflicts());
+    return new SyncResult(name, SyncResult.Outcome.CREATED, changes, plan.newConflicts(),
         Duration.between(started, Instant.now()), Optional.empty());
+  }
+
+  /**
+   * The tags of the first gateway of the fleet that has this mirror, their objects fetched into
+   * {@code repo}: under immutable tags a region that mirrors a repository later keeps the commit
+   * each tag had when the fleet first saw it. A gateway that cannot be asked, or does not have
+   * the mirror, is skipped; with none to ask, the upstream's tags are taken as they are.
+   */
+  private Map<String, ObjectId> fleetTags(MirrorName name, Repository repo,
+      List<Upstream> fleet) {
+    for (Upstream region : fleet) {
+      try {
+        Map<String, ObjectId> tags = new TreeMap<>();
+        MirrorFetcher.ids(fetcher.listRemote(repo, region)).forEach((ref, id) -> {
+          if (ref.startsWith(Constants.R_TAGS)) {
+            tags.put(ref, id);
+          }
+        });
+        if (tags.isEmpty()) {
+          continue;
+        }
+        Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, region, tags.keySet());
+        log.info("new mirror {}: took {} tags as the fleet has them from {}", name,
+            fetched.size(), region.url());
+        return fetched;
+      } catch (SyncFailedException e) {
+        log.info("new mirror {}: cannot take the fleet's tags from {} ({})", name, region.url(),
+            e.getMessage());
+      }
+    }
+    return Map.of();
+  }
+
+  private static void logConflicts(MirrorName name, List<TagConflict> conflicts) {
+    for (TagConflict c : conflicts) {
+      log.warn("tag {} of {} {} upstream (now {}); keeping {} (tags: immutable)", c.ref(),
+          name, c.deletedUpstream() ? "was deleted" : "was moved", c.upstreamId(), c.keptId());
+    }
   }
 
   private SyncResult update(Mirror mirror, Upstream upstream, MirrorPolicy policy,
@@ -276,11 +345,7 @@ final class FileMirrorStore implements MirrorStore {
       }
       changes = MirrorFetcher.apply(repo, plan.commands());
     }
-    for (TagConflict c : plan.newConflicts()) {
-      log.warn("tag {} of {} {} upstream (now {}); keeping {} (tags: immutable)", c.ref(),
-          mirror.name(), c.deletedUpstream() ? "was deleted" : "was moved", c.upstreamId(),
-          c.keptId());
-    }
+    logConflicts(mirror.name(), plan.newConflicts());
     // the refs are in: what follows only tidies up, and its failure must not report the sync
     // as failed (the next sync tries again)
     try {

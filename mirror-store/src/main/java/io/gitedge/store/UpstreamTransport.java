@@ -9,9 +9,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.net.Proxy;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
@@ -20,8 +24,11 @@ import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.http.HttpConnection;
+import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
@@ -68,6 +75,9 @@ final class UpstreamTransport implements AutoCloseable {
         throw new SyncFailedException("upstream " + upstream.url()
             + " is not an ssh:// URL but has an SSH key as credentials");
       }
+      if (upstream.trust().isPresent() && t instanceof TransportHttp http) {
+        http.setHttpConnectionFactory(new TrustingConnections(upstream.trust().get()));
+      }
       return new UpstreamTransport(t, ssh);
     } catch (SyncFailedException | RuntimeException e) {
       t.close();
@@ -75,6 +85,28 @@ final class UpstreamTransport implements AutoCloseable {
         ssh.close();
       }
       throw e;
+    }
+  }
+
+  /** JGit's HTTP connections, with TLS trusting exactly the upstream's own CAs. */
+  private static final class TrustingConnections extends JDKHttpConnectionFactory {
+    private final X509TrustManager trust;
+
+    TrustingConnections(X509TrustManager trust) {
+      this.trust = trust;
+    }
+
+    @Override
+    public HttpConnection create(URL url, Proxy proxy) throws IOException {
+      HttpConnection c = super.create(url, proxy);
+      if ("https".equals(url.getProtocol())) {
+        try {
+          c.configure(null, new TrustManager[] {trust}, null);
+        } catch (GeneralSecurityException e) {
+          throw new IOException("cannot set up TLS for " + url + ": " + e.getMessage(), e);
+        }
+      }
+      return c;
     }
   }
 

@@ -3,6 +3,8 @@ package io.gitedge.gateway.config;
 import io.gitedge.config.ConfigException;
 import io.gitedge.config.ConfigMap;
 import io.gitedge.config.ConfigNode;
+import io.gitedge.keys.KeyMaterialException;
+import io.gitedge.keys.TrustedCertificates;
 import io.gitedge.store.InvalidMirrorNameException;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorPolicy;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Reads the {@code upstreams:} list into {@link UpstreamConfig}s: no prefix configured twice, no
@@ -60,8 +63,24 @@ final class UpstreamConfigReader {
     boolean mirrorOnDemand = keys.getOrDefault("mirrorOnDemand", ConfigNode::asBoolean,
         DEFAULT_MIRROR_ON_DEMAND);
     Optional<Path> webhookSecretFile = keys.get("webhookSecretFile", ConfigNode::asExistingFile);
-    UpstreamRoute route = new UpstreamRoute(prefix, baseUrl, credentials,
-        keys.getOrDefault("urlSuffix", ConfigNode::asString, DEFAULT_URL_SUFFIX));
+    String urlSuffix = keys.getOrDefault("urlSuffix", ConfigNode::asString, DEFAULT_URL_SUFFIX);
+    Optional<X509TrustManager> trust = keys.get("caFile", UpstreamConfigReader::readTrust);
+    Optional<UpstreamRoute> fallback = Optional.empty();
+    Optional<ConfigNode> fallbackNode = keys.get("fallbackUrl");
+    if (fallbackNode.isPresent()) {
+      String fallbackUrl = readUrl(fallbackNode.get());
+      if (fallbackUrl.equals(baseUrl)) {
+        throw fallbackNode.get().error("is the same as url: a fallback is another way to the"
+            + " repositories (the origin behind a nearer gateway)");
+      }
+      fallback = Optional.of(new UpstreamRoute(prefix, fallbackUrl,
+          UpstreamCredentialsReader.read(keys.get("fallbackCredentials"), fallbackNode.get(),
+              isSsh(fallbackUrl)), urlSuffix));
+    } else if (keys.get("fallbackCredentials").isPresent()) {
+      throw keys.get("fallbackCredentials").get().error("needs fallbackUrl beside it");
+    }
+    UpstreamRoute route = new UpstreamRoute(prefix, baseUrl, credentials, urlSuffix, trust,
+        fallback);
     List<MirrorName> repos = new ArrayList<>();
     for (ConfigNode repo : keys.list("repos")) {
       repos.add(readRepo(prefix, repo));
@@ -111,6 +130,14 @@ final class UpstreamConfigReader {
       default -> throw node.error("expected immutable or follow, got \"" + node.asString()
           + "\"");
     };
+  }
+
+  private static X509TrustManager readTrust(ConfigNode node) throws ConfigException {
+    try {
+      return TrustedCertificates.trustManager(node.asExistingFile());
+    } catch (KeyMaterialException e) {
+      throw node.error(e.getMessage());
+    }
   }
 
   private static boolean isSsh(String url) {

@@ -115,6 +115,60 @@ class SectionReadersTest {
   }
 
   @Test
+  void upstream_aNearerGatewayAsTier_withTheOriginAsFallback() throws Exception {
+    Files.writeString(dir.resolve("eu.token"), "t\n");
+    Files.writeString(dir.resolve("origin.token"), "o\n");
+    UpstreamConfig u = UpstreamConfigReader.read(section("""
+        upstreams:
+          - prefix: github.com/acme
+            url: https://git.eu.example.com/github.com/acme
+            credentials: { tokenFile: eu.token, username: ap }
+            fallbackUrl: https://github.com/acme
+            fallbackCredentials: { tokenFile: origin.token }
+            repos: [lib]
+        """)).get(0);
+    Upstream lib = u.route().upstreamFor(io.gitedge.store.MirrorName.parse(
+        "github.com/acme/lib")).orElseThrow();
+    assertEquals("https://git.eu.example.com/github.com/acme/lib.git", lib.url());
+    Upstream fallback = lib.fallback().orElseThrow();
+    assertEquals("https://github.com/acme/lib.git", fallback.url());
+    assertEquals(Optional.of(new Upstream.Token("x-access-token", dir.resolve("origin.token"))),
+        fallback.credentials());
+    assertEquals(Optional.empty(), fallback.fallback());
+
+    ConfigException same = error(() -> UpstreamConfigReader.read(section("""
+        upstreams:
+          - prefix: github.com/acme
+            url: https://github.com/acme
+            fallbackUrl: https://github.com/acme/
+            repos: [lib]
+        """)));
+    assertEquals("gitedge.yaml:4: upstreams[0].fallbackUrl: is the same as url: a fallback is"
+        + " another way to the repositories (the origin behind a nearer gateway)",
+        same.getMessage());
+    ConfigException alone = error(() -> UpstreamConfigReader.read(section("""
+        upstreams:
+          - prefix: github.com/acme
+            url: https://github.com/acme
+            fallbackCredentials: { tokenFile: origin.token }
+            repos: [lib]
+        """)));
+    assertEquals("upstreams[0].fallbackCredentials", alone.key());
+    assertEquals(true, alone.getMessage().endsWith("needs fallbackUrl beside it"),
+        alone.getMessage());
+    Files.writeString(dir.resolve("empty.pem"), "no certificate here\n");
+    ConfigException ca = error(() -> UpstreamConfigReader.read(section("""
+        upstreams:
+          - prefix: github.com/acme
+            url: https://git.eu.example.com/github.com/acme
+            caFile: empty.pem
+            repos: [lib]
+        """)));
+    assertEquals("upstreams[0].caFile", ca.key());
+    assertEquals(4, ca.line());
+  }
+
+  @Test
   void peers_timeOutAfterTenSecondsByDefault_andAreAMapping() throws Exception {
     Files.writeString(dir.resolve("peer.secret"), "s\n");
     PeersConfig p = PeersConfigReader.read(section("""
