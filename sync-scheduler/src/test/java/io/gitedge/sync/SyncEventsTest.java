@@ -127,4 +127,58 @@ class SyncEventsTest {
     assertTrue(counting.total.get() > before);
     assertEquals(List.of(), published, "syncs a peer asked for are not published");
   }
+
+  @Test
+  void anEventNamingTipsTheUpstreamLacks_syncsAgainUntilTheyArrive() throws Exception {
+    // the mirror's upstream is a tier (a nearer region) that gets the push a moment later
+    Path tier = dir.resolve("tier/lib.git");
+    upstream.git("acme/lib", "clone", "--bare", "-q", upstream.bare("acme/lib").toString(),
+        tier.toString()).assertOk();
+    SyncPlan viaTier = new SyncPlan(lib, new Upstream("file://" + tier, Optional.empty()),
+        Duration.ofHours(1));
+    try (SyncScheduler s = new SyncScheduler(counting, List.of(viaTier), SyncConfig.DEFAULT,
+        SyncListener.NONE)) {
+      s.requestSync(lib, Trigger.SCHEDULE).get(60, TimeUnit.SECONDS);
+      String pushed = upstream.commit("acme/lib", "main", Map.of("b", "b\n"), "pushed");
+      IncomingEvents incoming = new IncomingEvents(s, store, List.of(Duration.ofMillis(300),
+          Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300),
+          Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300)));
+      int before = counting.total.get();
+
+      assertEquals(IncomingEvents.Outcome.SYNCING, incoming.receive(new SyncEvent("e5", "eu",
+          lib, Map.of("refs/heads/main", pushed))));
+      Thread.sleep(500);
+      upstream.git("acme/lib", "push", "-q", tier.toString(), "main").assertOk();
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!pushed.equals(mainHere()) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertEquals(pushed, mainHere(), "the event's tip arrived without the schedule");
+      assertTrue(counting.total.get() - before >= 2, "it took more than one sync");
+    }
+  }
+
+  @Test
+  void anEventNamingTipsThatNeverArrive_isTriedABoundedNumberOfTimes() throws Exception {
+    sync(Trigger.SCHEDULE);
+    IncomingEvents incoming = new IncomingEvents(scheduler, store,
+        List.of(Duration.ofMillis(50), Duration.ofMillis(50)));
+    int before = counting.total.get();
+
+    incoming.receive(new SyncEvent("e6", "eu", lib, Map.of("refs/heads/main", "c".repeat(40))));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (counting.total.get() - before < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(1_000); // a fourth try would come 50 ms after the third sync
+
+    assertEquals(3, counting.total.get() - before, "one sync and two more tries, then the"
+        + " schedule");
+  }
+
+  private String mainHere() throws IOException {
+    var r = store.find(lib).orElseThrow().repository().exactRef("refs/heads/main");
+    return r == null ? null : r.getObjectId().name();
+  }
 }
