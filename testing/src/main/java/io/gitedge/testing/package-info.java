@@ -3,7 +3,8 @@
  * ({@link io.gitedge.testing.TestUpstream}, C git's {@link io.gitedge.testing.HttpBackendServer},
  * {@link io.gitedge.testing.OpenSshServer}), real clients with isolated homes
  * ({@link io.gitedge.testing.ClientHome}), a clock tests move forward
- * ({@link io.gitedge.testing.TestClock}), and the check every integration test ends with
+ * ({@link io.gitedge.testing.TestClock}), a TCP link with latency, bandwidth and partitions
+ * ({@link io.gitedge.testing.ShapedLink}), and the check every integration test ends with
  * ({@link io.gitedge.testing.MirrorInvariants}).
  */
 package io.gitedge.testing;
