@@ -101,7 +101,7 @@ public final class ShapedLink implements AutoCloseable {
   private static final int IN_FLIGHT = 8 << 20;
   private static final long JOIN_MILLIS = 10_000;
 
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final Shape shape;
   private final ServerSocket listener;
   private final String name;
@@ -136,6 +136,14 @@ public final class ShapedLink implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port", e);
     }
+  }
+
+  /**
+   * Forwards connections accepted from now on to {@code newTarget}: a fleet's links are opened
+   * before the gateways behind them, whose ports are known only once they listen.
+   */
+  public void retarget(InetSocketAddress newTarget) {
+    target = Objects.requireNonNull(newTarget, "newTarget");
   }
 
   public int port() {

@@ -121,6 +121,22 @@ class ShapedLinkTest {
   }
 
   @Test
+  void retarget_sendsNewConnectionsToTheNewTarget() throws Exception {
+    Peer first = peer(Peer::echo);
+    Peer second = peer(Peer::echo);
+    ShapedLink link = link(first, Shape.NONE);
+    try (Socket s = connect(link)) {
+      assertEquals("one", exchange(s, "one"));
+    }
+    link.retarget(second.address());
+    try (Socket s = connect(link)) {
+      assertEquals("two", exchange(s, "two"));
+    }
+    assertEquals(3, first.received.get(), "the first target got only the first connection");
+    assertEquals(3, second.received.get());
+  }
+
+  @Test
   void stream_throughAOneWayDelay_paysTheDelayOnce_notPerChunk() throws Exception {
     // 1 MiB is at least 32 of the link's reads: a per-chunk delay would take over 3.2 s
     ShapedLink link = link(peer(Peer::sink), Shape.roundTrip(Duration.ofMillis(200)));
