@@ -1,0 +1,487 @@
+package io.gitedge.gateway.fleet;
+
+import io.gitedge.auth.AccessToken;
+import io.gitedge.gateway.app.GatewayApp;
+import io.gitedge.gateway.config.ConfigLoader;
+import io.gitedge.keys.TlsKeys;
+import io.gitedge.store.MirrorName;
+import io.gitedge.store.SyncResult;
+import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.HttpBackendServer;
+import io.gitedge.testing.MirrorInvariants;
+import io.gitedge.testing.ShapedLink;
+import io.gitedge.testing.TestUpstream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A fleet on one machine: an origin (C git {@code http-backend}) and gateways in regions at
+ * different distances. Every way out of a region (to the origin, to each other region) is its own
+ * {@link ShapedLink} with that region's round trip and bandwidth, so a region can be cut off and
+ * healed; clients talk to their own region's gateway unshaped, as they would inside a region. All
+ * regions share one identity file (one central identity source), one TLS certificate, the peer
+ * secret and a token of the {@code fleet} user (groups {@code admins} and {@code eng}) that they
+ * use for each other.
+ */
+public final class Fleet implements AutoCloseable {
+  public static final String LIB = "github.com/acme/lib";
+  static final String WEBHOOK_SECRET = "webhook-secret-of-the-origin";
+
+  /** Where a region is: its round trip to everything outside it, and its links' bandwidth. */
+  public record Place(String name, Duration rtt, long bytesPerSecond) {}
+
+  /** About 10, 80 and 150 ms away; the far links are slower. */
+  public static final List<Place> THREE = List.of(
+      new Place("eu", Duration.ofMillis(10), 0),
+      new Place("us", Duration.ofMillis(80), 40L << 20),
+      new Place("ap", Duration.ofMillis(150), 10L << 20));
+
+  /**
+   * How the regions are set up.
+   *
+   * @param syncInterval every region's schedule
+   * @param freshness every region's freshness bound ({@code ""}: none)
+   * @param peers whether the regions tell each other about syncs over HTTP
+   * @param tiers region → the region it mirrors instead of the origin (falling back to it)
+   * @param extraYaml top-level YAML added to every region's config
+   */
+  public record Options(String syncInterval, String freshness, boolean peers,
+      Map<String, String> tiers, String extraYaml) {
+    public static Options defaults() {
+      return new Options("1h", "", true, Map.of(), "");
+    }
+
+    public Options withSyncInterval(String s) {
+      return new Options(s, freshness, peers, tiers, extraYaml);
+    }
+
+    public Options withFreshness(String f) {
+      return new Options(syncInterval, f, peers, tiers, extraYaml);
+    }
+
+    public Options withoutPeers() {
+      return new Options(syncInterval, freshness, false, tiers, extraYaml);
+    }
+
+    public Options withTier(String region, String tier) {
+      Map<String, String> t = new LinkedHashMap<>(tiers);
+      t.put(region, tier);
+      return new Options(syncInterval, freshness, peers, t, extraYaml);
+    }
+
+    public Options withYaml(String yaml) {
+      return new Options(syncInterval, freshness, peers, tiers, extraYaml + yaml);
+    }
+  }
+
+  private final Path dir;
+  private final Options options;
+  private final TestUpstream origin;
+  private final HttpBackendServer originHttp;
+  private final Map<String, Region> regions = new LinkedHashMap<>();
+  private final Map<String, String> tokens = new LinkedHashMap<>();
+  private final Path certificate;
+  private final List<ShapedLink> links = new ArrayList<>();
+
+  private Fleet(Path dir, Options options) throws Exception {
+    this.dir = dir;
+    this.options = options;
+    this.origin = TestUpstream.create(Files.createDirectories(dir.resolve("origin")));
+    origin.createRepo("acme/lib");
+    String v1 = origin.commit("acme/lib", "main", Map.of(
+        "go.mod", "module github.com/acme/lib\n\ngo 1.19\n",
+        "lib.go", "package lib\n\nfunc Version() string { return \"v1.0.0\" }\n"), "v1.0.0");
+    origin.tag("acme/lib", "v1.0.0", v1, false);
+    this.originHttp = origin.serveHttp("x-access-token", "origin-secret");
+    Path tls = dir.resolve("tls");
+    TlsKeys.loadOrGenerate(tls, List.of());
+    this.certificate = tls.resolve(TlsKeys.CERT_FILE);
+    StringBuilder identity = new StringBuilder("users:\n");
+    for (String[] u : new String[][] {{"alice", "eng"}, {"fleet", "admins, eng"}}) {
+      AccessToken t = AccessToken.generate();
+      tokens.put(u[0], t.reveal());
+      identity.append("  ").append(u[0]).append(":\n    groups: [").append(u[1])
+          .append("]\n    tokens: [\"").append(t.hash().value()).append("\"]\n");
+    }
+    Files.writeString(dir.resolve("identity.yaml"), identity.toString());
+    Files.writeString(dir.resolve("origin.token"), "origin-secret\n");
+    Files.writeString(dir.resolve("fleet.token"), tokens.get("fleet") + "\n");
+    Files.writeString(dir.resolve("peer.secret"), "shared-by-all-regions\n");
+    Files.writeString(dir.resolve("webhook.secret"), WEBHOOK_SECRET + "\n");
+  }
+
+  /** Starts the origin and a gateway in each of {@code places}, all of them knowing each other. */
+  public static Fleet start(Path dir, List<Place> places, Options options) throws Exception {
+    Fleet f = new Fleet(dir, options);
+    try {
+      for (Place p : places) {
+        f.regions.put(p.name(), new Region(f, p));
+      }
+      for (Region r : f.regions.values()) {
+        r.linkTo(f.regions.values());
+      }
+      for (Region r : f.regions.values()) {
+        r.start();
+      }
+      for (Region r : f.regions.values()) {
+        f.regions.values().stream().filter(o -> o != r)
+            .forEach(o -> r.toRegion.get(o.place.name()).retarget(o.address()));
+      }
+      for (Region r : f.regions.values()) {
+        r.awaitFirstSync();
+      }
+      return f;
+    } catch (Exception | Error e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A region that joins the running fleet: it knows the others (its peers are theirs), they do
+   * not know it.
+   */
+  public Region join(Place place) throws Exception {
+    Region r = new Region(this, place);
+    List<Region> others = List.copyOf(regions.values());
+    regions.put(place.name(), r);
+    r.linkTo(others);
+    others.forEach(o -> r.toRegion.get(o.place.name()).retarget(o.address()));
+    r.start();
+    r.awaitFirstSync();
+    return r;
+  }
+
+  public Region region(String name) {
+    return regions.get(name);
+  }
+
+  public List<Region> regions() {
+    return List.copyOf(regions.values());
+  }
+
+  public TestUpstream origin() {
+    return origin;
+  }
+
+  public HttpBackendServer originHttp() {
+    return originHttp;
+  }
+
+  /** The certificate every region's HTTPS door presents. */
+  public Path certificate() {
+    return certificate;
+  }
+
+  public String token(String user) {
+    return tokens.get(user);
+  }
+
+  /** Cuts every link into and out of {@code region}: it still serves its own clients. */
+  public void partition(String region) {
+    linksOf(region).forEach(ShapedLink::cut);
+  }
+
+  public void heal(String region) {
+    linksOf(region).forEach(ShapedLink::heal);
+  }
+
+  private List<ShapedLink> linksOf(String region) {
+    List<ShapedLink> out = new ArrayList<>();
+    for (Region r : regions.values()) {
+      if (r.place.name().equals(region)) {
+        out.add(r.toOrigin);
+        out.addAll(r.toRegion.values());
+      } else if (r.toRegion.containsKey(region)) {
+        out.add(r.toRegion.get(region));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sends {@code region} the push webhook GitHub would send for {@code repo} ({@code acme/lib}),
+   * naming the repository by the URL that region mirrors it from; returns the HTTP status.
+   */
+  public int webhook(String region, String repo) throws Exception {
+    Region r = regions.get(region);
+    String url = r.upstreamBase() + "/" + repo.substring(repo.indexOf('/') + 1);
+    String body = """
+        {"ref":"refs/heads/main","repository":{"full_name":"%s","clone_url":"%s.git",\
+        "html_url":"%s"}}""".formatted(repo, url, url);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String signature = "sha256=" + HexFormat.of().formatHex(
+        mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    return r.http().send(HttpRequest.newBuilder(URI.create(r.url() + "/hooks/github"))
+        .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
+        .header("X-GitHub-Delivery", UUID.randomUUID().toString())
+        .header("X-Hub-Signature-256", signature)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** Polls {@code probe} until it gives {@code expected} or {@code timeout} passed; the last. */
+  public static <T> T await(T expected, Duration timeout, Supplier<T> probe)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    T seen = probe.get();
+    while (!expected.equals(seen) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      seen = probe.get();
+    }
+    return seen;
+  }
+
+  @Override
+  public void close() {
+    List<Throwable> problems = new ArrayList<>();
+    for (Region r : regions.values()) {
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        problems.add(e);
+      }
+    }
+    links.forEach(ShapedLink::close);
+    if (originHttp != null) {
+      originHttp.close();
+    }
+    origin.close();
+    for (Region r : regions.values()) {
+      if (r.started) {
+        MirrorInvariants.check(r.dir.resolve("data/mirrors"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("closing the fleet", problems.get(0));
+    }
+  }
+
+  /** One region's gateway, its links out, and clients inside it. */
+  public static final class Region implements AutoCloseable {
+    private final Fleet fleet;
+    private final Place place;
+    private final Path dir;
+    private final ShapedLink toOrigin;
+    private final Map<String, ShapedLink> toRegion = new LinkedHashMap<>();
+    private GatewayApp app;
+    private boolean started;
+    private boolean stopped;
+    private HttpClient http;
+
+    private Region(Fleet fleet, Place place) throws IOException {
+      this.fleet = fleet;
+      this.place = place;
+      this.dir = Files.createDirectories(fleet.dir.resolve(place.name()));
+      this.toOrigin = fleet.link(fleet.originAddress(), place);
+    }
+
+    private void linkTo(Iterable<Region> others) {
+      for (Region o : others) {
+        if (o != this) {
+          // the target is set once the other region listens
+          toRegion.put(o.place.name(), fleet.link(fleet.originAddress(), place));
+        }
+      }
+    }
+
+    private void start() throws Exception {
+      Path config = dir.resolve("gitedge.yaml");
+      Files.writeString(config, config());
+      app = GatewayApp.start(ConfigLoader.load(config));
+      started = true;
+    }
+
+    private void awaitFirstSync() throws Exception {
+      SyncResult r = app.syncNow(MirrorName.parse(LIB)).get(120, TimeUnit.SECONDS);
+      if (!r.succeeded()) {
+        throw new IllegalStateException(place.name() + ": first sync of " + LIB + " failed: "
+            + r);
+      }
+    }
+
+    private String config() {
+      String tier = fleet.options.tiers().get(place.name());
+      String upstream;
+      if (tier == null) {
+        upstream = """
+              - prefix: github.com/acme
+                url: %s
+                credentials: { tokenFile: ../origin.token, username: x-access-token }
+            """.formatted(upstreamBase());
+      } else {
+        upstream = """
+              - prefix: github.com/acme
+                url: %s
+                credentials: { tokenFile: ../fleet.token, username: %s }
+                caFile: ../tls/%s
+                fallbackUrl: http://%s/acme
+                fallbackCredentials: { tokenFile: ../origin.token, username: x-access-token }
+            """.formatted(upstreamBase(), place.name(), TlsKeys.CERT_FILE,
+            hostPort(toOrigin));
+      }
+      String peers = "";
+      if (fleet.options.peers()) {
+        peers = """
+            peers:
+              urls: [%s]
+              secretFile: ../peer.secret
+              caFile: ../tls/%s
+            """.formatted(String.join(", ", toRegion.values().stream()
+                .map(l -> "https://" + hostPort(l)).toList()), TlsKeys.CERT_FILE);
+      }
+      return """
+          region: %s
+          dataDir: ./data
+          http:
+            listen: 127.0.0.1:0
+            tls: { certFile: ../tls/%s, keyFile: ../tls/%s }
+          sync:
+            workers: 4
+            fetchTimeout: 10s
+            readWait: 2s
+          identity:
+            file: ../identity.yaml
+          access:
+            rules:
+              - repos: "github.com/acme/**"
+                groups: [eng]
+          upstreams:
+          %s    repos: [lib]
+              syncInterval: %s
+              webhookSecretFile: ../webhook.secret
+          %s%s%s
+          """.formatted(place.name(), TlsKeys.CERT_FILE, TlsKeys.KEY_FILE, upstream,
+          fleet.options.syncInterval(), fleet.options.freshness().isEmpty() ? ""
+              : "    freshness: " + fleet.options.freshness() + "\n",
+          peers, fleet.options.extraYaml());
+    }
+
+    /** The base URL this region mirrors {@code github.com/acme} from. */
+    String upstreamBase() {
+      String tier = fleet.options.tiers().get(place.name());
+      return tier == null ? "http://" + hostPort(toOrigin) + "/acme"
+          : "https://" + hostPort(toRegion.get(tier)) + "/github.com/acme";
+    }
+
+    private static String hostPort(ShapedLink l) {
+      return "127.0.0.1:" + l.port();
+    }
+
+    InetSocketAddress address() {
+      return new InetSocketAddress("127.0.0.1", app.httpsPort());
+    }
+
+    public String name() {
+      return place.name();
+    }
+
+    public GatewayApp app() {
+      return app;
+    }
+
+    public Path dir() {
+      return dir;
+    }
+
+    public Path configFile() {
+      return dir.resolve("gitedge.yaml");
+    }
+
+    /** This region's gateway as its own clients reach it. */
+    public String url() {
+      return app.publicUrl().toString();
+    }
+
+    public String repoUrl(String name) {
+      return url() + "/" + name + ".git";
+    }
+
+    /** The link this region reaches the origin through. */
+    public ShapedLink toOrigin() {
+      return toOrigin;
+    }
+
+    /** A client in this region with alice's token in its {@code .netrc}. */
+    public ClientHome client() {
+      try {
+        ClientHome c = ClientHome.create(Files.createDirectories(dir.resolve("clients")
+            .resolve("alice-" + System.nanoTime()))).trusting(fleet.certificate);
+        c.addNetrc("127.0.0.1", "alice", fleet.token("alice"));
+        return c;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** What this region serves for {@code ref} of {@code name} ({@code ""} when it has none). */
+    public String served(ClientHome client, String name, String ref) {
+      String out = client.git(dir, "ls-remote", repoUrl(name), ref).assertOk().stdout();
+      return out.isBlank() ? "" : out.split("\t")[0];
+    }
+
+    /** An HTTP client trusting the fleet's certificate. */
+    public synchronized HttpClient http() {
+      if (http == null) {
+        http = io.gitedge.testing.TrustingHttp.client(fleet.certificate);
+      }
+      return http;
+    }
+
+    /** {@code GET} on this region's admin API as the fleet user; the body. */
+    public String api(String path) throws Exception {
+      return http().send(HttpRequest.newBuilder(URI.create(url() + path))
+          .header("Authorization", "Bearer " + fleet.token("fleet")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    public Optional<SyncResult> syncNow(String name) throws Exception {
+      return Optional.of(app.syncNow(MirrorName.parse(name)).get(120, TimeUnit.SECONDS));
+    }
+
+    /** Stops this region's gateway (its mirrors stay on disk); again does nothing. */
+    @Override
+    public synchronized void close() {
+      if (app != null && !stopped) {
+        stopped = true;
+        app.close();
+      }
+    }
+  }
+
+  private InetSocketAddress originAddress() {
+    URI u = URI.create(originHttp.url());
+    return new InetSocketAddress(u.getHost(), u.getPort());
+  }
+
+  private ShapedLink link(InetSocketAddress target, Place place) {
+    ShapedLink.Shape shape = ShapedLink.Shape.roundTrip(place.rtt());
+    if (place.bytesPerSecond() > 0) {
+      shape = shape.withBandwidth(place.bytesPerSecond());
+    }
+    ShapedLink l = ShapedLink.open(target, shape);
+    links.add(l);
+    return l;
+  }
+}

@@ -1,0 +1,134 @@
+package io.gitedge.gateway.fleet;
+
+import static io.gitedge.gateway.fleet.Fleet.LIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.testing.ClientHome;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three regions (about 10, 80 and 150 ms from the origin and from each other) with HTTP peers,
+ * on a shaped network: a push reaches every region, a region that was cut off keeps serving and
+ * catches up, and the regions serve the same refs. Schedules are an hour, so only the webhook
+ * and the events between regions can bring a push.
+ */
+class FleetTest {
+  private static final Duration SERVABLE = Duration.ofSeconds(30);
+  @TempDir Path dir;
+
+  @Test
+  void aPushWithAWebhookToOneRegion_isServableInAllThree() throws Exception {
+    try (Fleet fleet = Fleet.start(dir, Fleet.THREE, Fleet.Options.defaults())) {
+      Map<String, ClientHome> clients = new HashMap<>();
+      fleet.regions().forEach(r -> clients.put(r.name(), r.client()));
+      String commit = fleet.origin().commit("acme/lib", "main",
+          Map.of("v2.go", "package lib\n\nconst V2 = true\n"), "v1.1.0");
+      fleet.origin().tag("acme/lib", "v1.1.0", commit, false);
+
+      assertEquals(202, fleet.webhook("eu", "acme/lib"));
+
+      for (Fleet.Region r : fleet.regions()) {
+        assertEquals(commit, Fleet.await(commit, SERVABLE,
+            () -> r.served(clients.get(r.name()), LIB, "refs/tags/v1.1.0")),
+            r.name() + " does not serve the pushed tag");
+      }
+    }
+  }
+
+  @Test
+  void aRegionCutOff_keepsServingWithItsAge_andIsLevelSoonAfterTheHeal() throws Exception {
+    try (Fleet fleet = Fleet.start(dir, Fleet.THREE, Fleet.Options.defaults()
+        .withFreshness("2s"))) {
+      Fleet.Region ap = fleet.region("ap");
+      ClientHome inAp = ap.client();
+      String before = ap.served(inAp, LIB, "refs/heads/main");
+
+      fleet.partition("ap");
+      String pushed = null;
+      for (int i = 0; i < 3; i++) {
+        pushed = fleet.origin().commit("acme/lib", "main",
+            Map.of("p" + i + ".go", "package lib\n"), "push " + i + " during the partition");
+        assertEquals(202, fleet.webhook("eu", "acme/lib"));
+      }
+      String last = pushed;
+      ClientHome inUs = fleet.region("us").client();
+      assertEquals(last, Fleet.await(last, SERVABLE,
+          () -> fleet.region("us").served(inUs, LIB, "refs/heads/main")));
+      Thread.sleep(2_100); // past ap's freshness bound: a read now must try the origin
+
+      assertEquals(before, ap.served(inAp, LIB, "refs/heads/main"),
+          "the cut-off region serves what it has");
+      String age = mirrorAge(fleet, ap);
+      assertTrue(age != null && age.matches("\\d+; upstream (unreachable|slow)"),
+          "the age header on a stale read: " + age);
+
+      fleet.heal("ap");
+      long healed = System.nanoTime();
+      assertEquals(last, Fleet.await(last, Duration.ofSeconds(20),
+          () -> ap.served(inAp, LIB, "refs/heads/main")));
+      long took = (System.nanoTime() - healed) / 1_000_000;
+      assertTrue(took < 20_000, "level " + took + " ms after the heal");
+      assertNotEquals(before, last);
+    }
+  }
+
+  @Test
+  void farRegionsMirroringANearerOne_costTheOriginOneRegionsFetch_andFallBackWhenItIsDown()
+      throws Exception {
+    try (Fleet fleet = Fleet.start(dir, Fleet.THREE, Fleet.Options.defaults()
+        .withTier("us", "eu").withTier("ap", "eu"))) {
+      Map<String, ClientHome> clients = new HashMap<>();
+      fleet.regions().forEach(r -> clients.put(r.name(), r.client()));
+      long usToOrigin = fleet.region("us").toOrigin().connections();
+      long apToOrigin = fleet.region("ap").toOrigin().connections();
+      long euToOrigin = fleet.region("eu").toOrigin().connections();
+      String commit = fleet.origin().commit("acme/lib", "main",
+          Map.of("tier.go", "package lib\n"), "pushed once, fetched from the origin once");
+
+      assertEquals(202, fleet.webhook("eu", "acme/lib"));
+
+      for (Fleet.Region r : fleet.regions()) {
+        assertEquals(commit, Fleet.await(commit, SERVABLE,
+            () -> r.served(clients.get(r.name()), LIB, "refs/heads/main")), r.name());
+      }
+      assertEquals(usToOrigin, fleet.region("us").toOrigin().connections(),
+          "us got the push from eu, not from the origin");
+      assertEquals(apToOrigin, fleet.region("ap").toOrigin().connections());
+      assertTrue(fleet.region("eu").toOrigin().connections() > euToOrigin);
+
+      fleet.region("eu").close();
+      String next = fleet.origin().commit("acme/lib", "main",
+          Map.of("fallback.go", "package lib\n"), "pushed while eu is down");
+      assertEquals(202, fleet.webhook("us", "acme/lib"));
+      for (String name : new String[] {"us", "ap"}) {
+        Fleet.Region r = fleet.region(name);
+        assertEquals(next, Fleet.await(next, SERVABLE,
+            () -> r.served(clients.get(name), LIB, "refs/heads/main")),
+            name + " did not fall back to the origin while its tier is down");
+      }
+    }
+  }
+
+  /** The {@code X-GitEdge-Mirror-Age} header of a ref listing in {@code region}, or null. */
+  private static String mirrorAge(Fleet fleet, Fleet.Region region) throws Exception {
+    String basic = Base64.getEncoder().encodeToString(("alice:" + fleet.token("alice"))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpResponse<Void> r = region.http().send(HttpRequest.newBuilder(URI.create(
+            region.repoUrl(LIB) + "/info/refs?service=git-upload-pack"))
+        .header("Authorization", "Basic " + basic).build(),
+        HttpResponse.BodyHandlers.discarding());
+    assertEquals(200, r.statusCode());
+    return r.headers().firstValue("X-GitEdge-Mirror-Age").orElse(null);
+  }
+}
