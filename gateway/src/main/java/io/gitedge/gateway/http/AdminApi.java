@@ -52,7 +52,7 @@ public final class AdminApi implements Endpoint {
   static final String ADMINS = "admins";
   static final String PREFIX = "/api/v1/mirrors";
   private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
+  static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String region;
@@ -242,7 +242,8 @@ public final class AdminApi implements Endpoint {
     t.ifPresentOrElse(v -> o.put(field, v.toString()), () -> o.putNull(field));
   }
 
-  private static int json(HttpServletResponse rsp, int status, ObjectNode body)
+  /** Sends {@code body} as the answer, indented, with a final newline. */
+  static int json(HttpServletResponse rsp, int status, ObjectNode body)
       throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     rsp.setStatus(status);
