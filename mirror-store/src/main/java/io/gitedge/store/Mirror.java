@@ -1,5 +1,6 @@
 package io.gitedge.store;
 
+import java.io.IOException;
 import java.util.Objects;
 import org.eclipse.jgit.lib.Repository;
 
@@ -24,6 +25,17 @@ public final class Mirror {
   /** The bare repository; shared, read-only for callers, never to be closed by them. */
   public Repository repository() {
     return repository;
+  }
+
+  /**
+   * Its branches and tags now (with their {@linkplain MirrorRefs#digest() digest}), read in one
+   * pass: a sync applies its ref changes as one batch, so this is the state before a sync or
+   * after it, never a mix.
+   *
+   * @throws IOException when the refs cannot be read from disk
+   */
+  public MirrorRefs refs() throws IOException {
+    return MirrorRefs.read(repository);
   }
 
   @Override

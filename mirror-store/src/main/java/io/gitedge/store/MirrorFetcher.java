@@ -50,7 +50,11 @@ final class MirrorFetcher {
     this.limits = limits;
   }
 
-  /** The upstream's HEAD and its branches and tags (peeled entries left out). */
+  /**
+   * The upstream's HEAD and its branches and tags (peeled entries left out).
+   *
+   * @param local the mirror, or null when there is none (a listing only)
+   */
   Map<String, Ref> listRemote(Repository local, Upstream upstream) throws SyncFailedException {
     try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout);
         FetchConnection c = t.transport().openFetch(MIRRORED, Constants.HEAD)) {

@@ -47,11 +47,13 @@ final class UpstreamTransport implements AutoCloseable {
     this.ssh = ssh;
   }
 
+  /** @param local the mirror, or null to only list the upstream's refs */
   static UpstreamTransport open(Repository local, Upstream upstream, Duration timeout)
       throws SyncFailedException {
     Transport t;
     try {
-      t = Transport.open(local, new URIish(upstream.url()));
+      URIish url = new URIish(upstream.url());
+      t = local == null ? Transport.open(url) : Transport.open(local, url);
     } catch (URISyntaxException e) {
       throw new SyncFailedException("not a usable upstream URL: " + upstream.url(), e);
     } catch (NotSupportedException | TransportException e) {

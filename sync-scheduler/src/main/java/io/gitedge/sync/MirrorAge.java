@@ -44,7 +44,7 @@ public record MirrorAge(String upstreamUrl, Optional<Instant> lastSuccess,
   }
 
   /** {@code 45s}, {@code 3m12s}, {@code 2h5m}, {@code 4d3h}: the two largest units, for people. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long s = Math.max(0, d.toSeconds());
     long[] sizes = {86_400, 3_600, 60, 1};
     String[] units = {"d", "h", "m", "s"};

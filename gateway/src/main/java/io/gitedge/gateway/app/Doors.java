@@ -3,14 +3,18 @@ package io.gitedge.gateway.app;
 import io.gitedge.auth.IdentitySource;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.GatewayConfig;
+import io.gitedge.gateway.config.PeersConfig;
 import io.gitedge.gateway.config.SshConfig;
 import io.gitedge.gateway.events.PeerSecret;
+import io.gitedge.gateway.fleet.FleetClient;
+import io.gitedge.gateway.fleet.PeerToken;
 import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.Door;
 import io.gitedge.gateway.git.MirrorResolver;
 import io.gitedge.gateway.git.ReadPath;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.http.AdminApi;
+import io.gitedge.gateway.http.FleetEndpoint;
 import io.gitedge.gateway.http.HookEndpoint;
 import io.gitedge.gateway.http.HttpFrontDoor;
 import io.gitedge.gateway.http.PeerEventEndpoint;
@@ -20,11 +24,14 @@ import io.gitedge.gateway.ssh.SshFrontDoor;
 import io.gitedge.keys.KeyMaterialException;
 import io.gitedge.keys.SshHostKeys;
 import io.gitedge.keys.TlsCredentials;
+import io.gitedge.keys.TrustedCertificates;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +72,9 @@ final class Doors implements AutoCloseable {
         new HttpFrontDoor.Services(metrics, new HookEndpoint(sync.webhooks, metrics),
             config.peers().map(p -> new PeerEventEndpoint(new PeerSecret(p.secretFile()),
                 sync.incoming, metrics, clock)),
-            new AdminApi(config.region(), sync.scheduler, mirrors.store(), clock)));
+            new AdminApi(config.region(), sync.scheduler, mirrors.store(), clock),
+            new FleetEndpoint(config.region(), sync.scheduler, mirrors.store(), clock,
+                config.peers().map(PeersConfig::urls).orElse(List.of()), fleetClient(config))));
     try {
       https.start();
     } catch (IOException e) {
@@ -102,6 +111,21 @@ final class Doors implements AutoCloseable {
       https.close();
       throw config.origin().error("ssh.listen", "cannot listen on " + sc.listenHost() + ":"
           + sc.listenPort() + ": " + GatewayApp.rootCause(e).getMessage(), e);
+    }
+  }
+
+  /** How the peers are asked for their mirrors: only with a {@code peers.tokenFile}. */
+  private static Optional<FleetClient> fleetClient(GatewayConfig config) throws ConfigException {
+    if (config.peers().isEmpty() || config.peers().get().tokenFile().isEmpty()) {
+      return Optional.empty();
+    }
+    PeersConfig p = config.peers().get();
+    try {
+      Optional<SSLContext> ssl = p.caFile().isPresent()
+          ? Optional.of(TrustedCertificates.sslContext(p.caFile().get())) : Optional.empty();
+      return Optional.of(new FleetClient(new PeerToken(p.tokenFile().get()), p.timeout(), ssl));
+    } catch (KeyMaterialException e) {
+      throw config.origin().error("peers.caFile", e.getMessage(), e);
     }
   }
 

@@ -17,7 +17,7 @@ final class PeersConfigReader {
   static PeersConfig read(ConfigNode section) throws ConfigException {
     if (section.isList()) {
       throw section.error("expected a mapping: urls (the other regions' gateways), secretFile"
-          + " (the secret all regions share), and optionally caFile and timeout");
+          + " (the secret all regions share), and optionally tokenFile, caFile and timeout");
     }
     ConfigMap keys = section.asMap();
     List<URI> urls = new ArrayList<>();
@@ -29,6 +29,7 @@ final class PeersConfigReader {
       urls.add(url);
     }
     PeersConfig peers = new PeersConfig(urls, keys.require("secretFile").asExistingFile(),
+        keys.get("tokenFile", ConfigNode::asExistingFile),
         keys.get("caFile", ConfigNode::asExistingFile),
         keys.getOrDefault("timeout", ConfigNode::asDuration, DEFAULT_TIMEOUT));
     keys.finish();

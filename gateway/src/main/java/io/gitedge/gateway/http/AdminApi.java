@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitedge.auth.Principal;
 import io.gitedge.gateway.git.GatewayException;
 import io.gitedge.store.InvalidMirrorNameException;
+import io.gitedge.store.Mirror;
 import io.gitedge.store.MirrorName;
+import io.gitedge.store.MirrorRefs;
 import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.SyncResult;
@@ -35,19 +37,22 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /api/v1/mirrors                     every mirror served here, with its sync state
  * GET  /api/v1/mirrors/&lt;name&gt;              one mirror
+ *      ?refs=true                          with its branches and tags ({@code "refs"})
  * POST /api/v1/mirrors/&lt;name&gt;/sync         sync now: 202 at once, or with ?wait=true 200 and
  *                                          the result once the sync ended;
  *                                          &amp;allowMassDelete=true approves a held sync
  * </pre>
  *
- * Answers are JSON; times are ISO-8601 UTC, ages whole seconds. Anything else under
- * {@code /api/} is 404, another method 405. Thread-safe.
+ * Answers are JSON; times are ISO-8601 UTC, ages whole seconds. Every mirror carries
+ * {@code refsDigest} and {@code refCount} ({@link MirrorRefs}: the same digest in every region
+ * means the same branches and tags), both null before its first sync. Anything else under
+ * {@code /api/} (but {@link FleetEndpoint#PATH}) is 404, another method 405. Thread-safe.
  */
 public final class AdminApi implements Endpoint {
   static final String ADMINS = "admins";
   static final String PREFIX = "/api/v1/mirrors";
   private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
+  static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String region;
@@ -86,8 +91,9 @@ public final class AdminApi implements Endpoint {
       ObjectNode out = JSON.createObjectNode();
       out.put("region", region);
       ArrayNode list = out.putArray("mirrors");
+      boolean refs = withRefs(req);
       for (SyncPlan p : scheduler.plans()) {
-        list.add(describe(p));
+        list.add(describe(p, refs));
       }
       return json(rsp, 200, out);
     }
@@ -100,7 +106,7 @@ public final class AdminApi implements Endpoint {
       return sync(req, rsp, caller, p);
     }
     call.require("GET", "gitedge: use GET here");
-    return json(rsp, 200, describe(plan(rest)));
+    return json(rsp, 200, describe(plan(rest), withRefs(req)));
   }
 
   private int sync(HttpServletRequest req, HttpServletResponse rsp, Principal caller,
@@ -134,7 +140,7 @@ public final class AdminApi implements Endpoint {
     r.error().ifPresentOrElse(e -> out.put("error", e), () -> out.putNull("error"));
     ArrayNode conflicts = out.putArray("newTagConflicts");
     r.newTagConflicts().forEach(c -> conflicts.add(conflict(c)));
-    out.set("mirror", describe(p));
+    out.set("mirror", describe(p, false));
     return json(rsp, 200, out);
   }
 
@@ -147,7 +153,11 @@ public final class AdminApi implements Endpoint {
     }
   }
 
-  private ObjectNode describe(SyncPlan p) {
+  private static boolean withRefs(HttpServletRequest req) {
+    return "true".equals(req.getParameter("refs"));
+  }
+
+  private ObjectNode describe(SyncPlan p, boolean withRefs) throws IOException {
     ObjectNode m = JSON.createObjectNode();
     Instant now = clock.instant();
     Optional<MirrorState> state = store.state(p.name());
@@ -176,7 +186,28 @@ public final class AdminApi implements Endpoint {
     m.put("syncing", schedule.running());
     m.put("consecutiveFailures", schedule.consecutiveFailures());
     time(m, "nextSync", schedule.nextSync());
+    refs(m, p.name(), withRefs);
     return m;
+  }
+
+  /** {@code refsDigest}, {@code refCount} and, when asked for, {@code refs}, from one read. */
+  private void refs(ObjectNode m, MirrorName name, boolean withRefs) throws IOException {
+    Optional<Mirror> mirror = store.find(name);
+    if (mirror.isEmpty()) {
+      m.putNull("refsDigest");
+      m.putNull("refCount");
+      if (withRefs) {
+        m.putNull("refs");
+      }
+      return;
+    }
+    MirrorRefs refs = mirror.get().refs();
+    m.put("refsDigest", refs.digest());
+    m.put("refCount", refs.count());
+    if (withRefs) {
+      ObjectNode ids = m.putObject("refs");
+      refs.ids().forEach(ids::put);
+    }
   }
 
   /**
@@ -211,7 +242,8 @@ public final class AdminApi implements Endpoint {
     t.ifPresentOrElse(v -> o.put(field, v.toString()), () -> o.putNull(field));
   }
 
-  private static int json(HttpServletResponse rsp, int status, ObjectNode body)
+  /** Sends {@code body} as the answer, indented, with a final newline. */
+  static int json(HttpServletResponse rsp, int status, ObjectNode body)
       throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     rsp.setStatus(status);

@@ -46,7 +46,7 @@ public final class HttpFrontDoor implements AutoCloseable {
 
   /** What the endpoints beyond git's own answer from. */
   public record Services(GatewayMetrics metrics, HookEndpoint hooks,
-      Optional<PeerEventEndpoint> peerEvents, AdminApi admin) {}
+      Optional<PeerEventEndpoint> peerEvents, AdminApi admin, FleetEndpoint fleet) {}
 
   /**
    * @param credentials the TLS key material, or empty for plain HTTP
@@ -107,6 +107,7 @@ public final class HttpFrontDoor implements AutoCloseable {
         Access.SIGNED, p));
     return routes
         .prefix(HookEndpoint.PREFIX, "hook", Access.SIGNED, services.hooks())
+        .exact(FleetEndpoint.PATH, "admin", Access.CALLER, services.fleet())
         .prefix("/api/", "admin", Access.CALLER, services.admin())
         .when(GoImportEndpoint::asks, "go-get", Access.CALLER,
             new GoImportEndpoint(this::publicUrl))

@@ -90,7 +90,8 @@ class ConfigLoaderTest {
     Files.writeString(dir.resolve("tls.key"), "k\n");
     Files.writeString(dir.resolve("peer.secret"), "s\n");
     Files.writeString(dir.resolve("peers-ca.pem"), "c\n");
-    ConfigOrigin origin = load(FULL.replace("  tls:\n",
+    Files.writeString(dir.resolve("fleet.token"), "t\n");
+    GatewayConfig config = load(FULL.replace("  tls:\n",
         "  tls:\n    certFile: tls.crt\n    keyFile: tls.key\n") + """
         ssh:
           listen: 127.0.0.1:0
@@ -98,7 +99,10 @@ class ConfigLoaderTest {
           urls: []
           secretFile: peer.secret
           caFile: peers-ca.pem
-        """).origin();
+          tokenFile: fleet.token
+        """);
+    ConfigOrigin origin = config.origin();
+    assertEquals(Optional.of(dir.resolve("fleet.token")), config.peers().orElseThrow().tokenFile());
     assertEquals(dir.resolve("gitedge.yaml") + ":4: http.listen: in use",
         origin.error("http.listen", "in use", null).getMessage());
     assertEquals(2, origin.error("dataDir", "x", null).line());

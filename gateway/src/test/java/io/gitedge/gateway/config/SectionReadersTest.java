@@ -3,6 +3,7 @@ package io.gitedge.gateway.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.config.ConfigException;
 import io.gitedge.config.ConfigNode;
@@ -177,11 +178,33 @@ class SectionReadersTest {
           secretFile: peer.secret
         """));
     assertEquals(new PeersConfig(List.of(URI.create("https://git.us.example.com")),
-        dir.resolve("peer.secret"), Optional.empty(), Duration.ofSeconds(10)), p);
+        dir.resolve("peer.secret"), Optional.empty(), Optional.empty(), Duration.ofSeconds(10)),
+        p);
     ConfigException e = error(() -> PeersConfigReader.read(section(
         "peers:\n  - https://git.us.example.com\n")));
     assertEquals(2, e.line());
     assertEquals("peers", e.key());
+  }
+
+  @Test
+  void peers_tokenFile_isOptional_andMustBeAReadableFile() throws Exception {
+    Files.writeString(dir.resolve("peer.secret"), "s\n");
+    Files.writeString(dir.resolve("fleet.token"), "gte_x\n");
+    PeersConfig p = PeersConfigReader.read(section("""
+        peers:
+          urls: []
+          secretFile: peer.secret
+          tokenFile: fleet.token
+        """));
+    assertEquals(Optional.of(dir.resolve("fleet.token")), p.tokenFile());
+    ConfigException missing = error(() -> PeersConfigReader.read(section(
+        "peers:\n  urls: []\n  secretFile: peer.secret\n  tokenFile: nowhere.token\n")));
+    assertEquals("gitedge.yaml:4: peers.tokenFile: file not found: " + dir.resolve("nowhere.token"),
+        missing.getMessage());
+    ConfigException typo = error(() -> PeersConfigReader.read(section(
+        "peers:\n  urls: []\n  secretFile: peer.secret\n  tokenfile: fleet.token\n")));
+    assertEquals(4, typo.line());
+    assertTrue(typo.getMessage().contains("tokenFile"), typo.getMessage());
   }
 
   @Test

@@ -1,0 +1,49 @@
+package io.gitedge.gateway.fleet;
+
+import io.gitedge.store.MirrorPolicy;
+import io.gitedge.store.MirrorRefs;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One region's mirror of one repository, as its admin API describes it. Immutable.
+ *
+ * @param region the region's name
+ * @param name the mirror's name ({@code github.com/acme/lib})
+ * @param listed whether the region serves this mirror at all
+ * @param refs its branches and tags; empty before its first sync (or when not listed)
+ * @param lastSuccess when it last synced successfully
+ * @param ageSeconds how long ago that was, when the region answered
+ * @param tags its tag policy
+ */
+public record MirrorView(String region, String name, boolean listed, Optional<MirrorRefs> refs,
+    Optional<Instant> lastSuccess, Optional<Long> ageSeconds, MirrorPolicy.TagPolicy tags) {
+  public MirrorView {
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(refs, "refs");
+    Objects.requireNonNull(lastSuccess, "lastSuccess");
+    Objects.requireNonNull(ageSeconds, "ageSeconds");
+    Objects.requireNonNull(tags, "tags");
+    if (!listed && refs.isPresent()) {
+      throw new IllegalArgumentException(name + " has refs in " + region + " but is not listed");
+    }
+  }
+
+  /** A mirror {@code region} does not serve. */
+  public static MirrorView notListed(String region, String name) {
+    return new MirrorView(region, name, false, Optional.empty(), Optional.empty(),
+        Optional.empty(), MirrorPolicy.TagPolicy.IMMUTABLE);
+  }
+
+  /** Whether the mirror exists there (its first sync completed). */
+  public boolean created() {
+    return refs.isPresent();
+  }
+
+  /** Its refs digest, when it exists. */
+  public Optional<String> digest() {
+    return refs.map(MirrorRefs::digest);
+  }
+}
