@@ -2,15 +2,22 @@ package io.gitedge.gateway.app;
 
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.GatewayConfig;
+import io.gitedge.gateway.config.PeersConfig;
 import io.gitedge.gateway.git.MirrorCatalog;
+import io.gitedge.keys.KeyMaterialException;
+import io.gitedge.keys.TrustedCertificates;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.StoreConfig;
+import io.gitedge.store.Upstream;
 import io.gitedge.sync.SyncPlan;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +36,7 @@ record Mirrors(MirrorStore store, MirrorCatalog catalog, List<SyncPlan> plans) {
   }
 
   static Mirrors open(GatewayConfig config) throws ConfigException {
+    MirrorCatalog catalog = new MirrorCatalog(config.upstreams(), fleet(config));
     MirrorStore store;
     try {
       store = MirrorStore.open(new StoreConfig(config.mirrorsDir(), config.sync().fetchTimeout(),
@@ -36,7 +44,6 @@ record Mirrors(MirrorStore store, MirrorCatalog catalog, List<SyncPlan> plans) {
     } catch (IOException e) {
       throw config.origin().error("dataDir", e.getMessage(), e);
     }
-    MirrorCatalog catalog = new MirrorCatalog(config.upstreams());
     try {
       return new Mirrors(store, catalog, plans(catalog, store));
     } catch (IOException e) {
@@ -44,6 +51,32 @@ record Mirrors(MirrorStore store, MirrorCatalog catalog, List<SyncPlan> plans) {
       throw config.origin().error("dataDir", "cannot list the mirrors in " + config.mirrorsDir()
           + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Where a new mirror takes the fleet's tags from: the same repository at each peer's HTTPS
+   * door, with the peers' token; nowhere without peers or without a token.
+   */
+  private static Function<MirrorName, List<Upstream>> fleet(GatewayConfig config)
+      throws ConfigException {
+    Optional<PeersConfig> peers = config.peers();
+    if (peers.isEmpty() || peers.get().urls().isEmpty() || peers.get().tokenFile().isEmpty()) {
+      return name -> List.of();
+    }
+    Optional<X509TrustManager> trust = Optional.empty();
+    if (peers.get().caFile().isPresent()) {
+      try {
+        trust = Optional.of(TrustedCertificates.trustManager(peers.get().caFile().get()));
+      } catch (KeyMaterialException e) {
+        throw config.origin().error("peers.caFile", e.getMessage(), e);
+      }
+    }
+    Optional<Upstream.Credentials> token = Optional.of(new Upstream.Token("gitedge-"
+        + config.region(), peers.get().tokenFile().get()));
+    Optional<X509TrustManager> peersTrust = trust;
+    List<URI> urls = peers.get().urls();
+    return name -> urls.stream().map(u -> new Upstream(u.toString().replaceAll("/+$", "") + "/"
+        + name.value() + ".git", token, peersTrust, Optional.empty(), List.of())).toList();
   }
 
   private static List<SyncPlan> plans(MirrorCatalog catalog, MirrorStore store)

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What the {@code upstreams} section of the config says may be served: the listed mirrors, each
@@ -17,10 +18,22 @@ import java.util.TreeMap;
  */
 public final class MirrorCatalog {
   private final List<UpstreamConfig> upstreams;
+  private final Function<MirrorName, List<Upstream>> fleet;
   private final Map<MirrorName, SyncPlan> listed = new TreeMap<>();
 
+  /** A catalog of a gateway without peers. */
   public MirrorCatalog(List<UpstreamConfig> upstreams) {
+    this(upstreams, name -> List.of());
+  }
+
+  /**
+   * @param fleet the same mirror in the other regions' gateways, where a new mirror takes its
+   *     tags from ({@link Upstream#fleet()})
+   */
+  public MirrorCatalog(List<UpstreamConfig> upstreams,
+      Function<MirrorName, List<Upstream>> fleet) {
     this.upstreams = List.copyOf(upstreams);
+    this.fleet = fleet;
     for (UpstreamConfig u : upstreams) {
       for (MirrorName n : u.repos()) {
         listed.put(n, plan(u, n).orElseThrow(
@@ -67,8 +80,9 @@ public final class MirrorCatalog {
     return upstreams;
   }
 
-  private static Optional<SyncPlan> plan(UpstreamConfig u, MirrorName name) {
+  private Optional<SyncPlan> plan(UpstreamConfig u, MirrorName name) {
     Optional<Upstream> up = u.route().upstreamFor(name);
-    return up.map(x -> new SyncPlan(name, x, u.syncInterval(), u.policy(), u.freshness()));
+    return up.map(x -> new SyncPlan(name, x.withFleet(fleet.apply(name)), u.syncInterval(),
+        u.policy(), u.freshness()));
   }
 }

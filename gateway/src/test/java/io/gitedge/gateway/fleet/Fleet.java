@@ -347,6 +347,7 @@ public final class Fleet implements AutoCloseable {
             peers:
               urls: [%s]
               secretFile: ../peer.secret
+              tokenFile: ../fleet.token
               caFile: ../tls/%s
             """.formatted(String.join(", ", toRegion.values().stream()
                 .map(l -> "https://" + hostPort(l)).toList()), TlsKeys.CERT_FILE);

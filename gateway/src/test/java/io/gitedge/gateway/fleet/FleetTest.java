@@ -120,6 +120,41 @@ class FleetTest {
     }
   }
 
+  @Test
+  void aRegionJoiningAfterATagMoved_servesTheCommitTheFleetFirstSaw() throws Exception {
+    try (Fleet fleet = Fleet.start(dir, Fleet.THREE, Fleet.Options.defaults())) {
+      ClientHome inEu = fleet.region("eu").client();
+      String first = fleet.region("eu").served(inEu, LIB, "refs/tags/v1.0.0");
+      // the origin rewrites its history: v1.0.0 moves, the old commit is gone from it
+      var origin = fleet.origin();
+      String tree = origin.git("acme/lib", "rev-parse", "main^{tree}").assertOk().stdout().trim();
+      String moved = origin.git("acme/lib", "commit-tree", tree, "-m", "v1.0.0, rewritten")
+          .assertOk().stdout().trim();
+      origin.git("acme/lib", "update-ref", "refs/heads/main", moved).assertOk();
+      origin.tag("acme/lib", "v1.0.0", moved, true);
+      origin.git("acme/lib", "reflog", "expire", "--expire=now", "--all").assertOk();
+      origin.git("acme/lib", "gc", "--prune=now", "-q").assertOk();
+      assertEquals(202, fleet.webhook("eu", "acme/lib"));
+      assertEquals(moved, Fleet.await(moved, SERVABLE,
+          () -> fleet.region("eu").served(inEu, LIB, "refs/heads/main")));
+
+      Fleet.Region sa = fleet.join(new Fleet.Place("sa", Duration.ofMillis(120), 10L << 20));
+
+      ClientHome inSa = sa.client();
+      assertEquals(first, sa.served(inSa, LIB, "refs/tags/v1.0.0"),
+          "the new region serves the commit the fleet first saw for the tag");
+      assertEquals(moved, sa.served(inSa, LIB, "refs/heads/main"), "branches follow the origin");
+      Path clone = sa.dir().resolve("clone");
+      inSa.git(sa.dir(), "clone", "-q", "--branch", "v1.0.0", sa.repoUrl(LIB), clone.toString())
+          .assertOk();
+      assertEquals(first, inSa.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim());
+      String mirror = sa.api("/api/v1/mirrors/" + LIB);
+      assertTrue(mirror.contains("\"kept\" : \"" + first + "\"")
+          && mirror.contains("\"upstream\" : \"" + moved + "\""),
+          "the conflict shows in the new region too: " + mirror);
+    }
+  }
+
   /** The {@code X-GitEdge-Mirror-Age} header of a ref listing in {@code region}, or null. */
   private static String mirrorAge(Fleet fleet, Fleet.Region region) throws Exception {
     String basic = Base64.getEncoder().encodeToString(("alice:" + fleet.token("alice"))
