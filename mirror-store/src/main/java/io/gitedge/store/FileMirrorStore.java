@@ -64,21 +64,24 @@ final class FileMirrorStore implements MirrorStore {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final MirrorFetcher fetcher;
+  private final TagPins pins;
   private final Repacker repacker;
   private final Map<MirrorName, ReentrantLock> syncLocks = new ConcurrentHashMap<>();
   private final Map<MirrorName, Repository> repositories = new ConcurrentHashMap<>();
   private final Map<MirrorName, MirrorState> states = new ConcurrentHashMap<>();
   private final Set<MirrorName> massDeleteApproved = ConcurrentHashMap.newKeySet();
 
-  private FileMirrorStore(Path root, FileChannel lockChannel, FileLock lock, StoreConfig config) {
+  private FileMirrorStore(Path root, FileChannel lockChannel, FileLock lock, StoreConfig config,
+      TagPins pins) {
     this.root = root;
+    this.pins = pins;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.fetcher = new MirrorFetcher(config.fetchTimeout(), config.ingest());
     this.repacker = new Repacker(config.repackAfterPacks());
   }
 
-  static FileMirrorStore open(StoreConfig config) throws IOException {
+  static FileMirrorStore open(StoreConfig config, TagPins pins) throws IOException {
     Path root = Files.createDirectories(config.root()).toRealPath();
     FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
@@ -99,7 +102,7 @@ final class FileMirrorStore implements MirrorStore {
     Leftovers.deleteRecursively(root.resolve(INCOMING));
     Files.createDirectories(root.resolve(INCOMING));
     Leftovers.remove(root, root);
-    return new FileMirrorStore(root, ch, lock, config);
+    return new FileMirrorStore(root, ch, lock, config, pins);
   }
 
   @Override
@@ -265,11 +268,7 @@ final class FileMirrorStore implements MirrorStore {
         Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, names);
         plan = RefPlan.of(pinned, MirrorFetcher.merge(listed, names, fetched), policy.tags(),
             List.of(), started);
-        List<ReceiveCommand> commands = new ArrayList<>();
-        pinned.forEach((tag, id) -> commands.add(
-            new ReceiveCommand(ObjectId.zeroId(), id, tag)));
-        commands.addAll(plan.commands());
-        changes = MirrorFetcher.apply(repo, commands);
+        changes = MirrorFetcher.apply(repo, creations(pinned, plan.commands()));
         MirrorFetcher.followHead(repo, remote);
         repacker.gc(repo, true);
         MirrorStateFile.write(scratch, MirrorState.none(upstream.url())
@@ -318,6 +317,72 @@ final class FileMirrorStore implements MirrorStore {
     return Map.of();
   }
 
+  /** {@code refs} with {@code more} added. */
+  private static Map<String, ObjectId> with(Map<String, ObjectId> refs,
+      Map<String, ObjectId> more) {
+    Map<String, ObjectId> out = new TreeMap<>(refs);
+    out.putAll(more);
+    return out;
+  }
+
+  /** Commands creating {@code refs}, followed by {@code then}. */
+  private static List<ReceiveCommand> creations(Map<String, ObjectId> refs,
+      List<ReceiveCommand> then) {
+    List<ReceiveCommand> commands = new ArrayList<>();
+    refs.forEach((ref, id) -> commands.add(new ReceiveCommand(ObjectId.zeroId(), id, ref)));
+    commands.addAll(then);
+    return commands;
+  }
+
+  /**
+   * The tags this sync would create that the fleet serves at another commit than the upstream
+   * has them at now (the upstream moved them after another region mirrored them), at the fleet's
+   * commit: what {@link TagPins} says, with the objects here already or fetched from the first
+   * copy in {@code fleet} that serves the tag there. A tag whose objects cannot be had is left to
+   * the upstream (and shows as a divergence in {@code gitedge verify}).
+   */
+  private Map<String, ObjectId> adoptFleetTags(MirrorName name, Repository repo,
+      Map<String, ObjectId> local, Map<String, ObjectId> listed, List<Upstream> fleet)
+      throws IOException {
+    Map<String, ObjectId> fleetIds = pins.of(name);
+    Map<String, ObjectId> wanted = new TreeMap<>();
+    listed.forEach((ref, id) -> {
+      ObjectId pinned = fleetIds.get(ref);
+      if (ref.startsWith(Constants.R_TAGS) && !local.containsKey(ref) && pinned != null
+          && !pinned.equals(id)) {
+        wanted.put(ref, pinned);
+      }
+    });
+    Map<String, ObjectId> adopted = new TreeMap<>();
+    for (Map.Entry<String, ObjectId> w : wanted.entrySet()) {
+      if (repo.getObjectDatabase().has(w.getValue())) {
+        adopted.put(w.getKey(), w.getValue());
+      }
+    }
+    for (Upstream region : fleet) {
+      if (adopted.size() == wanted.size()) {
+        break;
+      }
+      try {
+        Map<String, ObjectId> there = MirrorFetcher.ids(fetcher.listRemote(repo, region));
+        List<String> names = wanted.keySet().stream().filter(t -> !adopted.containsKey(t)
+            && wanted.get(t).equals(there.get(t))).toList();
+        fetcher.fetchObjects(repo, region, names).forEach((t, id) -> {
+          if (id.equals(wanted.get(t))) {
+            adopted.put(t, id);
+          }
+        });
+      } catch (SyncFailedException e) {
+        log.info("sync {}: cannot take the fleet's tags from {} ({})", name, region.url(),
+            e.getMessage());
+      }
+    }
+    adopted.forEach((t, id) -> log.warn("tag {} of {}: the fleet serves it at {}, the upstream"
+        + " moved it to {}; keeping the fleet's (tags: immutable)", t, name, id.name(),
+        listed.get(t).name()));
+    return adopted;
+  }
+
   private static void logConflicts(MirrorName name, List<TagConflict> conflicts) {
     for (TagConflict c : conflicts) {
       log.warn("tag {} of {} {} upstream (now {}); keeping {} (tags: immutable)", c.ref(),
@@ -331,19 +396,22 @@ final class FileMirrorStore implements MirrorStore {
     MirrorState before = state(mirror.name()).orElse(MirrorState.none(upstream.url()));
     Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
     Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
-    RefPlan plan = RefPlan.of(MirrorFetcher.localRefs(repo), listed, policy.tags(),
+    Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
+    Map<String, ObjectId> adopted = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE
+        ? adoptFleetTags(mirror.name(), repo, local, listed, upstream.fleet()) : Map.of();
+    RefPlan plan = RefPlan.of(with(local, adopted), listed, policy.tags(),
         before.tagConflicts(), started);
     List<RefChange> changes = List.of();
-    if (!plan.commands().isEmpty()) {
+    if (!plan.commands().isEmpty() || !adopted.isEmpty()) {
       // plan again with what the fetch saw: the upstream may have moved since the listing
       List<String> names = MirrorFetcher.toFetch(plan.commands());
       Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, names);
-      plan = RefPlan.of(MirrorFetcher.localRefs(repo), MirrorFetcher.merge(listed, names,
-          fetched), policy.tags(), before.tagConflicts(), started);
+      plan = RefPlan.of(with(MirrorFetcher.localRefs(repo), adopted), MirrorFetcher.merge(
+          listed, names, fetched), policy.tags(), before.tagConflicts(), started);
       if (plan.massDeletion() && !massDeleteApproved) {
         return hold(mirror.name(), upstream, plan, before, started);
       }
-      changes = MirrorFetcher.apply(repo, plan.commands());
+      changes = MirrorFetcher.apply(repo, creations(adopted, plan.commands()));
     }
     logConflicts(mirror.name(), plan.newConflicts());
     // the refs are in: what follows only tidies up, and its failure must not report the sync

@@ -22,7 +22,15 @@ public interface MirrorStore extends AutoCloseable {
    * @throws IOException if the folder cannot be created or another process holds it
    */
   static MirrorStore open(StoreConfig config) throws IOException {
-    return FileMirrorStore.open(config);
+    return FileMirrorStore.open(config, TagPins.NONE);
+  }
+
+  /**
+   * {@link #open(StoreConfig)} for a gateway in a fleet: a sync that would create a tag takes
+   * the commit {@code pins} says the fleet serves for it, when the upstream has moved it since.
+   */
+  static MirrorStore open(StoreConfig config, TagPins pins) throws IOException {
+    return FileMirrorStore.open(config, pins);
   }
 
   /** The mirror named {@code name}, if it exists. The handle stays valid until {@link #close}. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,7 @@ class UpstreamSourcesTest {
   private MirrorStore eu;
   private MirrorStore ap;
   private MirrorName lib;
+  private final Map<String, ObjectId> heard = new java.util.concurrent.ConcurrentHashMap<>();
   private Upstream origin;
   private String first;
 
@@ -107,6 +109,40 @@ class UpstreamSourcesTest {
     assertEquals(SyncResult.Outcome.UNCHANGED, ap.sync(lib, origin).outcome(),
         "a later sync from the upstream alone keeps the fleet's commit");
     assertEquals(first, refs(ap).get("refs/tags/v1.0.0"));
+  }
+
+  @Test
+  void aTagTheFleetServes_isCreatedAtTheFleetsCommit_whenTheUpstreamMovedItInBetween()
+      throws Exception {
+    try (MirrorStore sa = MirrorStore.open(StoreConfig.defaults(dir.resolve("sa")),
+        name -> name.equals(lib) ? heard : Map.of())) {
+      sa.sync(lib, origin); // sa mirrored the repository before v2.0.0 existed
+      String c2 = upstream.commit("acme/lib", "main", Map.of("two.go", "package lib\n"), "c2");
+      upstream.tag("acme/lib", "v2.0.0", c2, false);
+      assertEquals(SyncResult.Outcome.CREATED, eu.sync(lib, origin).outcome());
+      heard.put("refs/tags/v2.0.0", ObjectId.fromString(c2)); // eu's event said so
+      upstream.git("acme/lib", "tag", "-d", "v2.0.0").assertOk();
+      String rewritten = rewriteHistory();
+      upstream.tag("acme/lib", "v2.0.0", rewritten, false);
+      assertNotEquals(0, upstream.git("acme/lib", "cat-file", "-e", c2).exitCode());
+
+      SyncResult r = sa.sync(lib, origin.withFleet(List.of(region(eu))));
+
+      assertEquals(SyncResult.Outcome.UPDATED, r.outcome(), r.toString());
+      Map<String, String> saRefs = refs(sa);
+      assertEquals(c2, saRefs.get("refs/tags/v2.0.0"), "the fleet's commit, fetched from eu");
+      assertEquals(rewritten, saRefs.get("refs/heads/main"));
+      List<TagConflict> conflicts = sa.state(lib).orElseThrow().tagConflicts().stream()
+          .filter(c -> c.ref().equals("refs/tags/v2.0.0")).toList();
+      assertEquals(1, conflicts.size(), conflicts.toString());
+      assertEquals(rewritten, conflicts.get(0).upstreamId());
+
+      heard.clear();
+      upstream.tag("acme/lib", "v3.0.0", rewritten, false);
+      sa.sync(lib, origin.withFleet(List.of(region(eu))));
+      assertEquals(rewritten, refs(sa).get("refs/tags/v3.0.0"), "a tag the fleet did not"
+          + " mention is taken as the upstream has it");
+    }
   }
 
   @Test

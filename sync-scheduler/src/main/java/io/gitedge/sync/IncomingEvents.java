@@ -53,17 +53,24 @@ public final class IncomingEvents {
   private final SyncScheduler scheduler;
   private final MirrorStore store;
   private final List<Duration> retries;
+  private final HeardTagPins pins;
   private final Cache<String, Boolean> seen = Caffeine.newBuilder().maximumSize(100_000)
       .expireAfterWrite(Duration.ofHours(1)).build();
 
   public IncomingEvents(SyncScheduler scheduler, MirrorStore store) {
-    this(scheduler, store, DEFAULT_RETRIES);
+    this(scheduler, store, new HeardTagPins(), DEFAULT_RETRIES);
   }
 
-  /** @param retries the pauses before each new try of a sync that lacks the event's tips */
-  public IncomingEvents(SyncScheduler scheduler, MirrorStore store, List<Duration> retries) {
+  /**
+   * @param pins where the events' tags are recorded before their syncs run (the store the
+   *     syncs write to reads them)
+   * @param retries the pauses before each new try of a sync that lacks the event's tips
+   */
+  public IncomingEvents(SyncScheduler scheduler, MirrorStore store, HeardTagPins pins,
+      List<Duration> retries) {
     this.scheduler = scheduler;
     this.store = store;
+    this.pins = pins;
     this.retries = List.copyOf(retries);
   }
 
@@ -82,6 +89,7 @@ public final class IncomingEvents {
       return Outcome.LEVEL;
     }
     log.info("region {} synced {}; syncing it here", event.origin(), name);
+    pins.record(event);
     syncUntilItHas(event, plan.get().policy(), 0);
     return Outcome.SYNCING;
   }

@@ -140,9 +140,8 @@ class SyncEventsTest {
         SyncListener.NONE)) {
       s.requestSync(lib, Trigger.SCHEDULE).get(60, TimeUnit.SECONDS);
       String pushed = upstream.commit("acme/lib", "main", Map.of("b", "b\n"), "pushed");
-      IncomingEvents incoming = new IncomingEvents(s, store, List.of(Duration.ofMillis(300),
-          Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300),
-          Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300)));
+      IncomingEvents incoming = new IncomingEvents(s, store, new HeardTagPins(),
+          java.util.Collections.nCopies(7, Duration.ofMillis(300)));
       int before = counting.total.get();
 
       assertEquals(IncomingEvents.Outcome.SYNCING, incoming.receive(new SyncEvent("e5", "eu",
@@ -162,7 +161,7 @@ class SyncEventsTest {
   @Test
   void anEventNamingTipsThatNeverArrive_isTriedABoundedNumberOfTimes() throws Exception {
     sync(Trigger.SCHEDULE);
-    IncomingEvents incoming = new IncomingEvents(scheduler, store,
+    IncomingEvents incoming = new IncomingEvents(scheduler, store, new HeardTagPins(),
         List.of(Duration.ofMillis(50), Duration.ofMillis(50)));
     int before = counting.total.get();
 

@@ -10,6 +10,7 @@ import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorStore;
 import io.gitedge.store.StoreConfig;
 import io.gitedge.store.Upstream;
+import io.gitedge.sync.HeardTagPins;
 import io.gitedge.sync.SyncPlan;
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * under a prefix that still has {@code mirrorOnDemand}). Other mirrors on disk are left alone,
  * unserved.
  */
-record Mirrors(MirrorStore store, MirrorCatalog catalog, List<SyncPlan> plans) {
+record Mirrors(MirrorStore store, MirrorCatalog catalog, List<SyncPlan> plans,
+    HeardTagPins pins) {
   private static final Logger log = LoggerFactory.getLogger(Mirrors.class);
 
   /** The names of {@link #plans}. */
@@ -37,15 +39,16 @@ record Mirrors(MirrorStore store, MirrorCatalog catalog, List<SyncPlan> plans) {
 
   static Mirrors open(GatewayConfig config) throws ConfigException {
     MirrorCatalog catalog = new MirrorCatalog(config.upstreams(), fleet(config));
+    HeardTagPins pins = new HeardTagPins();
     MirrorStore store;
     try {
       store = MirrorStore.open(new StoreConfig(config.mirrorsDir(), config.sync().fetchTimeout(),
-          StoreConfig.DEFAULT_REPACK_AFTER_PACKS, config.sync().ingest()));
+          StoreConfig.DEFAULT_REPACK_AFTER_PACKS, config.sync().ingest()), pins);
     } catch (IOException e) {
       throw config.origin().error("dataDir", e.getMessage(), e);
     }
     try {
-      return new Mirrors(store, catalog, plans(catalog, store));
+      return new Mirrors(store, catalog, plans(catalog, store), pins);
     } catch (IOException e) {
       store.close();
       throw config.origin().error("dataDir", "cannot list the mirrors in " + config.mirrorsDir()

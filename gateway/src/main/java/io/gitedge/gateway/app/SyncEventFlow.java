@@ -80,7 +80,8 @@ final class SyncEventFlow implements AutoCloseable {
         .toList(), scheduler, clock);
     ReadFreshness freshness = new ReadFreshness(scheduler, mirrors.store(),
         config.sync().readWait(), clock);
-    return new SyncEventFlow(scheduler, webhooks, new IncomingEvents(scheduler, mirrors.store()),
+    return new SyncEventFlow(scheduler, webhooks, new IncomingEvents(scheduler, mirrors.store(),
+        mirrors.pins(), IncomingEvents.DEFAULT_RETRIES),
         freshness, peers);
   }
 
