@@ -325,6 +325,15 @@ final class FileMirrorStore implements MirrorStore {
     return out;
   }
 
+  /** {@code listed} without the tags that are new here and that the fleet did not announce. */
+  private static Map<String, ObjectId> unannouncedLeftOut(Map<String, ObjectId> listed,
+      Map<String, ObjectId> local, Map<String, ObjectId> announced) {
+    Map<String, ObjectId> out = new TreeMap<>(listed);
+    out.keySet().removeIf(ref -> ref.startsWith(Constants.R_TAGS) && !local.containsKey(ref)
+        && !announced.containsKey(ref));
+    return out;
+  }
+
   /** Commands creating {@code refs}, followed by {@code then}. */
   private static List<ReceiveCommand> creations(Map<String, ObjectId> refs,
       List<ReceiveCommand> then) {
@@ -342,9 +351,8 @@ final class FileMirrorStore implements MirrorStore {
    * the upstream (and shows as a divergence in {@code gitedge verify}).
    */
   private Map<String, ObjectId> adoptFleetTags(MirrorName name, Repository repo,
-      Map<String, ObjectId> local, Map<String, ObjectId> listed, List<Upstream> fleet)
-      throws IOException {
-    Map<String, ObjectId> fleetIds = pins.of(name);
+      Map<String, ObjectId> local, Map<String, ObjectId> listed, Map<String, ObjectId> fleetIds,
+      List<Upstream> fleet) throws IOException {
     Map<String, ObjectId> wanted = new TreeMap<>();
     listed.forEach((ref, id) -> {
       ObjectId pinned = fleetIds.get(ref);
@@ -397,8 +405,14 @@ final class FileMirrorStore implements MirrorStore {
     Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
     Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
     Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
-    Map<String, ObjectId> adopted = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE
-        ? adoptFleetTags(mirror.name(), repo, local, listed, upstream.fleet()) : Map.of();
+    Map<String, ObjectId> adopted = Map.of();
+    if (policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE) {
+      Map<String, ObjectId> heard = pins.of(mirror.name());
+      adopted = adoptFleetTags(mirror.name(), repo, local, listed, heard, upstream.fleet());
+      if (policy.newTagsFromFleet() && !heard.isEmpty()) {
+        listed = unannouncedLeftOut(listed, local, heard);
+      }
+    }
     RefPlan plan = RefPlan.of(with(local, adopted), listed, policy.tags(),
         before.tagConflicts(), started);
     List<RefChange> changes = List.of();

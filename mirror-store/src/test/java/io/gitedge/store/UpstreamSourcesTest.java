@@ -146,6 +146,30 @@ class UpstreamSourcesTest {
   }
 
   @Test
+  void aSyncFollowingTheFleet_createsOnlyTheTagsTheFleetAnnounced() throws Exception {
+    try (MirrorStore sa = MirrorStore.open(StoreConfig.defaults(dir.resolve("sa")),
+        name -> heard)) {
+      sa.sync(lib, origin);
+      String c2 = upstream.commit("acme/lib", "main", Map.of("two.go", "package lib\n"), "c2");
+      upstream.tag("acme/lib", "v2.0.0", c2, false);
+      upstream.tag("acme/lib", "v3.0.0", c2, false);
+      heard.put("refs/tags/v1.0.0", ObjectId.fromString(first));
+      heard.put("refs/tags/v2.0.0", ObjectId.fromString(c2));
+      MirrorPolicy following = MirrorPolicy.DEFAULT.followingFleet();
+
+      assertEquals(SyncResult.Outcome.UPDATED, sa.sync(lib, origin, following).outcome());
+
+      Map<String, String> saRefs = refs(sa);
+      assertEquals(c2, saRefs.get("refs/tags/v2.0.0"));
+      assertEquals(null, saRefs.get("refs/tags/v3.0.0"), "not announced: left for later");
+      assertEquals(c2, saRefs.get("refs/heads/main"), "branches follow the upstream");
+      assertTrue(sa.state(lib).orElseThrow().tagConflicts().isEmpty());
+      sa.sync(lib, origin);
+      assertEquals(c2, refs(sa).get("refs/tags/v3.0.0"), "a sync of its own takes it");
+    }
+  }
+
+  @Test
   void aNewMirror_whoseFleetCannotBeAsked_takesTheUpstreamsTags() throws Exception {
     Upstream nowhere = new Upstream("file://" + dir.resolve("no-such-region/lib.git"),
         Optional.empty());

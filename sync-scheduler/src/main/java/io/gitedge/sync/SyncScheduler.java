@@ -231,8 +231,14 @@ public final class SyncScheduler implements AutoCloseable {
   private void runSync(SyncPlan plan, Flight f, CompletableFuture<SyncResult> run) {
     SyncResult r = null;
     Throwable failure = null;
+    boolean onlyPeers;
+    synchronized (f) {
+      onlyPeers = f.runningTriggers.equals(Set.of(Trigger.PEER));
+    }
     try {
-      r = store.sync(plan.name(), plan.upstream(), plan.policy());
+      // a sync only other regions' events asked for takes the tags they announced and no other
+      r = store.sync(plan.name(), plan.upstream(),
+          onlyPeers ? plan.policy().followingFleet() : plan.policy());
     } catch (Throwable e) {
       // whatever happens, the flight must land, or this mirror would never sync again
       failure = e;

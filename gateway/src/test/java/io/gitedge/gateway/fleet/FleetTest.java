@@ -47,6 +47,45 @@ class FleetTest {
   }
 
   @Test
+  void aHundredPushesWithForceMovedTags_leaveEveryRegionLevel() throws Exception {
+    try (Fleet fleet = Fleet.start(dir, Fleet.THREE, Fleet.Options.defaults())) {
+      String tag = null;
+      for (int i = 0; i < 100; i++) {
+        String commit = fleet.origin().commit("acme/lib", "main",
+            Map.of("push.go", "package lib\n\nconst Push = " + i + "\n"), "push " + i);
+        if (i % 10 == 3) {
+          tag = "v1." + i + ".0";
+          fleet.origin().tag("acme/lib", tag, commit, false);
+        } else if (i % 10 == 4 || i % 10 == 7) {
+          fleet.origin().tag("acme/lib", tag, commit, true); // force-moved upstream
+        }
+        assertEquals(202, fleet.webhook("eu", "acme/lib"));
+      }
+      String last = fleet.origin().refs("acme/lib").get("refs/heads/main");
+
+      for (Fleet.Region r : fleet.regions()) {
+        ClientHome c = r.client();
+        assertEquals(last, Fleet.await(last, SERVABLE, () -> r.served(c, LIB,
+            "refs/heads/main")), r.name() + " did not get the last push");
+      }
+      for (Fleet.Region r : fleet.regions()) {
+        String view = Fleet.await(true, SERVABLE, () -> fleetView(r).contains(
+            "\"level\" : true")) ? fleetView(r) : "";
+        assertTrue(view.contains("\"diverged\" : false") && view.contains("\"level\" : true"),
+            r.name() + " sees the fleet " + fleetView(r));
+      }
+    }
+  }
+
+  private static String fleetView(Fleet.Region r) {
+    try {
+      return r.api("/api/v1/fleet");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void aRegionCutOff_keepsServingWithItsAge_andIsLevelSoonAfterTheHeal() throws Exception {
     try (Fleet fleet = Fleet.start(dir, Fleet.THREE, Fleet.Options.defaults()
         .withFreshness("2s"))) {
