@@ -160,14 +160,19 @@ public final class FleetClient {
     if (t instanceof HttpTimeoutException) {
       return "no answer in time (" + t.getMessage() + ")";
     }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
     if (t instanceof ConnectException) {
-      return "cannot connect" + (t.getMessage() != null ? ": " + t.getMessage() : "");
+      String why = null;
+      for (Throwable c = t; c != null && why == null; c = c.getCause() == c ? null : c.getCause()) {
+        why = c.getMessage();
+      }
+      // the JDK's client often says nothing more than the type: a refused or dropped connection
+      return "cannot connect (" + (why != null ? why : "refused, or no route to it") + ")";
     }
     if (t instanceof SSLException) {
-      Throwable root = t;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
       return "TLS failed: " + root.getMessage() + " (is its certificate in peers.caFile?)";
     }
     String m = t.getMessage();
