@@ -135,7 +135,7 @@ class FleetVerifyTest {
       Map<String, String> refs = new TreeMap<>();
       cloned.lines().forEach(l -> refs.put(l.split(" ")[1], l.split(" ")[0]));
       Map<String, String> served = new TreeMap<>();
-      lib.path("refs").fields().forEachRemaining(e -> served.put(e.getKey(),
+      lib.path("refs").properties().forEach(e -> served.put(e.getKey(),
           e.getValue().asText()));
       assertEquals(refs, served);
       assertEquals(3, lib.path("refCount").asInt(), "main, v1.0.0 and v1.1.0");

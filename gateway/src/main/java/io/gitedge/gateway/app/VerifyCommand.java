@@ -6,8 +6,6 @@ import io.gitedge.gateway.config.GatewayConfig;
 import io.gitedge.gateway.config.HttpConfig;
 import io.gitedge.gateway.config.PeersConfig;
 import io.gitedge.gateway.fleet.Ancestry;
-import io.gitedge.gateway.fleet.Finding;
-import io.gitedge.gateway.fleet.Finding.Kind;
 import io.gitedge.gateway.fleet.FleetClient;
 import io.gitedge.gateway.fleet.FleetComparison;
 import io.gitedge.gateway.fleet.PeerToken;
@@ -28,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +112,7 @@ final class VerifyCommand {
     asked.add(selfClient.ask(self));
     others.forEach(u -> asked.add(peersClient.ask(u)));
     List<RegionAnswer.Answered> regions = new ArrayList<>();
-    Report report = new Report(out);
+    VerifyReport report = new VerifyReport(out);
     for (CompletableFuture<RegionAnswer> f : asked) {
       RegionAnswer a = f.join();
       if (a instanceof RegionAnswer.Answered ok) {
@@ -143,7 +140,7 @@ final class VerifyCommand {
 
   /** Lists each mirror's upstream (a few at once) and compares every region's mirror with it. */
   private static void compareWithUpstreams(GatewayConfig config, SortedSet<String> names,
-      List<RegionAnswer.Answered> regions, Report report) {
+      List<RegionAnswer.Answered> regions, VerifyReport report) {
     MirrorCatalog catalog = new MirrorCatalog(config.upstreams());
     Duration timeout = config.sync().fetchTimeout();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4,
@@ -232,60 +229,6 @@ final class VerifyCommand {
       return TrustedCertificates.sslContext(pem);
     } catch (KeyMaterialException e) {
       throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  /** The lines printed, what they counted, and the exit status they make. */
-  private static final class Report {
-    private final PrintStream out;
-    private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
-    private int unasked;
-
-    Report(PrintStream out) {
-      this.out = out;
-    }
-
-    void unasked(String line) {
-      unasked++;
-      out.println(line);
-    }
-
-    /** Prints what is not level: {@code <kind> <mirror>[ <ref>]: <detail>}. */
-    void all(String mirror, List<Finding> findings) {
-      for (Finding f : findings) {
-        if (f.kind() == Kind.LEVEL) {
-          continue;
-        }
-        // "ahead" is the same lag seen from the other side; the detail names who is behind
-        Kind k = f.kind() == Kind.AHEAD ? Kind.BEHIND : f.kind();
-        counts.merge(k, 1, Integer::sum);
-        out.println(k.label() + " " + mirror + f.ref().map(r -> " " + r).orElse("") + ": "
-            + f.detail());
-      }
-    }
-
-    int finish(int mirrors, List<String> regions, boolean upstream) {
-      if (regions.isEmpty()) {
-        out.println("gitedge: nothing compared: no region could be asked");
-        out.flush();
-        return 2;
-      }
-      StringBuilder s = new StringBuilder("gitedge: ").append(mirrors).append(" mirrors in ")
-          .append(String.join(", ", regions))
-          .append(upstream ? " and their upstreams" : "").append(": ");
-      List<String> parts = new ArrayList<>();
-      counts.forEach((k, n) -> parts.add(n + " " + k.label()));
-      s.append(!parts.isEmpty() ? String.join(", ", parts)
-          : unasked > 0 ? "no difference among those asked" : "level");
-      if (unasked > 0) {
-        s.append("; ").append(unasked).append(" could not be asked");
-      }
-      out.println(s);
-      out.flush();
-      if (counts.containsKey(Kind.DIVERGED)) {
-        return 1;
-      }
-      return unasked > 0 ? 2 : 0;
     }
   }
 }

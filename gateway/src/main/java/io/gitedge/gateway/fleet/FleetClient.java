@@ -15,7 +15,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -123,8 +122,7 @@ public final class FleetClient {
         throw new IllegalArgumentException(name + " has no refs");
       }
       Map<String, String> map = new TreeMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = ids.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : ids.properties()) {
         map.put(e.getKey(), e.getValue().asText());
       }
       refs = Optional.of(MirrorRefs.of(map));
