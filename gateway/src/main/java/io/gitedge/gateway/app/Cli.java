@@ -9,11 +9,12 @@ import java.util.Optional;
 
 /**
  * The command line's grammar: {@code gitedge <command> [<subcommand>] [options]}, options as
- * {@code --name VALUE}, {@code --name=VALUE} or a short {@code -c VALUE}; {@code -h}/{@code --help}
+ * {@code --name VALUE}, {@code --name=VALUE} or a short {@code -c VALUE}, flags as
+ * {@code --name}; {@code -h}/{@code --help}
  * and {@code -V}/{@code --version} everywhere. Usage errors print {@code gitedge: <what>} and the
  * command's usage to stderr and exit 2.
  *
- * <p>Written here rather than taken from a library: the gateway's whole command line is five
+ * <p>Written here rather than taken from a library: the gateway's whole command line is six
  * commands, and a starting gateway is measured to the millisecond. picocli, which did this
  * before, is built for Java 5, so the class-data-sharing archive cannot hold it, and building
  * its model took a quarter of a second of every start on two cores.
@@ -21,10 +22,27 @@ import java.util.Optional;
 final class Cli {
   private Cli() {}
 
-  /** One option: its names (long first), value label, help, and whether it must be given. */
+  /**
+   * One option: its names (long first), value label (null for a flag, which takes no value),
+   * help, and whether it must be given.
+   */
   record Option(List<String> names, String label, String help, boolean required) {
     static Option of(String names, String label, String help) {
       return new Option(List.of(names.split(",")), label, help, false);
+    }
+
+    /** An option without a value: given or not. */
+    static Option flag(String names, String help) {
+      return new Option(List.of(names.split(",")), null, help, false);
+    }
+
+    boolean isFlag() {
+      return label == null;
+    }
+
+    /** How the usage shows it: {@code --name LABEL}, or {@code --name} for a flag. */
+    String synopsis() {
+      return isFlag() ? name() : name() + " " + label;
     }
 
     /** The same option, which must be given. */
@@ -84,6 +102,11 @@ final class Cli {
     List<String> all(String name) {
       return values.getOrDefault(name, List.of());
     }
+
+    /** Whether a flag (or any option) was given. */
+    boolean has(String name) {
+      return values.containsKey(name);
+    }
   }
 
   /** Runs {@code args} against {@code root} (the program itself) and returns the exit code. */
@@ -123,7 +146,12 @@ final class Cli {
         return usageError(cmd, path, (a.startsWith("-") ? "unknown option '" : "unexpected"
             + " argument '") + name + "'", err);
       }
-      if (value == null) {
+      if (o.get().isFlag()) {
+        if (value != null) {
+          return usageError(cmd, path, "option '" + name + "' takes no value", err);
+        }
+        value = "true";
+      } else if (value == null) {
         if (i + 1 >= args.length) {
           return usageError(cmd, path, "option '" + name + "' needs a value ("
               + o.get().label() + ")", err);
@@ -138,8 +166,7 @@ final class Cli {
     }
     for (Option o : cmd.options()) {
       if (o.required() && !values.containsKey(o.name())) {
-        return usageError(cmd, path, "missing required option '" + o.name() + " "
-            + o.label() + "'", err);
+        return usageError(cmd, path, "missing required option '" + o.synopsis() + "'", err);
       }
     }
     return cmd.action().run(new Args(values, out, err));
@@ -166,7 +193,7 @@ final class Cli {
     } else {
       s.append(" [-hV]");
       for (Option o : cmd.options()) {
-        String one = o.name() + " " + o.label();
+        String one = o.synopsis();
         s.append(' ').append(o.required() ? one : "[" + one + "]");
       }
     }
@@ -174,7 +201,8 @@ final class Cli {
     cmd.help().forEach(line -> s.append(line).append('\n'));
     List<String[]> rows = new ArrayList<>();
     for (Option o : cmd.options()) {
-      rows.add(new String[] {String.join(", ", o.names()) + " " + o.label(), o.help()});
+      rows.add(new String[] {String.join(", ", o.names())
+          + (o.isFlag() ? "" : " " + o.label()), o.help()});
     }
     rows.add(new String[] {"-h, --help", "Show this help and exit."});
     rows.add(new String[] {"-V, --version", "Print the version and exit."});

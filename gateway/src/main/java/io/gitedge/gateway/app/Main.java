@@ -1,5 +1,6 @@
 package io.gitedge.gateway.app;
 
+import java.io.PrintStream;
 import java.util.List;
 
 /** {@code gitedge}: the command line of the gateway. */
@@ -16,13 +17,18 @@ public final class Main {
 
   /** Runs the command line and returns the exit code, without exiting. */
   public static int run(String... args) {
-    return Cli.run(program(), version(), args, System.out, System.err);
+    return run(System.out, System.err, args);
+  }
+
+  /** The same, writing to {@code out} and {@code err} (for running a command in-process). */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    return Cli.run(program(), version(), args, out, err);
   }
 
   static Cli.Command program() {
     return Cli.Command.group("gitedge", "A regional edge gateway serving read-only Git mirrors.",
         List.of(ServeCommand.command(), DemoCommand.command(), TokenCommand.command(),
-            KeysCommand.command()));
+            KeysCommand.command(), VerifyCommand.command()));
   }
 
   static String version() {

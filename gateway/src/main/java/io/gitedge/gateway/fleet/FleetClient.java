@@ -15,7 +15,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -123,8 +122,7 @@ public final class FleetClient {
         throw new IllegalArgumentException(name + " has no refs");
       }
       Map<String, String> map = new TreeMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = ids.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : ids.properties()) {
         map.put(e.getKey(), e.getValue().asText());
       }
       refs = Optional.of(MirrorRefs.of(map));
@@ -160,14 +158,19 @@ public final class FleetClient {
     if (t instanceof HttpTimeoutException) {
       return "no answer in time (" + t.getMessage() + ")";
     }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
     if (t instanceof ConnectException) {
-      return "cannot connect" + (t.getMessage() != null ? ": " + t.getMessage() : "");
+      String why = null;
+      for (Throwable c = t; c != null && why == null; c = c.getCause() == c ? null : c.getCause()) {
+        why = c.getMessage();
+      }
+      // the JDK's client often says nothing more than the type: a refused or dropped connection
+      return "cannot connect (" + (why != null ? why : "refused, or no route to it") + ")";
     }
     if (t instanceof SSLException) {
-      Throwable root = t;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
       return "TLS failed: " + root.getMessage() + " (is its certificate in peers.caFile?)";
     }
     String m = t.getMessage();

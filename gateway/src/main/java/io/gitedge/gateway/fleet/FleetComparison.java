@@ -83,7 +83,7 @@ public final class FleetComparison {
     }
     if (here.digest().equals(there.digest())) {
       return List.of(new Finding(t, Kind.LEVEL, Optional.empty(), here.digest(), there.digest(),
-          t + " is level with " + h + " (" + here.refs().get().count() + " refs)"));
+          t + " is level with " + h + " (" + refs(here.refs().get()) + ")"));
     }
     Map<String, String> hs = here.refs().get().ids();
     Map<String, String> ts = there.refs().get().ids();
@@ -110,11 +110,11 @@ public final class FleetComparison {
     Optional<String> digest = Optional.of(upstream.digest());
     if (!region.created()) {
       return List.of(new Finding(r, Kind.MISSING, Optional.empty(), digest, Optional.empty(),
-          absence(region) + "; the upstream has it (" + upstream.count() + " refs)"));
+          absence(region) + "; the upstream has it (" + refs(upstream) + ")"));
     }
     if (digest.equals(region.digest())) {
       return List.of(new Finding(r, Kind.LEVEL, Optional.empty(), digest, region.digest(),
-          r + " is level with the upstream (" + upstream.count() + " refs)"));
+          r + " is level with the upstream (" + refs(upstream) + ")"));
     }
     Map<String, String> us = upstream.ids();
     Map<String, String> rs = region.refs().get().ids();
@@ -159,11 +159,11 @@ public final class FleetComparison {
     if (!here.created() && !there.created()) {
       detail = absence(there) + "; " + absence(here) + " either";
     } else if (!there.created()) {
-      detail = absence(there) + "; " + here.region() + " has it ("
-          + here.refs().get().count() + " refs)";
+      detail = absence(there) + "; " + here.region() + " has it (" + refs(here.refs().get())
+          + ")";
     } else {
       detail = absence(here) + "; " + there.region() + " has it ("
-          + there.refs().get().count() + " refs)";
+          + refs(there.refs().get()) + ")";
     }
     return new Finding(there.region(), Kind.MISSING, Optional.empty(), here.digest(),
         there.digest(), detail);
@@ -262,6 +262,10 @@ public final class FleetComparison {
     names.addAll(a.keySet());
     names.addAll(b.keySet());
     return names;
+  }
+
+  private static String refs(MirrorRefs r) {
+    return r.count() + (r.count() == 1 ? " ref" : " refs");
   }
 
   /** The first 7 hex digits, as git abbreviates. */

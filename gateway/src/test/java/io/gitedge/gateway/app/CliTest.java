@@ -37,7 +37,7 @@ class CliTest {
   void help_listsTheCommands_andEachCommandItsOptions() {
     Run top = gitedge("--help");
     assertEquals(0, top.code());
-    for (String c : List.of("serve", "demo", "token", "keys")) {
+    for (String c : List.of("serve", "demo", "token", "keys", "verify")) {
       assertTrue(top.out().contains("\n  " + c + " "), top.out());
     }
     Run serve = gitedge("serve", "-h");
@@ -45,6 +45,28 @@ class CliTest {
     assertTrue(serve.out().startsWith("Usage: gitedge serve [-hV] --config FILE\n"), serve.out());
     assertEquals("gitedge test\n", gitedge("token", "create", "--version").out());
     assertEquals(gitedge("--help").out(), gitedge().out(), "no command: the usage");
+    Run verify = gitedge("verify", "--help");
+    assertTrue(verify.out().startsWith("Usage: gitedge verify [-hV] --config FILE [--url URL]"
+        + " [--peer URL] [--upstream]\n"), verify.out());
+    assertTrue(verify.out().contains("\n  --upstream "), "a flag shows no value: " + verify.out());
+  }
+
+  @Test
+  void flags_takeNoValue() {
+    List<String> seen = new ArrayList<>();
+    Cli.Command program = Cli.Command.group("p", "test", List.of(Cli.Command.of("c",
+        List.of("c"), List.of(Cli.Option.of("--file", "F", "f"), Cli.Option.flag("--all", "a")),
+        a -> {
+          seen.add(a.has("--all") + " " + a.get("--file").orElse("-"));
+          return 0;
+        })));
+    assertEquals(0, run(program, "c", "--all", "--file", "x").code());
+    assertEquals(0, run(program, "c", "--file", "y").code());
+    assertEquals(List.of("true x", "false y"), seen);
+    Run valued = run(program, "c", "--all=yes");
+    assertEquals(2, valued.code());
+    assertTrue(valued.err().startsWith("gitedge: option '--all' takes no value\n"),
+        valued.err());
   }
 
   @Test

@@ -165,10 +165,10 @@ class FleetComparisonTest {
     assertEquals(Kind.MISSING, notServed.kind());
     assertEquals(eu.digest(), notServed.here());
     assertEquals(Optional.empty(), notServed.there());
-    assertEquals("us does not mirror it; eu has it (1 refs)", notServed.detail());
+    assertEquals("us does not mirror it; eu has it (1 ref)", notServed.detail());
     MirrorView notYet = new MirrorView("us", "github.com/acme/lib", true, Optional.empty(),
         Optional.empty(), Optional.empty(), TagPolicy.IMMUTABLE);
-    assertEquals("us has not made it yet (no first sync); eu has it (1 refs)",
+    assertEquals("us has not made it yet (no first sync); eu has it (1 ref)",
         only(FleetComparison.compare(eu, notYet, Ancestry.NONE)).detail());
     assertEquals(List.of(), FleetComparison.compare(MirrorView.notListed("eu", "x"),
         MirrorView.notListed("us", "x"), Ancestry.NONE), "neither serves it: nothing to say");
