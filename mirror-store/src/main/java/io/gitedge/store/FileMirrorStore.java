@@ -203,8 +203,8 @@ final class FileMirrorStore implements MirrorStore {
         r = attempt(name, existing, fallback, policy, approved, started);
         upstream = fallback;
       }
-      log.info("sync {} from {}: {} ({} refs changed) in {} ms", name, upstream.url(),
-          r.outcome(), r.changes().size(), r.duration().toMillis());
+      log.info("sync {} from {}: {} ({} refs changed{}) in {} ms", name, upstream.url(),
+          r.outcome(), r.changes().size(), describe(r.changes()), r.duration().toMillis());
       return r;
     } catch (SyncFailedException | IOException | RuntimeException e) {
       String error = SyncFailedException.describe(e);
@@ -231,6 +231,18 @@ final class FileMirrorStore implements MirrorStore {
     } finally {
       l.unlock();
     }
+  }
+
+  /** The changes of a small sync, for the log: {@code : refs/tags/v1 -> 1a2b3c4d}. */
+  private static String describe(List<RefChange> changes) {
+    if (changes.isEmpty() || changes.size() > 5) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(":");
+    for (RefChange c : changes) {
+      b.append(' ').append(c.ref()).append(" -> ").append(c.newId(), 0, 8);
+    }
+    return b.toString();
   }
 
   private static Throwable rootCause(Throwable e) {
@@ -325,15 +337,6 @@ final class FileMirrorStore implements MirrorStore {
     return out;
   }
 
-  /** {@code listed} without the tags that are new here and that the fleet did not announce. */
-  private static Map<String, ObjectId> unannouncedLeftOut(Map<String, ObjectId> listed,
-      Map<String, ObjectId> local, Map<String, ObjectId> announced) {
-    Map<String, ObjectId> out = new TreeMap<>(listed);
-    out.keySet().removeIf(ref -> ref.startsWith(Constants.R_TAGS) && !local.containsKey(ref)
-        && !announced.containsKey(ref));
-    return out;
-  }
-
   /** Commands creating {@code refs}, followed by {@code then}. */
   private static List<ReceiveCommand> creations(Map<String, ObjectId> refs,
       List<ReceiveCommand> then) {
@@ -344,51 +347,86 @@ final class FileMirrorStore implements MirrorStore {
   }
 
   /**
-   * The tags this sync would create that the fleet serves at another commit than the upstream
-   * has them at now (the upstream moved them after another region mirrored them), at the fleet's
-   * commit: what {@link TagPins} says, with the objects here already or fetched from the first
-   * copy in {@code fleet} that serves the tag there. A tag whose objects cannot be had is left to
-   * the upstream (and shows as a divergence in {@code gitedge verify}).
+   * The fleet's say in one sync under immutable tags ({@link TagPins}): a tag this sync would
+   * create that the fleet serves at another commit than the upstream has it at now (the upstream
+   * moved it after another region mirrored it) is created at the fleet's commit, with the objects
+   * here already or fetched from the first copy in {@code fleet} that serves the tag there (a tag
+   * whose objects cannot be had is left to the upstream, and shows in {@code gitedge verify});
+   * under {@link MirrorPolicy#newTagsFromFleet()} new tags the fleet did not announce are left
+   * for a later sync.
    */
-  private Map<String, ObjectId> adoptFleetTags(MirrorName name, Repository repo,
-      Map<String, ObjectId> local, Map<String, ObjectId> listed, Map<String, ObjectId> fleetIds,
-      List<Upstream> fleet) throws IOException {
-    Map<String, ObjectId> wanted = new TreeMap<>();
-    listed.forEach((ref, id) -> {
-      ObjectId pinned = fleetIds.get(ref);
-      if (ref.startsWith(Constants.R_TAGS) && !local.containsKey(ref) && pinned != null
-          && !pinned.equals(id)) {
-        wanted.put(ref, pinned);
-      }
-    });
-    Map<String, ObjectId> adopted = new TreeMap<>();
-    for (Map.Entry<String, ObjectId> w : wanted.entrySet()) {
-      if (repo.getObjectDatabase().has(w.getValue())) {
-        adopted.put(w.getKey(), w.getValue());
-      }
+  private final class FleetTags {
+    private final MirrorName name;
+    private final Repository repo;
+    private final List<Upstream> fleet;
+    private final MirrorPolicy policy;
+    private final Map<String, ObjectId> heard;
+    /** The tags taken at the fleet's commit, their objects here. */
+    final Map<String, ObjectId> adopted = new TreeMap<>();
+
+    FleetTags(MirrorName name, Repository repo, List<Upstream> fleet, MirrorPolicy policy) {
+      this.name = name;
+      this.repo = repo;
+      this.fleet = fleet;
+      this.policy = policy;
+      this.heard = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE ? pins.of(name) : Map.of();
     }
-    for (Upstream region : fleet) {
-      if (adopted.size() == wanted.size()) {
-        break;
+
+    /** The upstream's refs {@code listed} as this sync may take them. */
+    Map<String, ObjectId> apply(Map<String, ObjectId> local, Map<String, ObjectId> listed)
+        throws IOException {
+      if (heard.isEmpty()) {
+        return listed;
       }
-      try {
-        Map<String, ObjectId> there = MirrorFetcher.ids(fetcher.listRemote(repo, region));
-        List<String> names = wanted.keySet().stream().filter(t -> !adopted.containsKey(t)
-            && wanted.get(t).equals(there.get(t))).toList();
-        fetcher.fetchObjects(repo, region, names).forEach((t, id) -> {
-          if (id.equals(wanted.get(t))) {
-            adopted.put(t, id);
-          }
-        });
-      } catch (SyncFailedException e) {
-        log.info("sync {}: cannot take the fleet's tags from {} ({})", name, region.url(),
-            e.getMessage());
+      Map<String, ObjectId> wanted = new TreeMap<>();
+      listed.forEach((ref, id) -> {
+        ObjectId pinned = heard.get(ref);
+        if (ref.startsWith(Constants.R_TAGS) && !local.containsKey(ref)
+            && !adopted.containsKey(ref) && pinned != null && !pinned.equals(id)) {
+          wanted.put(ref, pinned);
+        }
+      });
+      adopt(wanted, listed);
+      if (!policy.newTagsFromFleet()) {
+        return listed;
       }
+      Map<String, ObjectId> out = new TreeMap<>(listed);
+      out.keySet().removeIf(ref -> ref.startsWith(Constants.R_TAGS) && !local.containsKey(ref)
+          && !heard.containsKey(ref));
+      return out;
     }
-    adopted.forEach((t, id) -> log.warn("tag {} of {}: the fleet serves it at {}, the upstream"
-        + " moved it to {}; keeping the fleet's (tags: immutable)", t, name, id.name(),
-        listed.get(t).name()));
-    return adopted;
+
+    private void adopt(Map<String, ObjectId> wanted, Map<String, ObjectId> listed)
+        throws IOException {
+      Map<String, ObjectId> found = new TreeMap<>();
+      for (Map.Entry<String, ObjectId> w : wanted.entrySet()) {
+        if (repo.getObjectDatabase().has(w.getValue())) {
+          found.put(w.getKey(), w.getValue());
+        }
+      }
+      for (Upstream region : fleet) {
+        if (found.size() == wanted.size()) {
+          break;
+        }
+        try {
+          Map<String, ObjectId> there = MirrorFetcher.ids(fetcher.listRemote(repo, region));
+          List<String> names = wanted.keySet().stream().filter(t -> !found.containsKey(t)
+              && wanted.get(t).equals(there.get(t))).toList();
+          fetcher.fetchObjects(repo, region, names).forEach((t, id) -> {
+            if (id.equals(wanted.get(t))) {
+              found.put(t, id);
+            }
+          });
+        } catch (SyncFailedException e) {
+          log.info("sync {}: cannot take the fleet's tags from {} ({})", name, region.url(),
+              e.getMessage());
+        }
+      }
+      found.forEach((t, id) -> log.warn("tag {} of {}: the fleet serves it at {}, the upstream"
+          + " moved it to {}; taking the fleet's (tags: immutable)", t, name, id.name(),
+          listed.get(t).name()));
+      adopted.putAll(found);
+    }
   }
 
   private static void logConflicts(MirrorName name, List<TagConflict> conflicts) {
@@ -405,27 +443,24 @@ final class FileMirrorStore implements MirrorStore {
     Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
     Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
     Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
-    Map<String, ObjectId> adopted = Map.of();
-    if (policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE) {
-      Map<String, ObjectId> heard = pins.of(mirror.name());
-      adopted = adoptFleetTags(mirror.name(), repo, local, listed, heard, upstream.fleet());
-      if (policy.newTagsFromFleet() && !heard.isEmpty()) {
-        listed = unannouncedLeftOut(listed, local, heard);
-      }
-    }
-    RefPlan plan = RefPlan.of(with(local, adopted), listed, policy.tags(),
+    FleetTags fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy);
+    listed = fleetTags.apply(local, listed);
+    RefPlan plan = RefPlan.of(with(local, fleetTags.adopted), listed, policy.tags(),
         before.tagConflicts(), started);
     List<RefChange> changes = List.of();
-    if (!plan.commands().isEmpty() || !adopted.isEmpty()) {
-      // plan again with what the fetch saw: the upstream may have moved since the listing
+    if (!plan.commands().isEmpty() || !fleetTags.adopted.isEmpty()) {
+      // plan again with what the fetch saw: the upstream may have moved since the listing (and
+      // a tag the fleet announced stays at the fleet's commit however the upstream moved it)
       List<String> names = MirrorFetcher.toFetch(plan.commands());
       Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, names);
-      plan = RefPlan.of(with(MirrorFetcher.localRefs(repo), adopted), MirrorFetcher.merge(
-          listed, names, fetched), policy.tags(), before.tagConflicts(), started);
+      Map<String, ObjectId> seen = fleetTags.apply(local, MirrorFetcher.merge(listed, names,
+          fetched));
+      plan = RefPlan.of(with(MirrorFetcher.localRefs(repo), fleetTags.adopted), seen,
+          policy.tags(), before.tagConflicts(), started);
       if (plan.massDeletion() && !massDeleteApproved) {
         return hold(mirror.name(), upstream, plan, before, started);
       }
-      changes = MirrorFetcher.apply(repo, creations(adopted, plan.commands()));
+      changes = MirrorFetcher.apply(repo, creations(fleetTags.adopted, plan.commands()));
     }
     logConflicts(mirror.name(), plan.newConflicts());
     // the refs are in: what follows only tidies up, and its failure must not report the sync

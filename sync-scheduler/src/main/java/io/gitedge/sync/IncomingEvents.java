@@ -122,8 +122,9 @@ public final class IncomingEvents {
   }
 
   /**
-   * The event's tips a sync could still bring here: branches elsewhere or absent, and tags absent
-   * (or elsewhere, when tags follow the upstream). A tag kept at another commit is no lag.
+   * The event's tips a sync could still bring here: refs absent here, branches whose commit in
+   * the event is not here (a branch that moved on past it is no lag), and, when tags follow the
+   * upstream, tags elsewhere. A tag kept at another commit is no lag.
    */
   private List<String> missing(MirrorName name, Map<String, String> tips, MirrorPolicy policy) {
     List<String> out = new ArrayList<>();
@@ -131,9 +132,12 @@ public final class IncomingEvents {
       Optional<Mirror> m = store.find(name);
       for (Map.Entry<String, String> t : tips.entrySet()) {
         Ref r = m.isEmpty() ? null : m.get().repository().exactRef(t.getKey());
-        boolean kept = t.getKey().startsWith(Constants.R_TAGS)
-            && policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE;
-        if (r == null || !kept && !r.getObjectId().equals(ObjectId.fromString(t.getValue()))) {
+        ObjectId wanted = ObjectId.fromString(t.getValue());
+        boolean tag = t.getKey().startsWith(Constants.R_TAGS);
+        if (r == null
+            || !tag && !m.get().repository().getObjectDatabase().has(wanted)
+            || tag && policy.tags() == MirrorPolicy.TagPolicy.FOLLOW
+                && !r.getObjectId().equals(wanted)) {
           out.add(t.getKey());
         }
       }
