@@ -457,6 +457,29 @@ public final class Fleet implements AutoCloseable {
           HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** What {@code gitedge verify} run in this region prints, and its exit code. */
+    public record Verified(int exitCode, String out, String err) {
+      @Override
+      public String toString() {
+        return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+      }
+    }
+
+    /** Runs {@code gitedge verify --config <this region's> --url <this region's>}. */
+    public Verified verify(String... more) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+      List<String> args = new ArrayList<>(List.of("verify", "--config", configFile().toString(),
+          "--url", url()));
+      args.addAll(List.of(more));
+      int code = io.gitedge.gateway.app.Main.run(
+          new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+          new java.io.PrintStream(err, true, StandardCharsets.UTF_8),
+          args.toArray(String[]::new));
+      return new Verified(code, out.toString(StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8));
+    }
+
     public Optional<SyncResult> syncNow(String name) throws Exception {
       return Optional.of(app.syncNow(MirrorName.parse(name)).get(120, TimeUnit.SECONDS));
     }

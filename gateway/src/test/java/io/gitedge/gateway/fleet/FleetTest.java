@@ -73,7 +73,14 @@ class FleetTest {
             "\"level\" : true")) ? fleetView(r) : "";
         assertTrue(view.contains("\"diverged\" : false") && view.contains("\"level\" : true"),
             r.name() + " sees the fleet " + fleetView(r));
+        Fleet.Region.Verified v = r.verify();
+        assertEquals(0, v.exitCode(), v.toString());
+        assertTrue(v.out().contains("level") && !v.out().contains("diverged "), v.toString());
       }
+      Fleet.Region.Verified upstream = fleet.region("ap").verify("--upstream");
+      assertEquals(0, upstream.exitCode(), upstream.toString());
+      assertTrue(upstream.out().contains("conflict github.com/acme/lib refs/tags/v1.3.0"),
+          "the tags moved upstream are the known conflicts: " + upstream);
     }
   }
 
