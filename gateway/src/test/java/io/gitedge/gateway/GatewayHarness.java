@@ -57,74 +57,84 @@ public final class GatewayHarness implements AutoCloseable {
    */
   public record Options(String listen, String publicUrl, String httpYaml, String sshYaml,
       String syncYaml, String identityYaml, String rulesYaml, boolean upstreamDownAtStart,
-      String syncInterval, String upstreamYaml, String topYaml) {
+      String syncInterval, String upstreamYaml, String topYaml, String region) {
     public static Options defaults() {
-      return new Options("127.0.0.1:0", null, "", "", "", "", "", false, "1h", "", "");
+      return new Options("127.0.0.1:0", null, "", "", "", "", "", false, "1h", "", "", "test");
+    }
+
+    /** The gateway's {@code region} (default {@code test}). */
+    public Options withRegion(String r) {
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml, r);
     }
 
     /** Adds {@code key: value} to every upstream. */
     public Options withUpstream(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
           upstreamDownAtStart, syncInterval, upstreamYaml + "    " + key + ": " + value + "\n",
-          topYaml);
+          topYaml, region);
     }
 
     /** Adds top-level YAML (such as a {@code peers} section). */
     public Options withTopLevel(String yaml) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml + yaml);
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml + yaml, region);
     }
 
     /** Adds an access rule: {@code repos} for the users and groups in {@code whoYaml}. */
     public Options withRule(String repos, String whoYaml) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml,
           rulesYaml + "    - { repos: \"" + repos + "\", " + whoYaml + " }\n",
-          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml, region);
     }
 
     public Options withListen(String l) {
       return new Options(l, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml, region);
     }
 
     public Options withPublicUrl(String u) {
       return new Options(listen, u, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
+          upstreamDownAtStart, syncInterval, upstreamYaml, topYaml, region);
     }
 
     /** Adds {@code key: value} under {@code http:}. */
     public Options withHttp(String key, String value) {
       return new Options(listen, publicUrl, httpYaml + line(key, value), sshYaml, syncYaml,
-          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml,
+          region);
     }
 
     /** Adds {@code key: value} under {@code ssh:}. */
     public Options withSsh(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml + line(key, value), syncYaml,
-          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml,
+          region);
     }
 
     /** Adds {@code key: value} under {@code sync:}. */
     public Options withSync(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml + line(key, value),
-          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
+          identityYaml, rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml,
+          region);
     }
 
     /** Adds {@code key: value} under {@code identity:}. */
     public Options withIdentity(String key, String value) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml,
-          identityYaml + line(key, value), rulesYaml, upstreamDownAtStart, syncInterval, upstreamYaml, topYaml);
+          identityYaml + line(key, value), rulesYaml, upstreamDownAtStart, syncInterval,
+          upstreamYaml, topYaml, region);
     }
 
     public Options withUpstreamDownAtStart() {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          true, syncInterval, upstreamYaml, topYaml);
+          true, syncInterval, upstreamYaml, topYaml, region);
     }
 
     /** The {@code syncInterval} of every upstream (default 1h: tests sync explicitly). */
     public Options withSyncInterval(String interval) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
-          upstreamDownAtStart, interval, upstreamYaml, topYaml);
+          upstreamDownAtStart, interval, upstreamYaml, topYaml, region);
     }
 
     private static String line(String key, String value) {
@@ -164,7 +174,7 @@ public final class GatewayHarness implements AutoCloseable {
     }
     Path config = dir.resolve("gitedge.yaml");
     Files.writeString(config, """
-        region: test
+        region: %s
         dataDir: ./data
         http:
           listen: %s
@@ -200,7 +210,7 @@ public final class GatewayHarness implements AutoCloseable {
             syncInterval: %s
         %s
         %s
-        """.formatted(options.listen(),
+        """.formatted(options.region(), options.listen(),
         options.publicUrl() == null ? "" : "  publicUrl: " + options.publicUrl() + "\n",
         options.httpYaml(), options.sshYaml(), options.syncYaml(),
         Files.readString(Path.of(ca + ".pub")).trim(), options.identityYaml(),
@@ -426,6 +436,11 @@ public final class GatewayHarness implements AutoCloseable {
     ClientHome c = client(user + "-" + System.nanoTime());
     c.addNetrc("127.0.0.1", user, token(user));
     return c;
+  }
+
+  /** The gateway's data folder. */
+  public Path dataDir() {
+    return dir.resolve("data");
   }
 
   /** The bare mirror of {@code name} on the gateway's disk. */

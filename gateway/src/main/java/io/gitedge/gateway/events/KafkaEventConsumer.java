@@ -190,7 +190,8 @@ public final class KafkaEventConsumer implements AutoCloseable {
     Optional<byte[]> key = secret.read();
     if (key.isEmpty() || !HookSignatures.signed(signature, value, key.get())) {
       outcomes.accept("bad_signature");
-      warn("bad_signature", "ignored the Kafka record {} from {}: {}", where,
+      warn(signature == null ? "unsigned" : "bad_signature", "ignored the Kafka record {} from"
+          + " {}: {}", where,
           Objects.requireNonNullElse(header(r, KafkaFanOut.INSTANCE), "an unknown publisher"),
           signature == null ? "it is not signed" : key.isEmpty()
               ? "the fleet's secret (events.kafka.secretFile) cannot be read"
@@ -296,9 +297,14 @@ public final class KafkaEventConsumer implements AutoCloseable {
       if (partitions.isEmpty()) {
         if (!topicMissing && topicAbsent()) {
           topicMissing = true;
-          log.warn("Kafka topic {} does not exist at {} (deleted, or not created yet): no events"
-              + " reach this gateway until it does; its publisher creates it", clients.topic(),
-              clients.servers());
+          if (readBefore) {
+            log.warn("Kafka topic {} is gone from {} (deleted?): no events reach this gateway"
+                + " until it is back (publishers create it again)", clients.topic(),
+                clients.servers());
+          } else {
+            log.info("Kafka topic {} does not exist on {} yet: reading it once a publisher has"
+                + " created it", clients.topic(), clients.servers());
+          }
         }
         return;
       }

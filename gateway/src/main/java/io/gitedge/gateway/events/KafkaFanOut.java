@@ -88,7 +88,10 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
   private KafkaProducer<byte[], byte[]> producer;
   private Admin admin;
   private boolean topicSeen;
+  private boolean topicEverSeen;
+  private boolean created;
   private Optional<Trouble.Kind> trouble = Optional.empty();
+  private Trouble.Kind lastTrouble;
   private boolean draining;
   private long drained;
 
@@ -248,6 +251,7 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
    * is missing.
    */
   private void ensureTopic() throws Trouble, InterruptedException {
+    created = false;
     if (topicSeen) {
       return;
     }
@@ -255,6 +259,7 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       admin().describeTopics(Set.of(clients.topic())).allTopicNames()
           .get(ADMIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       topicSeen = true;
+      topicEverSeen = true;
       return;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
@@ -263,8 +268,13 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
     } catch (java.util.concurrent.TimeoutException e) {
       throw unreachable(e);
     }
-    log.warn("Kafka topic {} does not exist on {} (never created, or deleted); creating it",
-        clients.topic(), clients.servers());
+    if (topicEverSeen) {
+      log.warn("Kafka topic {} is gone from {} (deleted?); creating it again", clients.topic(),
+          clients.servers());
+    } else {
+      log.info("Kafka topic {} does not exist on {} yet; creating it", clients.topic(),
+          clients.servers());
+    }
     try {
       admin().createTopics(List.of(new NewTopic(clients.topic(), Optional.empty(),
           Optional.empty()))).all().get(ADMIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -280,20 +290,33 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       throw unreachable(e);
     }
     topicSeen = true;
+    topicEverSeen = true;
+    created = true;
   }
 
-  /** Why a send failed: the topic gone (so it is created again next), or Kafka unreachable. */
+  /**
+   * Why a send failed: refused, the topic gone (created again on the way), Kafka unreachable
+   * (its admin API does not answer either), or else a failure of the brokers that answer (a
+   * topic just created whose partitions have no leader yet, too few replicas in sync).
+   */
   private Trouble diagnose(Throwable failure) throws InterruptedException {
     if (failure instanceof AuthorizationException || failure instanceof AuthenticationException) {
       return refused(failure);
     }
     topicSeen = false;
+    boolean hadIt = topicEverSeen;
     try {
       ensureTopic();
     } catch (Trouble t) {
       return t;
     }
-    return unreachable(failure);
+    if (created) {
+      // the topic was gone and is back: that much is logged; the send is simply tried again
+      return new Trouble(Trouble.Kind.TOPIC, "had no topic " + clients.topic()
+          + (hadIt ? " (it was deleted)" : ""), true);
+    }
+    return new Trouble(Trouble.Kind.FAILED, "at " + clients.servers() + " did not take events ("
+        + rootMessage(failure) + ")");
   }
 
   private Trouble fromAdmin(Throwable cause) {
@@ -330,7 +353,11 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       return;
     }
     trouble = Optional.of(t.kind);
+    lastTrouble = t.kind;
     draining = false;
+    if (t.announced) {
+      return;
+    }
     log.warn("Kafka {}; buffering {} events (at most {}) and retrying", t.getMessage(),
         buffered(), MAX_BUFFERED);
   }
@@ -356,7 +383,8 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       full = false;
     }
     draining = false;
-    log.info("Kafka reachable again at {}; sent {} events buffered while it was not ({} dropped)",
+    log.info("Kafka {} at {}; sent {} events buffered meanwhile ({} dropped)",
+        lastTrouble == Trouble.Kind.UNREACHABLE ? "reachable again" : "takes events again",
         clients.servers(), drained, lost);
   }
 
@@ -405,8 +433,8 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       for (int i = 0; i < left; i++) {
         outcomes.accept("dropped");
       }
-      log.warn("{} sync events not sent to Kafka at {} before shutdown; the other gateways'"
-          + " schedules catch up", left, clients.servers());
+      log.warn("shutting down with {} sync {} not sent to Kafka at {}; the other gateways'"
+          + " schedules catch up", left, left == 1 ? "event" : "events", clients.servers());
     }
   }
 
@@ -415,13 +443,20 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     /** What is wrong; a trouble is logged when its kind starts, not at every retry. */
-    enum Kind { UNREACHABLE, TOPIC, REFUSED, SECRET }
+    enum Kind { UNREACHABLE, TOPIC, REFUSED, SECRET, FAILED }
 
     final Kind kind;
+    /** Logged already where it was found. */
+    final boolean announced;
 
     Trouble(Kind kind, String message) {
+      this(kind, message, false);
+    }
+
+    Trouble(Kind kind, String message, boolean announced) {
       super(message, null, false, false);
       this.kind = kind;
+      this.announced = announced;
     }
   }
 }

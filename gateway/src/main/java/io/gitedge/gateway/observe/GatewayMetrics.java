@@ -114,7 +114,9 @@ public final class GatewayMetrics {
    */
   public void eventTransport(String transport, java.util.function.Supplier<Number> buffered,
       Collection<String> publishedOutcomes, Collection<String> receivedOutcomes) {
-    Gauge.builder("gitedge_events_buffered", buffered, b -> b.get().doubleValue())
+    // the supplier form keeps a strong reference (the object form's weak one would let the
+    // gauge turn NaN once the method reference is collected)
+    Gauge.builder("gitedge_events_buffered", buffered)
         .description("Sync events waiting to be sent (the transport is slow or unreachable)")
         .tag("transport", transport).register(registry);
     publishedOutcomes.forEach(o -> Counter.builder("gitedge_events_published")
