@@ -244,7 +244,7 @@ class KafkaEventsTest {
     assertTrue(received(us, "synced") >= 1);
     // no loops: us's own sync was asked for by eu's event and is not published again; give
     // an echo time to go round (Kafka acknowledges in milliseconds here)
-    Thread.sleep(3_000);
+    Thread.sleep(2_000);
     assertEquals(0, sent(us), "us published its peer-triggered sync");
     assertEquals(0, received(eu, "synced") + received(eu, "level") + received(eu, "duplicate"),
         "eu heard back about its own push");

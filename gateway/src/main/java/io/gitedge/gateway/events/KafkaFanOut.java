@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Failures, each logged once when it starts and once when it ends, never stopping anything:
  * <ul>
  *   <li>Kafka unreachable (down, unknown names, at start or later): events stay buffered and the
- *       sender tries again, from half a second up to every 5 s; past the bound the oldest are
+ *       sender tries again, from half a second up to every 2 s; past the bound the oldest are
  *       dropped (counted); when Kafka answers, the buffer is sent and that is logged.
  *   <li>The topic missing (never created, deleted): the sender creates it with the cluster's
  *       default partitions and replication (Kafka's AdminClient, needing CREATE on the topic or
@@ -65,7 +65,7 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
   public static final int MAX_BUFFERED = 10_000;
   private static final int BATCH = 500;
   private static final Duration BACKOFF_MIN = Duration.ofMillis(500);
-  private static final Duration BACKOFF_MAX = Duration.ofSeconds(5);
+  private static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
   private static final Duration ADMIN_WAIT = Duration.ofSeconds(6);
   private static final Duration CLOSE_DRAIN = Duration.ofSeconds(2);
   /** Kafka's default largest request is 1 MiB; an event's value stays well below it. */
