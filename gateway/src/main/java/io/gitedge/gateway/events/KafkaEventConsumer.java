@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * events are taken), events whose {@value KafkaFanOut#SIGNATURE} header is missing or does not
  * verify with the fleet's secret (signed for another fleet, or by no gateway), however old they
  * are, and records that are not sync events: each logged (at most once a minute per reason) and
- * counted.
+ * counted. While the secret cannot be read, nothing is taken (or committed): the records wait.
  *
  * <p>Kafka unreachable, or the topic missing, never stops the gateway: the consumer waits and
  * reads on when it can (the topic missing is logged; the publisher logs outages). Thread-safe;
@@ -170,16 +170,25 @@ public final class KafkaEventConsumer implements AutoCloseable {
     if (records.isEmpty()) {
       return;
     }
+    Optional<byte[]> key = secret.read();
+    if (key.isEmpty()) {
+      // nothing can be checked: read these again once the secret is back, rather than drop them
+      for (TopicPartition p : records.partitions()) {
+        c.seek(p, records.records(p).get(0).offset());
+      }
+      pause(BACKOFF_MAX);
+      return;
+    }
     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      take(r);
+      take(r, key.get());
       done.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
     }
     c.commitSync(done);
   }
 
   /** Hands one record to {@link IncomingEvents}, unless it is this instance's or not valid. */
-  private void take(ConsumerRecord<byte[], byte[]> r) {
+  private void take(ConsumerRecord<byte[], byte[]> r, byte[] key) {
     if (instanceId.equals(header(r, KafkaFanOut.INSTANCE))) {
       outcomes.accept("own");
       return;
@@ -187,16 +196,13 @@ public final class KafkaEventConsumer implements AutoCloseable {
     String where = r.topic() + "-" + r.partition() + "@" + r.offset();
     byte[] value = r.value() == null ? new byte[0] : r.value();
     String signature = header(r, KafkaFanOut.SIGNATURE);
-    Optional<byte[]> key = secret.read();
-    if (key.isEmpty() || !HookSignatures.signed(signature, value, key.get())) {
+    if (!HookSignatures.signed(signature, value, key)) {
       outcomes.accept("bad_signature");
       warn(signature == null ? "unsigned" : "bad_signature", "ignored the Kafka record {} from"
           + " {}: {}", where,
           Objects.requireNonNullElse(header(r, KafkaFanOut.INSTANCE), "an unknown publisher"),
-          signature == null ? "it is not signed" : key.isEmpty()
-              ? "the fleet's secret (events.kafka.secretFile) cannot be read"
-              : "its signature does not verify with the fleet's secret (signed for another"
-                  + " fleet?)");
+          signature == null ? "it is not signed" : "its signature does not verify with the"
+              + " fleet's secret (signed for another fleet?)");
       return;
     }
     SyncEvent event;

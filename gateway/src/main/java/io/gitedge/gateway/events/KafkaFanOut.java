@@ -15,19 +15,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Kafka unreachable (down, unknown names, at start or later): events stay buffered and the
  *       sender tries again, from half a second up to every 2 s; past the bound the oldest are
  *       dropped (counted); when Kafka answers, the buffer is sent and that is logged.
- *   <li>The topic missing (never created, deleted): the sender creates it with the cluster's
- *       default partitions and replication (Kafka's AdminClient, needing CREATE on the topic or
- *       cluster); when it may not, it says so and keeps trying.
+ *   <li>The topic missing (never created, deleted): the sender creates it ({@link KafkaTopic});
+ *       when it may not, it says so and keeps trying.
  *   <li>The secret unreadable: events wait, as for an outage.
  * </ul>
  * Thread-safe; {@link #start} once, {@link #close} within about 5 s.
@@ -66,7 +58,6 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
   private static final int BATCH = 500;
   private static final Duration BACKOFF_MIN = Duration.ofMillis(500);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
-  private static final Duration ADMIN_WAIT = Duration.ofSeconds(6);
   private static final Duration CLOSE_DRAIN = Duration.ofSeconds(2);
   /** Kafka's default largest request is 1 MiB; an event's value stays well below it. */
   private static final int MAX_RECORD_VALUE = 512 << 10;
@@ -85,15 +76,13 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
   private long dropped; // guarded by lock: dropped since Kafka last answered
 
   // the sender thread's own state
+  private final KafkaTopic topic;
   private KafkaProducer<byte[], byte[]> producer;
-  private Admin admin;
-  private boolean topicSeen;
-  private boolean topicEverSeen;
-  private boolean created;
-  private Optional<Trouble.Kind> trouble = Optional.empty();
-  private Trouble.Kind lastTrouble;
+  private Optional<KafkaTrouble.Kind> trouble = Optional.empty();
+  private KafkaTrouble.Kind lastTrouble;
   private boolean draining;
   private long drained;
+  private boolean probe = true; // ask Kafka about the topic before waiting for events
 
   /**
    * @param outcomes told the outcome of every event ({@code sent}, {@code dropped}), for the
@@ -106,6 +95,7 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
     this.instanceId = instanceId;
     this.clock = clock;
     this.outcomes = outcomes;
+    this.topic = new KafkaTopic(clients);
     this.sender = new Thread(this::run, "gitedge-kafka-publisher");
     sender.setDaemon(true);
   }
@@ -148,7 +138,7 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       while (true) {
         List<SyncEvent> batch;
         synchronized (lock) {
-          while (buffer.isEmpty() && !closing && trouble.isEmpty() && topicSeen) {
+          while (buffer.isEmpty() && !closing && trouble.isEmpty() && !probe) {
             lock.wait();
           }
           if (closing) {
@@ -160,12 +150,14 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
           batch = new ArrayList<>(buffer.stream().limit(BATCH).toList());
         }
         try {
-          ensureTopic();
+          topic.ensure();
+          probe = false;
           answered(send(batch));
           backoff = BACKOFF_MIN;
-        } catch (Trouble t) {
+        } catch (KafkaTrouble t) {
           troubled(t);
           closeProducer();
+          topic.forget(); // the next attempt asks Kafka first: a probe even with nothing to send
           synchronized (lock) {
             if (!closing) {
               lock.wait(backoff.toMillis());
@@ -179,9 +171,7 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       closeProducer();
-      if (admin != null) {
-        admin.close(Duration.ofSeconds(1));
-      }
+      topic.close();
     }
   }
 
@@ -189,17 +179,18 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
    * Sends {@code batch}, takes off the buffer what Kafka acknowledged, and returns how many
    * that was.
    */
-  private int send(List<SyncEvent> batch) throws Trouble, InterruptedException {
+  private int send(List<SyncEvent> batch) throws KafkaTrouble, InterruptedException {
     if (batch.isEmpty()) {
       return 0;
     }
-    byte[] key = secret.read().orElseThrow(() -> new Trouble(Trouble.Kind.SECRET, "events cannot"
-        + " be signed: the fleet's secret (events.kafka.secretFile) is unreadable or empty"));
+    byte[] key = secret.read().orElseThrow(() -> new KafkaTrouble(KafkaTrouble.Kind.SECRET,
+        "events cannot be signed: the fleet's secret (events.kafka.secretFile) is unreadable or"
+            + " empty"));
     if (producer == null) {
       try {
         producer = clients.producer();
       } catch (KafkaException e) {
-        throw unreachable(e);
+        throw KafkaTrouble.unreachable(clients.servers(), e);
       }
     }
     List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -241,114 +232,13 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       if (!acked.isEmpty()) {
         answered(acked.size());
       }
-      throw diagnose(failure);
+      throw topic.diagnose(failure);
     }
     return acked.size();
   }
 
-  /**
-   * Makes sure the topic exists once per connection: asks Kafka, and creates the topic when it
-   * is missing.
-   */
-  private void ensureTopic() throws Trouble, InterruptedException {
-    created = false;
-    if (topicSeen) {
-      return;
-    }
-    try {
-      admin().describeTopics(Set.of(clients.topic())).allTopicNames()
-          .get(ADMIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      topicSeen = true;
-      topicEverSeen = true;
-      return;
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-        throw fromAdmin(e.getCause());
-      }
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw unreachable(e);
-    }
-    if (topicEverSeen) {
-      log.warn("Kafka topic {} is gone from {} (deleted?); creating it again", clients.topic(),
-          clients.servers());
-    } else {
-      log.info("Kafka topic {} does not exist on {} yet; creating it", clients.topic(),
-          clients.servers());
-    }
-    try {
-      admin().createTopics(List.of(new NewTopic(clients.topic(), Optional.empty(),
-          Optional.empty()))).all().get(ADMIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      log.info("created Kafka topic {} on {} (the cluster's default partitions and"
-          + " replication)", clients.topic(), clients.servers());
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new Trouble(Trouble.Kind.TOPIC, "at " + clients.servers() + " has no topic "
-            + clients.topic() + " and this gateway cannot create it (" + rootMessage(e)
-            + "): create it on the cluster");
-      }
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw unreachable(e);
-    }
-    topicSeen = true;
-    topicEverSeen = true;
-    created = true;
-  }
-
-  /**
-   * Why a send failed: refused, the topic gone (created again on the way), Kafka unreachable
-   * (its admin API does not answer either), or else a failure of the brokers that answer (a
-   * topic just created whose partitions have no leader yet, too few replicas in sync).
-   */
-  private Trouble diagnose(Throwable failure) throws InterruptedException {
-    if (failure instanceof AuthorizationException || failure instanceof AuthenticationException) {
-      return refused(failure);
-    }
-    topicSeen = false;
-    boolean hadIt = topicEverSeen;
-    try {
-      ensureTopic();
-    } catch (Trouble t) {
-      return t;
-    }
-    if (created) {
-      // the topic was gone and is back: that much is logged; the send is simply tried again
-      return new Trouble(Trouble.Kind.TOPIC, "had no topic " + clients.topic()
-          + (hadIt ? " (it was deleted)" : ""), true);
-    }
-    return new Trouble(Trouble.Kind.FAILED, "at " + clients.servers() + " did not take events ("
-        + rootMessage(failure) + ")");
-  }
-
-  private Trouble fromAdmin(Throwable cause) {
-    if (cause instanceof AuthorizationException || cause instanceof AuthenticationException) {
-      return refused(cause);
-    }
-    return unreachable(cause);
-  }
-
-  private Admin admin() throws Trouble {
-    if (admin == null) {
-      try {
-        admin = clients.admin();
-      } catch (KafkaException e) {
-        throw unreachable(e);
-      }
-    }
-    return admin;
-  }
-
-  private Trouble unreachable(Throwable e) {
-    return new Trouble(Trouble.Kind.UNREACHABLE, "unreachable at " + clients.servers() + " ("
-        + rootMessage(e) + ")");
-  }
-
-  private Trouble refused(Throwable e) {
-    return new Trouble(Trouble.Kind.REFUSED, "at " + clients.servers() + " refused this gateway ("
-        + rootMessage(e) + ")");
-  }
-
   /** Logs the start of a trouble, or a change to another kind, once. */
-  private void troubled(Trouble t) {
+  private void troubled(KafkaTrouble t) {
     if (trouble.equals(Optional.of(t.kind))) {
       return;
     }
@@ -384,7 +274,7 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
     }
     draining = false;
     log.info("Kafka {} at {}; sent {} events buffered meanwhile ({} dropped)",
-        lastTrouble == Trouble.Kind.UNREACHABLE ? "reachable again" : "takes events again",
+        lastTrouble == KafkaTrouble.Kind.UNREACHABLE ? "reachable again" : "takes events again",
         clients.servers(), drained, lost);
   }
 
@@ -393,14 +283,6 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       producer.close(Duration.ZERO);
       producer = null;
     }
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 
   /**
@@ -435,28 +317,6 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       }
       log.warn("shutting down with {} sync {} not sent to Kafka at {}; the other gateways'"
           + " schedules catch up", left, left == 1 ? "event" : "events", clients.servers());
-    }
-  }
-
-  /** Why Kafka did not take events just now; the message completes "Kafka ...". */
-  private static final class Trouble extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    /** What is wrong; a trouble is logged when its kind starts, not at every retry. */
-    enum Kind { UNREACHABLE, TOPIC, REFUSED, SECRET, FAILED }
-
-    final Kind kind;
-    /** Logged already where it was found. */
-    final boolean announced;
-
-    Trouble(Kind kind, String message) {
-      this(kind, message, false);
-    }
-
-    Trouble(Kind kind, String message, boolean announced) {
-      super(message, null, false, false);
-      this.kind = kind;
-      this.announced = announced;
     }
   }
 }
