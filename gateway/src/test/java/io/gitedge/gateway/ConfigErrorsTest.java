@@ -122,4 +122,23 @@ class ConfigErrorsTest {
     assertEquals("gitedge: " + config + ":4: http.listen: expected host:port, e.g."
         + " 127.0.0.1:8443 or 0.0.0.0:443, got \"localhost\"", message(r));
   }
+
+  @Test
+  void kafkaSettingsThatConflict_stopTheStartAtTheirLine()
+      throws Exception {
+    Files.writeString(dir.resolve("fleet.secret"), "s\n");
+    String kafka = """
+        events:
+          kafka:
+            bootstrapServers: 127.0.0.1:9
+            secretFile: fleet.secret
+            properties:
+              acks: 1
+              enable.idempotence: true
+        """;
+    ProcessResult r = serve(VALID.formatted("127.0.0.1:0", "5m") + kafka);
+    assertTrue(message(r).startsWith("gitedge: " + config + ":17: events.kafka.properties: "),
+        r.describe());
+    assertTrue(message(r).contains("acks"), r.describe());
+  }
 }

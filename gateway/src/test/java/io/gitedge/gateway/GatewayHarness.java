@@ -442,6 +442,11 @@ public final class GatewayHarness implements AutoCloseable {
     return c;
   }
 
+  /** The gateway's data folder. */
+  public Path dataDir() {
+    return dir.resolve("data");
+  }
+
   /** The bare mirror of {@code name} on the gateway's disk. */
   public Path mirrorDir(String name) {
     return dir.resolve("data/mirrors").resolve(name + ".git");

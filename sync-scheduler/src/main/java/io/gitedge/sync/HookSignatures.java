@@ -16,8 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Checks webhook signatures over the raw body, exactly as each provider computes them. Every
  * comparison of secret-derived bytes runs in constant time ({@link MessageDigest#isEqual}); a
  * signature that is missing, in another scheme (GitHub's old {@code sha1=}), or not hex is simply
- * wrong. Public for the fleet's own events ({@link #sign}, {@link #timestamped}), which the
- * gateway signs and checks like generic webhooks.
+ * wrong. Public for the fleet's own events ({@link #sign}, {@link #timestamped},
+ * {@link #signed}), which the gateway signs and checks like generic webhooks.
  */
 public final class HookSignatures {
   /** How far a generic or peer signature's timestamp may be from now. */
@@ -51,35 +51,47 @@ public final class HookSignatures {
    * {@link #TOLERANCE} of {@code now}; a missing or malformed header is simply not valid.
    */
   public static boolean timestamped(String header, byte[] body, byte[] secret, Instant now) {
+    Optional<Long> t = signedAt(header, body, secret);
+    // compared as numbers: an absurd t must not overflow Instant (a 500 for anyone who asks)
+    return t.isPresent() && Math.abs(t.get() - now.getEpochSecond()) <= TOLERANCE.toSeconds();
+  }
+
+  /**
+   * Whether {@code header} is a valid {@code X-GitEdge-Signature} of {@code body}, however old.
+   * For events kept in a log (a Kafka topic), where an old event is a late one (read after an
+   * outage or a restart) rather than a replay, and taking one twice costs at most a ref listing.
+   */
+  public static boolean signed(String header, byte[] body, byte[] secret) {
+    return signedAt(header, body, secret).isPresent();
+  }
+
+  /** The signing time of a valid {@code X-GitEdge-Signature}, empty when it is not valid. */
+  private static Optional<Long> signedAt(String header, byte[] body, byte[] secret) {
     if (header == null) {
-      return false;
+      return Optional.empty();
     }
     Optional<Long> t = Optional.empty();
     String v1 = null;
     for (String part : header.split(",")) {
       String[] kv = part.trim().split("=", 2);
       if (kv.length != 2) {
-        return false;
+        return Optional.empty();
       }
       if (kv[0].equals("t")) {
         try {
           t = Optional.of(Long.parseLong(kv[1]));
         } catch (NumberFormatException e) {
-          return false;
+          return Optional.empty();
         }
       } else if (kv[0].equals("v1")) {
         v1 = kv[1];
       }
     }
     if (t.isEmpty() || v1 == null) {
-      return false;
+      return Optional.empty();
     }
-    // compared as numbers: an absurd t must not overflow Instant (a 500 for anyone who asks)
-    if (Math.abs(t.get() - now.getEpochSecond()) > TOLERANCE.toSeconds()) {
-      return false;
-    }
-    return hexEquals(v1, hmac(secret, concat((t.get() + ".").getBytes(StandardCharsets.US_ASCII),
-        body)));
+    return hexEquals(v1, hmac(secret, concat((t.get() + ".").getBytes(
+        StandardCharsets.US_ASCII), body))) ? t : Optional.empty();
   }
 
   private static boolean prefixedHmac(String header, byte[] body, byte[] secret) {

@@ -87,6 +87,55 @@ class SyncEventsTest {
   }
 
   @Test
+  void theBusRule_publishesEverySyncThatChangedAMirror_butNotAPeersOrAFirstSync()
+      throws Exception {
+    List<SyncEvent> onBus = new CopyOnWriteArrayList<>();
+    scheduler.close();
+    scheduler = new SyncScheduler(counting, List.of(new SyncPlan(lib, new Upstream(
+        upstream.fileUrl() + "/acme/lib.git", Optional.empty()), Duration.ofHours(1))),
+        SyncConfig.DEFAULT, new SyncEventPublisher("eu", store, List.of(
+            new SyncEventPublisher.Route(SyncEventPublisher.Rule.CHANGES, onBus::add),
+            new SyncEventPublisher.Route(SyncEventPublisher.Rule.WEBHOOK_SYNCS,
+                published::add))));
+
+    assertEquals(SyncResult.Outcome.CREATED, sync(Trigger.START).outcome());
+    assertEquals(SyncResult.Outcome.UNCHANGED, sync(Trigger.SCHEDULE).outcome());
+    assertEquals(List.of(), onBus, "a first sync and an unchanged one are no news");
+
+    upstream.commit("acme/lib", "main", Map.of("a", "1\n"), "found by the schedule");
+    assertEquals(SyncResult.Outcome.UPDATED, sync(Trigger.SCHEDULE).outcome());
+    String byAdmin = upstream.commit("acme/lib", "main", Map.of("a", "2\n"),
+        "found by an operator");
+    sync(Trigger.ADMIN);
+    upstream.commit("acme/lib", "main", Map.of("a", "3\n"), "another region's news");
+    assertEquals(SyncResult.Outcome.UPDATED, sync(Trigger.PEER).outcome());
+    assertEquals(2, onBus.size(), "schedule and admin API, not the peer's: " + onBus);
+    assertEquals(Map.of("refs/heads/main", byAdmin), onBus.get(1).tips());
+    assertEquals(List.of(), published, "HTTP peers still take webhooks' syncs only");
+
+    upstream.commit("acme/lib", "main", Map.of("a", "4\n"), "announced by a webhook");
+    sync(Trigger.WEBHOOK);
+    assertEquals(3, onBus.size());
+    assertEquals(1, published.size());
+    assertEquals(onBus.get(2), published.get(0), "one event, one id, on both routes");
+  }
+
+  @Test
+  void aSignatureOnALoggedEvent_holdsHoweverOld_butOnlyForItsBodyAndSecret() {
+    byte[] body = "{\"mirror\":\"github.com/acme/lib\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] secret = "fleet".getBytes(StandardCharsets.UTF_8);
+    String dayOld = HookSignatures.sign(body, secret, java.time.Instant.now().minusSeconds(86_400));
+    assertTrue(HookSignatures.signed(dayOld, body, secret));
+    assertFalse(HookSignatures.timestamped(dayOld, body, secret, java.time.Instant.now()),
+        "an HTTP peer's event that old is refused");
+    assertFalse(HookSignatures.signed(dayOld, body, "another fleet".getBytes(
+        StandardCharsets.UTF_8)));
+    assertFalse(HookSignatures.signed(dayOld, "{}".getBytes(StandardCharsets.UTF_8), secret));
+    assertFalse(HookSignatures.signed(null, body, secret));
+    assertFalse(HookSignatures.signed("v1=00", body, secret));
+  }
+
+  @Test
   void anEventsJson_readsBackAsTheSameEvent() throws Exception {
     SyncEvent e = new SyncEvent("id-1", "us", lib, Map.of("refs/tags/v1", "a".repeat(40)));
     assertEquals(e, SyncEvent.fromJson(e.toJson()));

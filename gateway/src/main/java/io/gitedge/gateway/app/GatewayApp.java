@@ -135,7 +135,7 @@ public final class GatewayApp implements AutoCloseable {
           metrics.activity()), "gitedge-bitmaps");
       bitmaps.setDaemon(true);
       bitmaps.start();
-      sync.scheduler.start();
+      sync.start();
       GatewayApp app = new GatewayApp(tls, sync, doors, parts);
       log.info("GitEdge region {} serving {} ({} mirrors, {} warmed up)", config.region(),
           app.publicUrl(), mirrors.plans().size(), warmed);

@@ -42,11 +42,13 @@ public final class ConfigLoader {
         PackCacheConfig.DEFAULTS);
     List<UpstreamConfig> upstreams = UpstreamConfigReader.read(sections.require("upstreams"));
     Optional<PeersConfig> peers = sections.get("peers", PeersConfigReader::read);
+    EventsConfig events = sections.getOrDefault("events", EventsConfigReader::read,
+        EventsConfig.NONE);
     JGitConfig jgit = sections.getOrDefault("jgit", JGitConfigReader::read,
         JGitConfig.defaults());
     sections.finish();
     return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, packCache,
-        upstreams, peers, jgit, new ConfigOrigin(root.file(), root.lines()));
+        upstreams, peers, events, jgit, new ConfigOrigin(root.file(), root.lines()));
   }
 
   /** Lower-case letters, digits and hyphens ({@code eu-west}). */

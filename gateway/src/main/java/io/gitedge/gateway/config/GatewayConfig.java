@@ -20,13 +20,14 @@ import java.util.Optional;
  * @param packCache the cache of upload-pack responses for identical clone requests
  * @param upstreams the upstream hosts and the repositories mirrored from each
  * @param peers the gateways of other regions told about webhook-triggered syncs, if any
+ * @param events the fleet's event bus (Kafka), if any, beside or instead of the peers
  * @param jgit how JGit caches pack data, for the whole process
  * @param origin where each key was written, for startup errors found after parsing
  */
 public record GatewayConfig(String region, Path dataDir, HttpConfig http, Optional<SshConfig> ssh,
     IdentityConfig identity, AccessConfig access, SyncConfig sync, PackCacheConfig packCache,
-    List<UpstreamConfig> upstreams, Optional<PeersConfig> peers, JGitConfig jgit,
-    ConfigOrigin origin) {
+    List<UpstreamConfig> upstreams, Optional<PeersConfig> peers, EventsConfig events,
+    JGitConfig jgit, ConfigOrigin origin) {
   public GatewayConfig {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -38,6 +39,7 @@ public record GatewayConfig(String region, Path dataDir, HttpConfig http, Option
     Objects.requireNonNull(packCache, "packCache");
     upstreams = List.copyOf(upstreams);
     Objects.requireNonNull(peers, "peers");
+    Objects.requireNonNull(events, "events");
     Objects.requireNonNull(jgit, "jgit");
     Objects.requireNonNull(origin, "origin");
   }

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The secret all regions share to sign their events to each other, read from its file at every
- * use, so rotating it needs no restart. Thread-safe.
+ * The secret the fleet's gateways share to sign their events to each other (over HTTP peers and
+ * over Kafka), read from its file at every use, so rotating it needs no restart. Thread-safe.
  */
 public final class PeerSecret {
   private static final Logger log = LoggerFactory.getLogger(PeerSecret.class);
@@ -27,7 +27,7 @@ public final class PeerSecret {
       String s = Files.readString(file, StandardCharsets.UTF_8).strip();
       return s.isEmpty() ? Optional.empty() : Optional.of(s.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      log.warn("cannot read the peer secret {}: {}", file, e.toString());
+      log.warn("cannot read the fleet's event secret {}: {}", file, e.toString());
       return Optional.empty();
     }
   }

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * service and status; syncs by mirror and outcome, with their duration; per mirror the seconds
  * since its last successful sync ({@code NaN} before the first), whether the last attempt
  * failed, and how many tags it keeps against its upstream; webhooks and peer events by outcome;
+ * the fleet's event bus: events published and read by outcome, and those waiting to be sent;
  * what the pack cache did for upload-pack requests, and what it holds.
  * One instance per gateway; thread-safe.
  */
@@ -83,6 +84,47 @@ public final class GatewayMetrics {
   public void peerEvent(String direction, String outcome) {
     Counter.builder("gitedge_peer_events").description("Sync events exchanged with peers")
         .tags("direction", direction, "outcome", outcome).register(registry).increment();
+  }
+
+  /**
+   * Counts one sync event this gateway published on {@code transport} ({@code kafka}) by
+   * outcome: {@code sent} (the transport took it), {@code dropped} (buffer full, or unsent at
+   * shutdown).
+   */
+  public void eventPublished(String transport, String outcome) {
+    Counter.builder("gitedge_events_published")
+        .description("Sync events this gateway published, by transport and outcome")
+        .tags("transport", transport, "outcome", outcome).register(registry).increment();
+  }
+
+  /**
+   * Counts one sync event read from {@code transport} ({@code kafka}) by outcome: {@code synced},
+   * {@code level} (had its tips), {@code duplicate}, {@code ignored} (not mirrored here),
+   * {@code own} (this instance published it), {@code bad_signature}, {@code malformed}.
+   */
+  public void eventReceived(String transport, String outcome) {
+    Counter.builder("gitedge_events_received")
+        .description("Sync events read from the fleet's event bus, by transport and outcome")
+        .tags("transport", transport, "outcome", outcome).register(registry).increment();
+  }
+
+  /**
+   * Exposes the events waiting to be sent on {@code transport}, and starts its counters at 0
+   * (so a rate or an alert works before the first event).
+   */
+  public void eventTransport(String transport, java.util.function.Supplier<Number> buffered,
+      Collection<String> publishedOutcomes, Collection<String> receivedOutcomes) {
+    // the supplier form keeps a strong reference (the object form's weak one would let the
+    // gauge turn NaN once the method reference is collected)
+    Gauge.builder("gitedge_events_buffered", buffered)
+        .description("Sync events waiting to be sent (the transport is slow or unreachable)")
+        .tag("transport", transport).register(registry);
+    publishedOutcomes.forEach(o -> Counter.builder("gitedge_events_published")
+        .description("Sync events this gateway published, by transport and outcome")
+        .tags("transport", transport, "outcome", o).register(registry));
+    receivedOutcomes.forEach(o -> Counter.builder("gitedge_events_received")
+        .description("Sync events read from the fleet's event bus, by transport and outcome")
+        .tags("transport", transport, "outcome", o).register(registry));
   }
 
   /** The requests in flight, which each door begins and ends. */

@@ -14,7 +14,8 @@ import org.slf4j.Logger;
  * of the start-up time): one line per event on stderr, so that commands printing results
  * ({@code token create}, {@code demo}) keep stdout for what the user pastes; GitEdge's own
  * loggers at {@code GITEDGE_LOG_LEVEL} (environment or system property; default {@code info}),
- * everything else at {@code warn}. {@code -Dlogback.configurationFile=FILE} replaces all of it.
+ * everything else at {@code warn} (Kafka's clients at {@code error}).
+ * {@code -Dlogback.configurationFile=FILE} replaces all of it.
  *
  * <p>Found by logback through {@code META-INF/services}.
  */
@@ -41,6 +42,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.setLevel(Level.WARN);
     root.addAppender(stderr);
     context.getLogger("io.gitedge").setLevel(Level.toLevel(level(), Level.INFO));
+    // Kafka's clients warn at every reconnect attempt while a broker is down (twice a second);
+    // the gateway's own lines say when Kafka goes away and comes back
+    context.getLogger("org.apache.kafka").setLevel(Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

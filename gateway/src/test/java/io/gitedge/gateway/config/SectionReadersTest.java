@@ -208,6 +208,71 @@ class SectionReadersTest {
   }
 
   @Test
+  void eventsKafka_defaultsToTheFleetTopic_andPassesKafkasOwnSettingsThrough() throws Exception {
+    Files.writeString(dir.resolve("fleet.secret"), "s\n");
+    EventsConfig e = EventsConfigReader.read(section("""
+        events:
+          kafka:
+            bootstrapServers: "k1.example.com:9092, k2.example.com:9093"
+            secretFile: fleet.secret
+            properties:
+              security.protocol: SASL_SSL
+              sasl.mechanism: SCRAM-SHA-512
+              request.timeout.ms: 30000
+        """));
+    assertEquals(Optional.of(new KafkaConfig(List.of("k1.example.com:9092", "k2.example.com:9093"),
+        "gitedge-events", dir.resolve("fleet.secret"), Optional.empty(), java.util.Map.of(
+            "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+            "request.timeout.ms", "30000"))), e.kafka());
+    KafkaConfig listed = EventsConfigReader.read(section("""
+        events:
+          kafka:
+            bootstrapServers: ["[::1]:9092", "127.0.0.1:9092"]
+            topic: fleet.events
+            groupId: gitedge-eu-west-a
+            secretFile: fleet.secret
+        """)).kafka().orElseThrow();
+    assertEquals(List.of("[::1]:9092", "127.0.0.1:9092"), listed.bootstrapServers());
+    assertEquals("fleet.events", listed.topic());
+    assertEquals(Optional.of("gitedge-eu-west-a"), listed.groupId());
+    assertEquals(EventsConfig.NONE, EventsConfigReader.read(section("events: {}\n")));
+  }
+
+  @Test
+  void eventsKafka_namesTheLineOfABadServerTopicOrSetting() throws Exception {
+    Files.writeString(dir.resolve("fleet.secret"), "s\n");
+    String head = "events:\n  kafka:\n    secretFile: fleet.secret\n";
+    assertEquals("gitedge.yaml:4: events.kafka.bootstrapServers: expected host:port of each broker"
+        + " (port 1 to 65535), e.g. \"k1:9092,k2:9092\", got \"kafka\"", error(() ->
+        EventsConfigReader.read(section(head + "    bootstrapServers: k1:9092,kafka\n")))
+        .getMessage());
+    String ok = head + "    bootstrapServers: k1:9092\n";
+    assertEquals("gitedge.yaml:5: events.kafka.topic: a Kafka topic name is 1 to 249 letters,"
+        + " digits, '.', '_' and '-', got \"git edge\"", error(() -> EventsConfigReader.read(
+        section(ok + "    topic: git edge\n"))).getMessage());
+    assertEquals("gitedge.yaml:6: events.kafka.properties.group.id: set by the gateway: set"
+        + " groupId instead", error(() -> EventsConfigReader.read(section(ok
+        + "    properties:\n      group.id: mine\n"))).getMessage());
+    assertEquals("gitedge.yaml:6: events.kafka.properties.sasl.mechansim: not a setting of"
+        + " Kafka's producer, consumer or admin client", error(() -> EventsConfigReader.read(
+        section(ok + "    properties:\n      sasl.mechansim: PLAIN\n"))).getMessage());
+    ConfigException badValue = error(() -> EventsConfigReader.read(section(ok
+        + "    properties:\n      security.protocol: SSH\n")));
+    assertEquals("events.kafka.properties.security.protocol", badValue.key());
+    assertEquals(6, badValue.line());
+    assertTrue(badValue.getMessage().contains("SSH"), badValue.getMessage());
+    ConfigException unknown = error(() -> EventsConfigReader.read(section(ok
+        + "    topics: a\n")));
+    assertEquals("events.kafka.topics", unknown.key());
+    assertTrue(unknown.getMessage().contains("did you mean topic?"), unknown.getMessage());
+    assertEquals("events.kafka.secretFile", error(() -> EventsConfigReader.read(section(
+        "events:\n  kafka:\n    bootstrapServers: k1:9092\n    secretFile: none.secret\n")))
+        .key());
+    assertEquals("events.rabbit", error(() -> EventsConfigReader.read(section(
+        "events:\n  rabbit: {}\n"))).key());
+  }
+
+  @Test
   void packCache_namesTheMemoryAnEntryMustFitIn() {
     ConfigException e = error(() -> PackCacheConfigReader.read(section(
         "packCache:\n  maxEntry: 512MiB\n")));
