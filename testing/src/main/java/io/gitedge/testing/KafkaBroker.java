@@ -41,11 +41,14 @@ public final class KafkaBroker implements AutoCloseable {
   private final List<String> classpath;
   private final int port;
   private final Path config;
+  private final Map<String, Integer> listenerPorts;
   private Process process;
   private final Thread killer = new Thread(this::kill, "kafka-broker-killer");
 
-  private KafkaBroker(Path dir, List<String> classpath, int port, Path config) {
+  private KafkaBroker(Path dir, List<String> classpath, int port, Path config,
+      Map<String, Integer> listenerPorts) {
     this.dir = dir;
+    this.listenerPorts = Map.copyOf(listenerPorts);
     this.classpath = classpath;
     this.port = port;
     this.config = config;
@@ -53,20 +56,44 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Formats a broker's storage under {@code dir}, starts it and waits until it answers. */
   public static KafkaBroker start(Path dir) {
+    return start(dir, Map.of());
+  }
+
+  /**
+   * {@link #start(Path)} with one more listener per entry of {@code advertised}: listener
+   * {@code name} listens on a port of its own ({@link #listenerPort}) and tells its clients to
+   * come back to {@code 127.0.0.1:<advertised port>}, so a region's clients can reach the broker
+   * only through that region's shaped link.
+   */
+  public static KafkaBroker start(Path dir, Map<String, Integer> advertised) {
     try {
       Files.createDirectories(dir);
       int port = freePort();
       int controllerPort = freePort();
+      StringBuilder listeners = new StringBuilder();
+      StringBuilder advertisedListeners = new StringBuilder();
+      StringBuilder protocols = new StringBuilder();
+      Map<String, Integer> ports = new java.util.TreeMap<>();
+      for (Map.Entry<String, Integer> a : advertised.entrySet()) {
+        String name = a.getKey();
+        int to = a.getValue();
+        String listener = name.toUpperCase(java.util.Locale.ROOT);
+        int p = freePort();
+        ports.put(name, p);
+        listeners.append(',').append(listener).append("://127.0.0.1:").append(p);
+        advertisedListeners.append(',').append(listener).append("://127.0.0.1:").append(to);
+        protocols.append(',').append(listener).append(":PLAINTEXT");
+      }
       Path config = dir.resolve("server.properties");
       Files.writeString(config, """
           process.roles=broker,controller
           node.id=1
           controller.quorum.voters=1@127.0.0.1:%2$d
-          listeners=PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
-          advertised.listeners=PLAINTEXT://127.0.0.1:%1$d
+          listeners=PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d%4$s
+          advertised.listeners=PLAINTEXT://127.0.0.1:%1$d%5$s
           controller.listener.names=CONTROLLER
           inter.broker.listener.name=PLAINTEXT
-          listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+          listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT%6$s
           log.dirs=%3$s
           num.partitions=2
           auto.create.topics.enable=false
@@ -78,7 +105,8 @@ public final class KafkaBroker implements AutoCloseable {
           share.coordinator.state.topic.replication.factor=1
           share.coordinator.state.topic.min.isr=1
           group.initial.rebalance.delay.ms=0
-          """.formatted(port, controllerPort, dir.resolve("logs")));
+          """.formatted(port, controllerPort, dir.resolve("logs"), listeners, advertisedListeners,
+          protocols));
       Files.writeString(dir.resolve("log4j2.properties"), """
           rootLogger.level=WARN
           rootLogger.appenderRef.file.ref=file
@@ -88,7 +116,7 @@ public final class KafkaBroker implements AutoCloseable {
           appender.file.layout.type=PatternLayout
           appender.file.layout.pattern=%%d %%-5p [%%t] %%c{1} - %%m%%n
           """.formatted(dir.resolve("broker.log")));
-      KafkaBroker b = new KafkaBroker(dir, classpath(), port, config);
+      KafkaBroker b = new KafkaBroker(dir, classpath(), port, config, ports);
       b.run(List.of("kafka.tools.StorageTool", "format", "--cluster-id",
           Uuid.randomUuid().toString(), "--config", config.toString()));
       b.start();
@@ -96,6 +124,11 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The port listener {@code name} of {@link #start(Path, Map)} listens on. */
+  public int listenerPort(String name) {
+    return listenerPorts.get(name);
   }
 
   /** {@code 127.0.0.1:<port>}, the same across {@link #stop} and {@link #start()}. */

@@ -8,6 +8,7 @@ import io.gitedge.store.MirrorName;
 import io.gitedge.store.SyncResult;
 import io.gitedge.testing.ClientHome;
 import io.gitedge.testing.HttpBackendServer;
+import io.gitedge.testing.KafkaBroker;
 import io.gitedge.testing.MirrorInvariants;
 import io.gitedge.testing.ShapedLink;
 import io.gitedge.testing.TestUpstream;
@@ -62,35 +63,42 @@ public final class Fleet implements AutoCloseable {
    * @param syncInterval every region's schedule
    * @param freshness every region's freshness bound ({@code ""}: none)
    * @param peers whether the regions tell each other about syncs over HTTP
+   * @param kafka whether the regions share a Kafka broker (each through its own link) as their
+   *     event bus
    * @param tiers region → the region it mirrors instead of the origin (falling back to it)
    * @param extraYaml top-level YAML added to every region's config
    */
-  public record Options(String syncInterval, String freshness, boolean peers,
+  public record Options(String syncInterval, String freshness, boolean peers, boolean kafka,
       Map<String, String> tiers, String extraYaml) {
     public static Options defaults() {
-      return new Options("1h", "", true, Map.of(), "");
+      return new Options("1h", "", true, false, Map.of(), "");
+    }
+
+    /** Kafka as the only event bus (no HTTP peers). */
+    public Options withKafkaInsteadOfPeers() {
+      return new Options(syncInterval, freshness, false, true, tiers, extraYaml);
     }
 
     public Options withSyncInterval(String s) {
-      return new Options(s, freshness, peers, tiers, extraYaml);
+      return new Options(s, freshness, peers, kafka, tiers, extraYaml);
     }
 
     public Options withFreshness(String f) {
-      return new Options(syncInterval, f, peers, tiers, extraYaml);
+      return new Options(syncInterval, f, peers, kafka, tiers, extraYaml);
     }
 
     public Options withoutPeers() {
-      return new Options(syncInterval, freshness, false, tiers, extraYaml);
+      return new Options(syncInterval, freshness, false, kafka, tiers, extraYaml);
     }
 
     public Options withTier(String region, String tier) {
       Map<String, String> t = new LinkedHashMap<>(tiers);
       t.put(region, tier);
-      return new Options(syncInterval, freshness, peers, t, extraYaml);
+      return new Options(syncInterval, freshness, peers, kafka, t, extraYaml);
     }
 
     public Options withYaml(String yaml) {
-      return new Options(syncInterval, freshness, peers, tiers, extraYaml + yaml);
+      return new Options(syncInterval, freshness, peers, kafka, tiers, extraYaml + yaml);
     }
   }
 
@@ -102,6 +110,7 @@ public final class Fleet implements AutoCloseable {
   private final Map<String, String> tokens = new LinkedHashMap<>();
   private final Path certificate;
   private final List<ShapedLink> links = new ArrayList<>();
+  private KafkaBroker kafka;
 
   private Fleet(Path dir, Options options) throws Exception {
     this.dir = dir;
@@ -136,6 +145,15 @@ public final class Fleet implements AutoCloseable {
     try {
       for (Place p : places) {
         f.regions.put(p.name(), new Region(f, p));
+      }
+      if (options.kafka()) {
+        Map<String, Integer> advertised = new LinkedHashMap<>();
+        f.regions.forEach((name, r) -> advertised.put(name, r.toKafka.port()));
+        f.kafka = KafkaBroker.start(dir.resolve("kafka"), advertised);
+        f.regions.forEach((name, r) -> {
+          r.toKafka.retarget(new InetSocketAddress("127.0.0.1", f.kafka.listenerPort(name)));
+          r.startedWithBroker = true;
+        });
       }
       for (Region r : f.regions.values()) {
         r.linkTo(f.regions.values());
@@ -188,6 +206,11 @@ public final class Fleet implements AutoCloseable {
     return originHttp;
   }
 
+  /** The fleet's Kafka broker, with {@link Options#kafka()}. */
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
   /** The certificate every region's HTTPS door presents. */
   public Path certificate() {
     return certificate;
@@ -211,6 +234,7 @@ public final class Fleet implements AutoCloseable {
     for (Region r : regions.values()) {
       if (r.place.name().equals(region)) {
         out.add(r.toOrigin);
+        out.add(r.toKafka);
         out.addAll(r.toRegion.values());
       } else if (r.toRegion.containsKey(region)) {
         out.add(r.toRegion.get(region));
@@ -264,6 +288,9 @@ public final class Fleet implements AutoCloseable {
       }
     }
     links.forEach(ShapedLink::close);
+    if (kafka != null) {
+      kafka.close();
+    }
     if (originHttp != null) {
       originHttp.close();
     }
@@ -284,10 +311,14 @@ public final class Fleet implements AutoCloseable {
     private final Place place;
     private final Path dir;
     private final ShapedLink toOrigin;
+    /** To the fleet's Kafka broker, when there is one (its target set once it listens). */
+    private final ShapedLink toKafka;
     private final Map<String, ShapedLink> toRegion = new LinkedHashMap<>();
     private GatewayApp app;
     private boolean started;
     private boolean stopped;
+    /** Whether the broker has a listener of this region's (regions that joined later do not). */
+    private boolean startedWithBroker;
     private HttpClient http;
 
     private Region(Fleet fleet, Place place) throws IOException {
@@ -295,6 +326,7 @@ public final class Fleet implements AutoCloseable {
       this.place = place;
       this.dir = Files.createDirectories(fleet.dir.resolve(place.name()));
       this.toOrigin = fleet.link(fleet.originAddress(), place);
+      this.toKafka = fleet.link(fleet.originAddress(), place);
     }
 
     private void linkTo(Iterable<Region> others) {
@@ -352,6 +384,16 @@ public final class Fleet implements AutoCloseable {
             """.formatted(String.join(", ", toRegion.values().stream()
                 .map(l -> "https://" + hostPort(l)).toList()), TlsKeys.CERT_FILE);
       }
+      String events = "";
+      if (fleet.kafka != null) {
+        events = """
+            events:
+              kafka:
+                bootstrapServers: "%s"
+                secretFile: ../peer.secret
+            """.formatted(startedWithBroker ? "127.0.0.1:" + toKafka.port()
+            : fleet.kafka.bootstrapServers());
+      }
       return """
           region: %s
           dataDir: ./data
@@ -372,11 +414,11 @@ public final class Fleet implements AutoCloseable {
           %s    repos: [lib]
               syncInterval: %s
               webhookSecretFile: ../webhook.secret
-          %s%s%s
+          %s%s%s%s
           """.formatted(place.name(), TlsKeys.CERT_FILE, TlsKeys.KEY_FILE, upstream,
           fleet.options.syncInterval(), fleet.options.freshness().isEmpty() ? ""
               : "    freshness: " + fleet.options.freshness() + "\n",
-          peers, fleet.options.extraYaml());
+          peers, events, fleet.options.extraYaml());
     }
 
     /** The base URL this region mirrors {@code github.com/acme} from. */
@@ -455,6 +497,11 @@ public final class Fleet implements AutoCloseable {
       return http().send(HttpRequest.newBuilder(URI.create(url() + path))
           .header("Authorization", "Bearer " + fleet.token("fleet")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** This region's {@code /metrics}, as the fleet user scrapes them. */
+    public String metrics() throws Exception {
+      return api("/metrics");
     }
 
     /** What {@code gitedge verify} run in this region prints, and its exit code. */

@@ -1,0 +1,79 @@
+package io.gitedge.gateway.fleet;
+
+import static io.gitedge.gateway.fleet.Fleet.LIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitedge.testing.ClientHome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three regions of {@link FleetTest} with a real Kafka broker as their only event bus, each
+ * region reaching it through its own shaped link: a push reaches every region, and a region cut
+ * off from the origin and the broker loses no event. Schedules are an hour and there is no
+ * freshness bound, so only the webhook and Kafka can bring a push.
+ */
+class FleetKafkaTest {
+  private static final Duration SERVABLE = Duration.ofSeconds(30);
+  @TempDir Path dir;
+
+  @Test
+  void aPushWithAWebhookToOneRegion_isServableInAllThree_overKafka() throws Exception {
+    try (Fleet fleet = Fleet.start(dir, Fleet.THREE,
+        Fleet.Options.defaults().withKafkaInsteadOfPeers())) {
+      Map<String, ClientHome> clients = new HashMap<>();
+      fleet.regions().forEach(r -> clients.put(r.name(), r.client()));
+      String commit = fleet.origin().commit("acme/lib", "main",
+          Map.of("kafka.go", "package lib\n"), "v1.1.0 over Kafka");
+      fleet.origin().tag("acme/lib", "v1.1.0", commit, false);
+
+      assertEquals(202, fleet.webhook("eu", "acme/lib"));
+
+      for (Fleet.Region r : fleet.regions()) {
+        assertEquals(commit, Fleet.await(commit, SERVABLE,
+            () -> r.served(clients.get(r.name()), LIB, "refs/tags/v1.1.0")),
+            r.name() + " does not serve the pushed tag");
+      }
+      String metrics = fleet.region("ap").metrics();
+      assertTrue(metrics.lines().anyMatch(l -> l.startsWith("gitedge_events_received_total{")
+          && l.contains("outcome=\"synced\"") && l.contains("transport=\"kafka\"")
+          && !l.endsWith(" 0.0")), "ap heard it from Kafka: " + metrics.lines()
+          .filter(l -> l.contains("events_received")).toList());
+    }
+  }
+
+  @Test
+  void aRegionCutOffFromTheOriginAndTheBroker_losesNoEvent() throws Exception {
+    try (Fleet fleet = Fleet.start(dir, Fleet.THREE,
+        Fleet.Options.defaults().withKafkaInsteadOfPeers())) {
+      Fleet.Region ap = fleet.region("ap");
+      ClientHome inAp = ap.client();
+      String before = ap.served(inAp, LIB, "refs/heads/main");
+
+      fleet.partition("ap");
+      String pushed = null;
+      for (int i = 0; i < 3; i++) {
+        pushed = fleet.origin().commit("acme/lib", "main",
+            Map.of("k" + i + ".go", "package lib\n"), "push " + i + " while ap is cut off");
+        assertEquals(202, fleet.webhook("eu", "acme/lib"));
+      }
+      String last = pushed;
+      ClientHome inUs = fleet.region("us").client();
+      assertEquals(last, Fleet.await(last, SERVABLE,
+          () -> fleet.region("us").served(inUs, LIB, "refs/heads/main")));
+      assertEquals(before, ap.served(inAp, LIB, "refs/heads/main"),
+          "the cut-off region serves what it has");
+
+      fleet.heal("ap");
+
+      assertEquals(last, Fleet.await(last, Duration.ofSeconds(45),
+          () -> ap.served(inAp, LIB, "refs/heads/main")),
+          "ap did not catch up from the events it missed (its schedule is an hour)");
+    }
+  }
+}
