@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -235,13 +234,6 @@ public final class KafkaBroker implements AutoCloseable {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
-  }
-
-  /** Client settings for this broker (bootstrap servers only), for a test's own clients. */
-  public Properties clientProperties() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    return p;
   }
 
   /** Stops the broker; its folder stays for the test's temporary folder to remove. */

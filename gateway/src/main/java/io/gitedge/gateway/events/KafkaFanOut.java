@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -199,7 +200,7 @@ public final class KafkaFanOut implements FanOut, AutoCloseable {
       byte[] value = e.toJson();
       if (value.length > MAX_RECORD_VALUE) {
         // too many tips for a default-sized Kafka record: the event just says "sync"
-        value = new SyncEvent(e.id(), e.origin(), e.mirror(), java.util.Map.of()).toJson();
+        value = new SyncEvent(e.id(), e.origin(), e.mirror(), Map.of()).toJson();
       }
       ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(clients.topic(), null,
           e.mirror().value().getBytes(StandardCharsets.UTF_8), value, List.of(

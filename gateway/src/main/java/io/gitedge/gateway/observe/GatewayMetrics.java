@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The gateway's metrics in Prometheus text format: requests and response bytes by front door,
@@ -112,7 +113,7 @@ public final class GatewayMetrics {
    * Exposes the events waiting to be sent on {@code transport}, and starts its counters at 0
    * (so a rate or an alert works before the first event).
    */
-  public void eventTransport(String transport, java.util.function.Supplier<Number> buffered,
+  public void eventTransport(String transport, Supplier<Number> buffered,
       Collection<String> publishedOutcomes, Collection<String> receivedOutcomes) {
     // the supplier form keeps a strong reference (the object form's weak one would let the
     // gauge turn NaN once the method reference is collected)
