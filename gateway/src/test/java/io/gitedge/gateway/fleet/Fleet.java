@@ -176,11 +176,12 @@ public final class Fleet implements AutoCloseable {
   }
 
   /**
-   * A region that joins the running fleet: it knows the others (its peers are theirs), they do
-   * not know it.
+   * A region that joins the running fleet: it knows the others (its peers are theirs, even when
+   * the fleet's events go over Kafka: it takes the fleet's tags from them), they do not know it.
    */
   public Region join(Place place) throws Exception {
     Region r = new Region(this, place);
+    r.joined = true;
     List<Region> others = List.copyOf(regions.values());
     regions.put(place.name(), r);
     r.linkTo(others);
@@ -319,6 +320,8 @@ public final class Fleet implements AutoCloseable {
     private boolean stopped;
     /** Whether the broker has a listener of this region's (regions that joined later do not). */
     private boolean startedWithBroker;
+    /** Whether this region joined the running fleet. */
+    private boolean joined;
     private HttpClient http;
 
     private Region(Fleet fleet, Place place) throws IOException {
@@ -374,7 +377,7 @@ public final class Fleet implements AutoCloseable {
             hostPort(toOrigin));
       }
       String peers = "";
-      if (fleet.options.peers()) {
+      if (fleet.options.peers() || joined) {
         peers = """
             peers:
               urls: [%s]

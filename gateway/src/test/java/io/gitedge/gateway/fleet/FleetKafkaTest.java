@@ -76,4 +76,45 @@ class FleetKafkaTest {
           "ap did not catch up from the events it missed (its schedule is an hour)");
     }
   }
+
+  @Test
+  void aHundredPushesWithForceMovedTags_leaveEveryRegionLevel_andARegionJoiningLaterAgrees()
+      throws Exception {
+    try (Fleet fleet = Fleet.start(dir, Fleet.THREE,
+        Fleet.Options.defaults().withKafkaInsteadOfPeers())) {
+      String tag = null;
+      String firstOfLast = null;
+      for (int i = 0; i < 100; i++) {
+        String commit = fleet.origin().commit("acme/lib", "main",
+            Map.of("push.go", "package lib\n\nconst Push = " + i + "\n"), "push " + i);
+        if (i % 10 == 3) {
+          tag = "v1." + i + ".0";
+          fleet.origin().tag("acme/lib", tag, commit, false);
+          firstOfLast = commit;
+        } else if (i % 10 == 4 || i % 10 == 7) {
+          fleet.origin().tag("acme/lib", tag, commit, true); // force-moved upstream
+        }
+        assertEquals(202, fleet.webhook("eu", "acme/lib"));
+      }
+      String last = fleet.origin().refs("acme/lib").get("refs/heads/main");
+      Map<String, String> served = new HashMap<>();
+      for (Fleet.Region r : fleet.regions()) {
+        ClientHome c = r.client();
+        assertEquals(last, Fleet.await(last, SERVABLE, () -> r.served(c, LIB,
+            "refs/heads/main")), r.name() + " did not get the last push");
+        served.put(r.name(), r.served(c, LIB, "refs/tags/" + tag));
+      }
+      assertEquals(1, served.values().stream().distinct().count(),
+          "one commit for " + tag + " in every region: " + served);
+
+      Fleet.Region sa = fleet.join(new Fleet.Place("sa", Duration.ofMillis(120), 10L << 20));
+
+      String kept = served.get("eu");
+      assertEquals(kept, sa.served(sa.client(), LIB, "refs/tags/" + tag),
+          "the region that joined serves the fleet's commit for " + tag + " (first pushed "
+              + firstOfLast + ")");
+      Fleet.Region.Verified v = sa.verify(); // sa knows the three: every pair is compared
+      assertEquals(0, v.exitCode(), v.toString());
+    }
+  }
 }
