@@ -6,7 +6,9 @@ import io.gitedge.gateway.config.ConfigLoader;
 import io.gitedge.keys.TlsKeys;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.SyncResult;
+import io.gitedge.keys.SshHostKeys;
 import io.gitedge.testing.ClientHome;
+import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.KafkaBroker;
 import io.gitedge.testing.MirrorInvariants;
@@ -111,6 +113,7 @@ public final class Fleet implements AutoCloseable {
   private final Path certificate;
   private final List<ShapedLink> links = new ArrayList<>();
   private KafkaBroker kafka;
+  private final Path aliceKey;
 
   private Fleet(Path dir, Options options) throws Exception {
     this.dir = dir;
@@ -125,12 +128,20 @@ public final class Fleet implements AutoCloseable {
     Path tls = dir.resolve("tls");
     TlsKeys.loadOrGenerate(tls, List.of());
     this.certificate = tls.resolve(TlsKeys.CERT_FILE);
+    this.aliceKey = dir.resolve("alice_ed25519");
+    ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of("ssh-keygen", "-q", "-t",
+        "ed25519", "-N", "", "-C", "alice@fleet", "-f", aliceKey.toString()), null).assertOk();
+    SshHostKeys.loadOrGenerate(dir.resolve("host-keys"));
     StringBuilder identity = new StringBuilder("users:\n");
     for (String[] u : new String[][] {{"alice", "eng"}, {"fleet", "admins, eng"}}) {
       AccessToken t = AccessToken.generate();
       tokens.put(u[0], t.reveal());
       identity.append("  ").append(u[0]).append(":\n    groups: [").append(u[1])
           .append("]\n    tokens: [\"").append(t.hash().value()).append("\"]\n");
+      if (u[0].equals("alice")) {
+        identity.append("    sshKeys: [\"").append(Files.readString(Path.of(aliceKey
+            + ".pub")).trim()).append("\"]\n");
+      }
     }
     Files.writeString(dir.resolve("identity.yaml"), identity.toString());
     Files.writeString(dir.resolve("origin.token"), "origin-secret\n");
@@ -342,6 +353,13 @@ public final class Fleet implements AutoCloseable {
     }
 
     private void start() throws Exception {
+      Path hostKeys = Files.createDirectories(dir.resolve("data/keys"));
+      try (var files = Files.list(fleet.dir.resolve("host-keys"))) {
+        for (Path f : files.toList()) {
+          Files.copy(f, hostKeys.resolve(f.getFileName()),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
       Path config = dir.resolve("gitedge.yaml");
       Files.writeString(config, config());
       app = GatewayApp.start(ConfigLoader.load(config));
@@ -403,6 +421,8 @@ public final class Fleet implements AutoCloseable {
           http:
             listen: 127.0.0.1:0
             tls: { certFile: ../tls/%s, keyFile: ../tls/%s }
+          ssh:
+            listen: 127.0.0.1:0
           sync:
             workers: 4
             fetchTimeout: 10s
@@ -467,6 +487,27 @@ public final class Fleet implements AutoCloseable {
     /** The link this region reaches the origin through. */
     public ShapedLink toOrigin() {
       return toOrigin;
+    }
+
+    /** The SSH URL of repository {@code name} here. */
+    public String sshUrl(String name) {
+      return "ssh://git@127.0.0.1:" + app.sshPort().orElseThrow() + "/" + name + ".git";
+    }
+
+    /** A client in this region that logs in over SSH with alice's key. */
+    public ClientHome sshClient() {
+      try {
+        Path knownHosts = dir.resolve("known_hosts");
+        Files.write(knownHosts, SshHostKeys.loadOrGenerate(dir.resolve("data/keys"))
+            .knownHostsLines("127.0.0.1", app.sshPort().orElseThrow()));
+        return ClientHome.create(Files.createDirectories(dir.resolve("clients")
+            .resolve("alice-ssh-" + System.nanoTime()))).with("GIT_SSH_COMMAND",
+            "ssh -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes"
+                + " -o StrictHostKeyChecking=yes -o UserKnownHostsFile=" + knownHosts
+                + " -o LogLevel=ERROR -i " + fleet.aliceKey);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     /** A client in this region with alice's token in its {@code .netrc}. */

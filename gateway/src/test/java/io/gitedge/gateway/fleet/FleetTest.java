@@ -118,6 +118,10 @@ class FleetTest {
       String age = mirrorAge(fleet, ap);
       assertTrue(age != null && age.matches("\\d+; upstream (unreachable|slow)"),
           "the age header on a stale read: " + age);
+      var overSsh = ap.sshClient().git(ap.dir(), "clone", "-q", ap.sshUrl(LIB),
+          ap.dir().resolve("ssh-clone").toString()).assertOk();
+      assertTrue(overSsh.stderr().matches("(?s).*gitedge: mirror of \\S+ last synced \\S+ ago"
+          + " \\(upstream (unreachable|slow)\\).*"), "the age over SSH: " + overSsh.stderr());
 
       fleet.heal("ap");
       long healed = System.nanoTime();
