@@ -71,14 +71,7 @@ class UpstreamSourcesTest {
 
   /** History rewritten upstream: main and v1.0.0 on a new root, the old commits gone. */
   private String rewriteHistory() {
-    String tree = upstream.git("acme/lib", "rev-parse", first + "^{tree}").assertOk().stdout()
-        .trim();
-    String rewritten = upstream.git("acme/lib", "commit-tree", tree, "-m", "rewritten")
-        .assertOk().stdout().trim();
-    upstream.git("acme/lib", "update-ref", "refs/heads/main", rewritten).assertOk();
-    upstream.tag("acme/lib", "v1.0.0", rewritten, true);
-    upstream.git("acme/lib", "reflog", "expire", "--expire=now", "--all").assertOk();
-    upstream.git("acme/lib", "gc", "--prune=now", "-q").assertOk();
+    String rewritten = upstream.rewriteHistory("acme/lib", "main", "v1.0.0");
     assertNotEquals(0, upstream.git("acme/lib", "cat-file", "-e", first).exitCode(),
         "the first commit is gone upstream");
     return rewritten;

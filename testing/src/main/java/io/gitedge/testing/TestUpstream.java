@@ -136,6 +136,26 @@ public final class TestUpstream implements AutoCloseable {
     return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();
   }
 
+  /**
+   * Rewrites {@code repo}'s history as a force push of a rebased branch would leave it: a new root
+   * commit with the tree of {@code branch}'s tip becomes the branch and {@code tags} (moved by
+   * force), and everything no ref reaches any more is pruned.
+   *
+   * @return the new commit
+   */
+  public String rewriteHistory(String repo, String branch, String... tags) {
+    String tree = git(repo, "rev-parse", branch + "^{tree}").assertOk().stdout().trim();
+    String rewritten = git(repo, "commit-tree", tree, "-m", "rewritten").assertOk().stdout()
+        .trim();
+    git(repo, "update-ref", "refs/heads/" + branch, rewritten).assertOk();
+    for (String t : tags) {
+      tag(repo, t, rewritten, true);
+    }
+    git(repo, "reflog", "expire", "--expire=now", "--all").assertOk();
+    git(repo, "gc", "--prune=now", "-q").assertOk();
+    return rewritten;
+  }
+
   /** Creates (or, with {@code force}, moves) lightweight tag {@code tag} at {@code rev}. */
   public void tag(String repo, String tag, String rev, boolean force) {
     author.git(bare(repo), force ? new String[] {"tag", "-f", tag, rev}

@@ -2,12 +2,16 @@ package io.gitedge.gateway.app;
 
 import java.io.PrintStream;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /** {@code gitedge}: the command line of the gateway. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // logging first, on this thread: a logger asked for on another thread while SLF4J starts up
+    // gets its calls queued and replayed, with three warning lines on stderr
+    LoggerFactory.getILoggerFactory();
     if (args.length > 0 && (args[0].equals("serve") || args[0].equals("demo"))) {
       Preinit.start();
     }

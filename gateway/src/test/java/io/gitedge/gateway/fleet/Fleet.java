@@ -277,6 +277,42 @@ public final class Fleet implements AutoCloseable {
         HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
+  /**
+   * Pushes a commit to the origin's {@code acme/lib} main and sends {@code region} the webhook.
+   *
+   * @return the commit
+   */
+  public String push(String region, String file, String message) throws Exception {
+    String commit = origin.commit("acme/lib", "main", Map.of(file, "package lib\n\n// "
+        + message + "\n"), message);
+    int status = webhook(region, "acme/lib");
+    if (status != 202) {
+      throw new IllegalStateException("the webhook to " + region + " was answered " + status);
+    }
+    return commit;
+  }
+
+  /**
+   * {@code count} pushes announced to {@code region}, one right after the other, with
+   * force-moved tags mixed in: push 3 of every ten tags a new version {@code v1.<n>.0}, pushes 4
+   * and 7 move that tag to themselves.
+   *
+   * @return the last version tagged
+   */
+  public String pushesWithMovedTags(int count, String region) throws Exception {
+    String tag = null;
+    for (int i = 0; i < count; i++) {
+      String commit = push(region, "push.go", "push " + i);
+      if (i % 10 == 3) {
+        tag = "v1." + i + ".0";
+        origin.tag("acme/lib", tag, commit, false);
+      } else if (i % 10 == 4 || i % 10 == 7) {
+        origin.tag("acme/lib", tag, commit, true);
+      }
+    }
+    return tag;
+  }
+
   /** Polls {@code probe} until it gives {@code expected} or {@code timeout} passed; the last. */
   public static <T> T await(T expected, Duration timeout, Supplier<T> probe)
       throws InterruptedException {

@@ -49,18 +49,7 @@ class FleetTest {
   @Test
   void aHundredPushesWithForceMovedTags_leaveEveryRegionLevel() throws Exception {
     try (Fleet fleet = Fleet.start(dir, Fleet.THREE, Fleet.Options.defaults())) {
-      String tag = null;
-      for (int i = 0; i < 100; i++) {
-        String commit = fleet.origin().commit("acme/lib", "main",
-            Map.of("push.go", "package lib\n\nconst Push = " + i + "\n"), "push " + i);
-        if (i % 10 == 3) {
-          tag = "v1." + i + ".0";
-          fleet.origin().tag("acme/lib", tag, commit, false);
-        } else if (i % 10 == 4 || i % 10 == 7) {
-          fleet.origin().tag("acme/lib", tag, commit, true); // force-moved upstream
-        }
-        assertEquals(202, fleet.webhook("eu", "acme/lib"));
-      }
+      fleet.pushesWithMovedTags(100, "eu");
       String last = fleet.origin().refs("acme/lib").get("refs/heads/main");
 
       for (Fleet.Region r : fleet.regions()) {
@@ -101,13 +90,10 @@ class FleetTest {
       String before = ap.served(inAp, LIB, "refs/heads/main");
 
       fleet.partition("ap");
-      String pushed = null;
+      String last = null;
       for (int i = 0; i < 3; i++) {
-        pushed = fleet.origin().commit("acme/lib", "main",
-            Map.of("p" + i + ".go", "package lib\n"), "push " + i + " during the partition");
-        assertEquals(202, fleet.webhook("eu", "acme/lib"));
+        last = fleet.push("eu", "p" + i + ".go", "push " + i + " during the partition");
       }
-      String last = pushed;
       ClientHome inUs = fleet.region("us").client();
       assertEquals(last, Fleet.await(last, SERVABLE,
           () -> fleet.region("us").served(inUs, LIB, "refs/heads/main")));
@@ -176,14 +162,7 @@ class FleetTest {
       ClientHome inEu = fleet.region("eu").client();
       String first = fleet.region("eu").served(inEu, LIB, "refs/tags/v1.0.0");
       // the origin rewrites its history: v1.0.0 moves, the old commit is gone from it
-      var origin = fleet.origin();
-      String tree = origin.git("acme/lib", "rev-parse", "main^{tree}").assertOk().stdout().trim();
-      String moved = origin.git("acme/lib", "commit-tree", tree, "-m", "v1.0.0, rewritten")
-          .assertOk().stdout().trim();
-      origin.git("acme/lib", "update-ref", "refs/heads/main", moved).assertOk();
-      origin.tag("acme/lib", "v1.0.0", moved, true);
-      origin.git("acme/lib", "reflog", "expire", "--expire=now", "--all").assertOk();
-      origin.git("acme/lib", "gc", "--prune=now", "-q").assertOk();
+      String moved = fleet.origin().rewriteHistory("acme/lib", "main", "v1.0.0");
       assertEquals(202, fleet.webhook("eu", "acme/lib"));
       assertEquals(moved, Fleet.await(moved, SERVABLE,
           () -> fleet.region("eu").served(inEu, LIB, "refs/heads/main")));
