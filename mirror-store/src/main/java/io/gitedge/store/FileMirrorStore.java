@@ -65,6 +65,7 @@ final class FileMirrorStore implements MirrorStore {
   private final FileLock lock;
   private final MirrorFetcher fetcher;
   private final TagPins pins;
+  private volatile boolean closed;
   private final Repacker repacker;
   private final Map<MirrorName, ReentrantLock> syncLocks = new ConcurrentHashMap<>();
   private final Map<MirrorName, Repository> repositories = new ConcurrentHashMap<>();
@@ -107,6 +108,10 @@ final class FileMirrorStore implements MirrorStore {
 
   @Override
   public Optional<Mirror> find(MirrorName name) throws IOException {
+    if (closed) {
+      // opening a repository writes its config: nothing may touch the folder after close
+      throw new IOException("the mirror store at " + root + " is closed");
+    }
     Repository open = repositories.get(name);
     if (open != null) {
       return Optional.of(new Mirror(name, open));
@@ -505,6 +510,7 @@ final class FileMirrorStore implements MirrorStore {
 
   @Override
   public void close() {
+    closed = true;
     repositories.values().forEach(Repository::close);
     repositories.clear();
     try {
