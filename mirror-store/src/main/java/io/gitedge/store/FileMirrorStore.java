@@ -188,6 +188,10 @@ final class FileMirrorStore implements MirrorStore {
 
   @Override
   public SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy) {
+    if (closed) {
+      return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(), List.of(), Duration.ZERO,
+          Optional.of("the mirror store is closed"));
+    }
     ReentrantLock l = syncLocks.computeIfAbsent(name, n -> new ReentrantLock());
     l.lock();
     Instant started = Instant.now();
