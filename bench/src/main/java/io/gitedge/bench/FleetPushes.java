@@ -119,8 +119,10 @@ final class FleetPushes {
    *
    * @param millis from the heal until ap served the last push (infinite: not within the limit)
    * @param cutMillis how long each cut lasted
+   * @param events the events ap received from the heal until it was level, over either bus, as
+   *     "received (of which made it sync)"
    */
-  record Levels(List<Double> millis, List<Double> cutMillis) {}
+  record Levels(List<Double> millis, List<Double> cutMillis, List<String> events) {}
 
   /**
    * {@code reps} times: ap cut off, three pushes with their webhooks to eu, us serving the last
@@ -129,6 +131,8 @@ final class FleetPushes {
   Levels levelAfterHeal(int reps, Duration within) throws Exception {
     List<Double> out = new ArrayList<>();
     List<Double> cuts = new ArrayList<>();
+    List<String> events = new ArrayList<>();
+    Fleet.Region ap = fleet.region("ap");
     for (int rep = 0; rep < reps; rep++) {
       long cut = System.nanoTime();
       fleet.partition("ap");
@@ -146,18 +150,41 @@ final class FleetPushes {
       if (watch.advertisement("ap").contains(last)) {
         throw new IllegalStateException("ap got a push while it was cut off");
       }
+      long[] heard = eventsReceived(ap);
       long t0 = System.nanoTime();
       fleet.heal("ap");
       OptionalLong at = watch.watch(List.of("ap"), "refs/heads/main", last, within).get("ap")
           .get();
       double ms = at.isPresent() ? (at.getAsLong() - t0) / 1e6 : Double.POSITIVE_INFINITY;
+      long[] after = eventsReceived(ap);
+      events.add((after[0] - heard[0]) + " (" + (after[1] - heard[1]) + ")");
       cuts.add((t0 - cut) / 1e6);
       FleetBench.log("  cut for " + FleetReport.ms(cuts.get(rep)) + ", level "
-          + FleetReport.ms(ms) + " after the heal");
+          + FleetReport.ms(ms) + " after the heal; events received meanwhile (synced on): "
+          + events.get(rep));
       out.add(ms);
       Thread.sleep(1_000);
     }
-    return new Levels(out, cuts);
+    return new Levels(out, cuts, events);
+  }
+
+  /**
+   * The sync events {@code r} has received so far over HTTP from peers or from Kafka, and how
+   * many of them made it sync (outcome {@code synced}), from its {@code /metrics}.
+   */
+  private static long[] eventsReceived(Fleet.Region r) throws Exception {
+    long[] n = new long[2];
+    for (String line : r.metrics().lines().toList()) {
+      boolean received = line.startsWith("gitedge_peer_events_total{")
+          && line.contains("direction=\"received\"")
+          || line.startsWith("gitedge_events_received_total{");
+      if (received) {
+        long v = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        n[0] += v;
+        n[1] += line.contains("outcome=\"synced\"") ? v : 0;
+      }
+    }
+    return n;
   }
 
   private void webhookToEu() throws Exception {

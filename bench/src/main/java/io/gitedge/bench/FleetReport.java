@@ -234,17 +234,22 @@ final class FleetReport {
         ap learns by that schedule (its syncs during the cut failed, so it retries after the \
         backoff, capped at the interval) or by a peer's one retry of an event that failed \
         during the cut, whichever comes first. **Kafka** (1 h schedule) resumes from ap's \
-        committed offsets once its consumer reconnects.
+        committed offsets once its consumer reconnects. The last column, from ap's `/metrics`: \
+        the sync events ap received (over HTTP from peers, or from Kafka) from the heal until \
+        it was level, and in brackets those it synced on (none: something else brought the \
+        pushes, for HTTP peers its schedule).
 
-        | event bus | time to level after the heal | runs | how long each cut lasted |
-        |---|---|---|---|
+        | event bus | time to level after the heal | runs | how long each cut lasted | events \
+        received after the heal (synced on) |
+        |---|---|---|---|---|
         """, partitions, FleetBench.PARTITION_SYNC_INTERVAL));
     levels.forEach((bus, l) -> s.append("| ").append(bus).append(" | ")
         .append(new Stats(l.millis().stream().map(m -> m / 1000).toList()).describe())
         .append(" | ").append(String.join(", ", l.millis().stream().map(FleetReport::ms)
             .toList()))
         .append(" | ").append(String.join(", ", l.cutMillis().stream().map(FleetReport::ms)
-            .toList())).append(" |\n"));
+            .toList()))
+        .append(" | ").append(String.join(", ", l.events())).append(" |\n"));
     s.append('\n');
   }
 
