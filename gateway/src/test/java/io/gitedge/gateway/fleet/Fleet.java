@@ -49,6 +49,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Fleet implements AutoCloseable {
   public static final String LIB = "github.com/acme/lib";
   static final String WEBHOOK_SECRET = "webhook-secret-of-the-origin";
+  /** The Basic credentials the origin demands, of the regions and of clients that go to it. */
+  private static final String ORIGIN_USER = "x-access-token";
+  private static final String ORIGIN_PASSWORD = "origin-secret";
 
   /** Where a region is: its round trip to everything outside it, and its links' bandwidth. */
   public record Place(String name, Duration rtt, long bytesPerSecond) {}
@@ -124,7 +127,7 @@ public final class Fleet implements AutoCloseable {
         "go.mod", "module github.com/acme/lib\n\ngo 1.19\n",
         "lib.go", "package lib\n\nfunc Version() string { return \"v1.0.0\" }\n"), "v1.0.0");
     origin.tag("acme/lib", "v1.0.0", v1, false);
-    this.originHttp = origin.serveHttp("x-access-token", "origin-secret");
+    this.originHttp = origin.serveHttp(ORIGIN_USER, ORIGIN_PASSWORD);
     Path tls = dir.resolve("tls");
     TlsKeys.loadOrGenerate(tls, List.of());
     this.certificate = tls.resolve(TlsKeys.CERT_FILE);
@@ -144,7 +147,7 @@ public final class Fleet implements AutoCloseable {
       }
     }
     Files.writeString(dir.resolve("identity.yaml"), identity.toString());
-    Files.writeString(dir.resolve("origin.token"), "origin-secret\n");
+    Files.writeString(dir.resolve("origin.token"), ORIGIN_PASSWORD + "\n");
     Files.writeString(dir.resolve("fleet.token"), tokens.get("fleet") + "\n");
     Files.writeString(dir.resolve("peer.secret"), "shared-by-all-regions\n");
     Files.writeString(dir.resolve("webhook.secret"), WEBHOOK_SECRET + "\n");
@@ -216,6 +219,15 @@ public final class Fleet implements AutoCloseable {
 
   public HttpBackendServer originHttp() {
     return originHttp;
+  }
+
+  /**
+   * The {@code Authorization} header value the origin accepts ({@code Basic}, the credentials the
+   * regions use): for a client that goes to the origin straight, past every region.
+   */
+  public String originAuthorization() {
+    return "Basic " + java.util.Base64.getEncoder().encodeToString(
+        (ORIGIN_USER + ":" + ORIGIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The fleet's Kafka broker, with {@link Options#kafka()}. */
