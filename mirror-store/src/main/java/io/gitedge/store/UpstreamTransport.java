@@ -13,7 +13,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.apache.sshd.common.NamedResource;
@@ -71,8 +73,17 @@ final class UpstreamTransport implements AutoCloseable {
         ssh = sessionFactory(key);
         st.setSshSessionFactory(ssh);
       } else if (c instanceof Upstream.Token token) {
-        t.setCredentialsProvider(
-            new UsernamePasswordCredentialsProvider(token.username(), readToken(token)));
+        String secret = readToken(token);
+        t.setCredentialsProvider(new UsernamePasswordCredentialsProvider(token.username(),
+            secret));
+        if (t instanceof TransportHttp http) {
+          // sent up front: JGit otherwise asks without, and after the 401 opens a new
+          // connection (a TCP and TLS handshake more per listing and per fetch, 0.4 s on a
+          // 150 ms link to a nearer region's gateway)
+          http.setAdditionalHeaders(Map.of("Authorization", "Basic " + Base64.getEncoder()
+              .encodeToString((token.username() + ":" + secret)
+                  .getBytes(StandardCharsets.UTF_8))));
+        }
       } else if (c instanceof Upstream.SshKey) {
         throw new SyncFailedException("upstream " + upstream.url()
             + " is not an ssh:// URL but has an SSH key as credentials");

@@ -102,6 +102,9 @@ public final class KafkaClients {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    // a fetch lost in a network partition is given up after 10 s rather than Kafka's 30 s, so
+    // a region reads on soon after the link heals (a property of the operator's overrides it)
+    c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     Map<String, Object> all = common(c, clientId + "-consumer", ConsumerConfig.configNames());
     all.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     all.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -182,6 +182,11 @@ public final class Fleet implements AutoCloseable {
       for (Region r : f.regions.values()) {
         r.awaitFirstSync();
       }
+      if (f.kafka != null) {
+        for (Region r : f.regions.values()) {
+          r.awaitReadingKafka();
+        }
+      }
       return f;
     } catch (Exception | Error e) {
       f.close();
@@ -325,6 +330,29 @@ public final class Fleet implements AutoCloseable {
     return tag;
   }
 
+  /**
+   * Waits until every region serves {@code ref} of {@link #LIB} at {@code id}, asking with a
+   * client of each region's own.
+   *
+   * @return what each region serves for {@code ref} by then, by region name
+   */
+  public Map<String, String> awaitServedEverywhere(String ref, String id, Duration timeout)
+      throws InterruptedException {
+    Map<String, String> served = new LinkedHashMap<>();
+    for (Region r : regions.values()) {
+      ClientHome c = r.client();
+      served.put(r.name(), await(id, timeout, () -> r.served(c, LIB, ref)));
+    }
+    return served;
+  }
+
+  /** {@code id} for each region: what {@link #awaitServedEverywhere} gives when all agree. */
+  public Map<String, String> everywhere(String id) {
+    Map<String, String> all = new LinkedHashMap<>();
+    regions.keySet().forEach(name -> all.put(name, id));
+    return all;
+  }
+
   /** Polls {@code probe} until it gives {@code expected} or {@code timeout} passed; the last. */
   public static <T> T await(T expected, Duration timeout, Supplier<T> probe)
       throws InterruptedException {
@@ -412,6 +440,25 @@ public final class Fleet implements AutoCloseable {
       Files.writeString(config, config());
       app = GatewayApp.start(ConfigLoader.load(config));
       started = true;
+    }
+
+    /**
+     * Waits until this region's consumer group has its position on the topic: a new group
+     * starts at the end, so events published before it got there are not its (as documented).
+     */
+    private void awaitReadingKafka() throws Exception {
+      String group = "gitedge-" + place.name() + "-"
+          + Files.readString(dir.resolve("data/instance-id")).trim();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      try (var admin = fleet.kafka.admin()) {
+        while (admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+            .get(10, TimeUnit.SECONDS).isEmpty()) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(place.name() + " never took its place on the topic");
+          }
+          Thread.sleep(100);
+        }
+      }
     }
 
     private void awaitFirstSync() throws Exception {

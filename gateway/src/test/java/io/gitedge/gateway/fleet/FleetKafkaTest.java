@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gitedge.testing.ClientHome;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,19 +25,14 @@ class FleetKafkaTest {
   void aPushWithAWebhookToOneRegion_isServableInAllThree_overKafka() throws Exception {
     try (Fleet fleet = Fleet.start(dir, Fleet.THREE,
         Fleet.Options.defaults().withKafkaInsteadOfPeers())) {
-      Map<String, ClientHome> clients = new HashMap<>();
-      fleet.regions().forEach(r -> clients.put(r.name(), r.client()));
       String commit = fleet.origin().commit("acme/lib", "main",
           Map.of("kafka.go", "package lib\n"), "v1.1.0 over Kafka");
       fleet.origin().tag("acme/lib", "v1.1.0", commit, false);
 
       assertEquals(202, fleet.webhook("eu", "acme/lib"));
 
-      for (Fleet.Region r : fleet.regions()) {
-        assertEquals(commit, Fleet.await(commit, SERVABLE,
-            () -> r.served(clients.get(r.name()), LIB, "refs/tags/v1.1.0")),
-            r.name() + " does not serve the pushed tag");
-      }
+      assertEquals(fleet.everywhere(commit),
+          fleet.awaitServedEverywhere("refs/tags/v1.1.0", commit, SERVABLE));
       String metrics = fleet.region("ap").metrics();
       assertTrue(metrics.lines().anyMatch(l -> l.startsWith("gitedge_events_received_total{")
           && l.contains("outcome=\"synced\"") && l.contains("transport=\"kafka\"")
@@ -81,13 +75,10 @@ class FleetKafkaTest {
         Fleet.Options.defaults().withKafkaInsteadOfPeers())) {
       String tag = fleet.pushesWithMovedTags(100, "eu");
       String last = fleet.origin().refs("acme/lib").get("refs/heads/main");
-      Map<String, String> served = new HashMap<>();
-      for (Fleet.Region r : fleet.regions()) {
-        ClientHome c = r.client();
-        assertEquals(last, Fleet.await(last, SERVABLE, () -> r.served(c, LIB,
-            "refs/heads/main")), r.name() + " did not get the last push");
-        served.put(r.name(), r.served(c, LIB, "refs/tags/" + tag));
-      }
+      assertEquals(fleet.everywhere(last),
+          fleet.awaitServedEverywhere("refs/heads/main", last, SERVABLE));
+      Map<String, String> served = fleet.awaitServedEverywhere("refs/tags/" + tag, "",
+          Duration.ZERO);
       assertEquals(1, served.values().stream().distinct().count(),
           "one commit for " + tag + " in every region: " + served);
 

@@ -30,19 +30,14 @@ class FleetTest {
   @Test
   void aPushWithAWebhookToOneRegion_isServableInAllThree() throws Exception {
     try (Fleet fleet = Fleet.start(dir, Fleet.THREE, Fleet.Options.defaults())) {
-      Map<String, ClientHome> clients = new HashMap<>();
-      fleet.regions().forEach(r -> clients.put(r.name(), r.client()));
       String commit = fleet.origin().commit("acme/lib", "main",
           Map.of("v2.go", "package lib\n\nconst V2 = true\n"), "v1.1.0");
       fleet.origin().tag("acme/lib", "v1.1.0", commit, false);
 
       assertEquals(202, fleet.webhook("eu", "acme/lib"));
 
-      for (Fleet.Region r : fleet.regions()) {
-        assertEquals(commit, Fleet.await(commit, SERVABLE,
-            () -> r.served(clients.get(r.name()), LIB, "refs/tags/v1.1.0")),
-            r.name() + " does not serve the pushed tag");
-      }
+      assertEquals(fleet.everywhere(commit),
+          fleet.awaitServedEverywhere("refs/tags/v1.1.0", commit, SERVABLE));
     }
   }
 
@@ -52,11 +47,8 @@ class FleetTest {
       fleet.pushesWithMovedTags(100, "eu");
       String last = fleet.origin().refs("acme/lib").get("refs/heads/main");
 
-      for (Fleet.Region r : fleet.regions()) {
-        ClientHome c = r.client();
-        assertEquals(last, Fleet.await(last, SERVABLE, () -> r.served(c, LIB,
-            "refs/heads/main")), r.name() + " did not get the last push");
-      }
+      assertEquals(fleet.everywhere(last),
+          fleet.awaitServedEverywhere("refs/heads/main", last, SERVABLE));
       for (Fleet.Region r : fleet.regions()) {
         String view = Fleet.await(true, SERVABLE, () -> fleetView(r).contains(
             "\"level\" : true")) ? fleetView(r) : "";
@@ -135,10 +127,8 @@ class FleetTest {
 
       assertEquals(202, fleet.webhook("eu", "acme/lib"));
 
-      for (Fleet.Region r : fleet.regions()) {
-        assertEquals(commit, Fleet.await(commit, SERVABLE,
-            () -> r.served(clients.get(r.name()), LIB, "refs/heads/main")), r.name());
-      }
+      assertEquals(fleet.everywhere(commit),
+          fleet.awaitServedEverywhere("refs/heads/main", commit, SERVABLE));
       assertEquals(usToOrigin, fleet.region("us").toOrigin().bytesForwarded(),
           "us got the push from eu, not from the origin");
       assertEquals(apToOrigin, fleet.region("ap").toOrigin().bytesForwarded());
