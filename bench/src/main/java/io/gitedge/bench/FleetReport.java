@@ -150,7 +150,7 @@ final class FleetReport {
         set in the origin's global config for these pushes only). **Requests**: the origin's \
         own log (`HttpBackendServer.requests()`): `POST …/git-upload-pack` and `GET \
         …/info/refs`. The gateways fetch with JGit, which speaks protocol v2: every connection \
-        is a `GET info/refs` (first without credentials: 401, then again with them) and a \
+        is a `GET info/refs` (credentials sent with it) and a \
         `POST` of `ls-refs`, and a fetch adds a `POST` of `fetch`; so a `POST` is not a fetch, \
         and the packs are the fetches. Goal (issue 13): 1 fetch per push with tiers.
 
