@@ -310,6 +310,28 @@ public final class Fleet implements AutoCloseable {
   }
 
   /**
+   * Cuts {@code region} off, then makes three pushes announced to eu and waits until us serves
+   * the last (so the events went out while {@code region} could not hear them).
+   *
+   * @return the last push
+   */
+  public String pushesWhileCutOff(String region, Duration timeout) throws Exception {
+    partition(region);
+    String last = null;
+    for (int i = 0; i < 3; i++) {
+      last = push("eu", "cut" + i + ".go", "push " + i + " while " + region + " is cut off");
+    }
+    String pushed = last;
+    ClientHome inUs = region("us").client();
+    if (!pushed.equals(await(pushed, timeout, () -> region("us").served(inUs, LIB,
+        "refs/heads/main")))) {
+      throw new IllegalStateException("us did not get the pushes made while " + region
+          + " was cut off");
+    }
+    return pushed;
+  }
+
+  /**
    * {@code count} pushes announced to {@code region}, one right after the other, with
    * force-moved tags mixed in: push 3 of every ten tags a new version {@code v1.<n>.0}, pushes 4
    * and 7 move that tag to themselves.

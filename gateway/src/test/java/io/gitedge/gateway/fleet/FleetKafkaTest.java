@@ -49,14 +49,7 @@ class FleetKafkaTest {
       ClientHome inAp = ap.client();
       String before = ap.served(inAp, LIB, "refs/heads/main");
 
-      fleet.partition("ap");
-      String last = null;
-      for (int i = 0; i < 3; i++) {
-        last = fleet.push("eu", "k" + i + ".go", "push " + i + " while ap is cut off");
-      }
-      ClientHome inUs = fleet.region("us").client();
-      assertEquals(last, Fleet.await(last, SERVABLE,
-          () -> fleet.region("us").served(inUs, LIB, "refs/heads/main")));
+      String last = fleet.pushesWhileCutOff("ap", SERVABLE);
       assertEquals(before, ap.served(inAp, LIB, "refs/heads/main"),
           "the cut-off region serves what it has");
 
