@@ -30,7 +30,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -686,10 +685,6 @@ public final class Fleet implements AutoCloseable {
           args.toArray(String[]::new));
       return new Verified(code, out.toString(StandardCharsets.UTF_8),
           err.toString(StandardCharsets.UTF_8));
-    }
-
-    public Optional<SyncResult> syncNow(String name) throws Exception {
-      return Optional.of(app.syncNow(MirrorName.parse(name)).get(120, TimeUnit.SECONDS));
     }
 
     /** Stops this region's gateway (its mirrors stay on disk); again does nothing. */
