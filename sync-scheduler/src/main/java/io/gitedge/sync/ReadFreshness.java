@@ -72,6 +72,26 @@ public final class ReadFreshness {
     return await(plan, scheduler.requestSync(plan.name(), Trigger.READ));
   }
 
+  /**
+   * Waits, at most {@code readWait}, for the sync of the mirror that is running or queued now
+   * (a webhook's, say), for a read that did not find what it asked for: a version pushed a
+   * moment ago. Starts none.
+   *
+   * @return whether there was a sync to wait for
+   */
+  public boolean awaitSyncInFlight(SyncPlan plan) {
+    MirrorSchedule s = scheduler.schedule(plan.name());
+    if (s.pending()) {
+      await(plan, scheduler.requestSync(plan.name(), Trigger.READ)); // joins the queued one
+      return true;
+    }
+    if (s.running()) {
+      await(plan, scheduler.currentOrNewSync(plan.name(), Trigger.READ));
+      return true;
+    }
+    return false;
+  }
+
   private MirrorAge await(SyncPlan plan, CompletableFuture<SyncResult> sync) {
     try {
       sync.get(readWait.toMillis(), TimeUnit.MILLISECONDS);

@@ -19,6 +19,7 @@ import io.gitedge.gateway.http.HookEndpoint;
 import io.gitedge.gateway.http.HttpFrontDoor;
 import io.gitedge.gateway.http.PeerEventEndpoint;
 import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.goproxy.GoProxy;
 import io.gitedge.gateway.packcache.PackCache;
 import io.gitedge.gateway.ssh.SshFrontDoor;
 import io.gitedge.keys.KeyMaterialException;
@@ -54,7 +55,7 @@ final class Doors implements AutoCloseable {
   /** What the doors read through, and the sync side they hand webhooks and events to. */
   record ReadSide(CallerAuthenticator authenticator, IdentitySource identity,
       MirrorResolver resolver, PackCache packCache, UploadPackFactory httpsUploadPacks,
-      GatewayMetrics metrics) {}
+      GatewayMetrics metrics, Optional<GoProxy> goProxy) {}
 
   /**
    * Starts HTTPS, then SSH when configured ({@code hostKeys} present exactly then: they are read
@@ -74,7 +75,8 @@ final class Doors implements AutoCloseable {
                 sync.incoming, metrics, clock)),
             new AdminApi(config.region(), sync.scheduler, mirrors.store(), clock),
             new FleetEndpoint(config.region(), sync.scheduler, mirrors.store(), clock,
-                config.peers().map(PeersConfig::urls).orElse(List.of()), fleetClient(config))));
+                config.peers().map(PeersConfig::urls).orElse(List.of()), fleetClient(config)),
+            reads.goProxy()));
     try {
       https.start();
     } catch (IOException e) {

@@ -8,7 +8,9 @@ import io.gitedge.gateway.git.MirrorResolver;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.git.Warmup;
 import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.goproxy.GoProxy;
 import io.gitedge.gateway.packcache.PackCache;
+import io.gitedge.goproxy.ZipCache;
 import io.gitedge.gateway.ssh.SshFrontDoor;
 import io.gitedge.keys.KeyMaterialException;
 import io.gitedge.keys.SshHostKeys;
@@ -126,7 +128,7 @@ public final class GatewayApp implements AutoCloseable {
 
       Doors doors = Doors.start(config, tls, hostKeys, new Doors.ReadSide(
           new CallerAuthenticator(identities.source()), identities.source(), resolver,
-          packCache, httpsPacks, metrics), mirrors, sync, clock);
+          packCache, httpsPacks, metrics, goProxy(config, metrics)), mirrors, sync, clock);
       parts.add(doors);
       doors.https.warmUp();
       int warmed = warmup.join();
@@ -146,6 +148,22 @@ public final class GatewayApp implements AutoCloseable {
     } catch (IOException | KeyMaterialException e) {
       closeAll(parts);
       throw new StartupException(e.getMessage(), e);
+    }
+  }
+
+  /** The Go module proxy with its zip cache in {@code <dataDir>/goproxy}, unless it is off. */
+  private static Optional<GoProxy> goProxy(GatewayConfig config, GatewayMetrics metrics)
+      throws ConfigException {
+    if (!config.goProxy().enabled()) {
+      return Optional.empty();
+    }
+    try {
+      ZipCache zips = ZipCache.open(config.goProxyDir(), config.goProxy().zipCacheBytes());
+      metrics.goProxyZipCache(zips);
+      return Optional.of(new GoProxy(zips, metrics::goProxyRequest));
+    } catch (IOException e) {
+      throw config.origin().error("dataDir", "cannot use " + config.goProxyDir()
+          + " for the Go module proxy's zips: " + rootCause(e).getMessage(), e);
     }
   }
 

@@ -40,6 +40,8 @@ public final class ConfigLoader {
     SyncConfig sync = sections.getOrDefault("sync", SyncConfig::read, SyncConfig.DEFAULT);
     PackCacheConfig packCache = sections.getOrDefault("packCache", PackCacheConfigReader::read,
         PackCacheConfig.DEFAULTS);
+    GoProxyConfig goProxy = sections.getOrDefault("goProxy", GoProxyConfigReader::read,
+        GoProxyConfig.DEFAULTS);
     List<UpstreamConfig> upstreams = UpstreamConfigReader.read(sections.require("upstreams"));
     Optional<PeersConfig> peers = sections.get("peers", PeersConfigReader::read);
     EventsConfig events = sections.getOrDefault("events", EventsConfigReader::read,
@@ -48,7 +50,7 @@ public final class ConfigLoader {
         JGitConfig.defaults());
     sections.finish();
     return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, packCache,
-        upstreams, peers, events, jgit, new ConfigOrigin(root.file(), root.lines()));
+        goProxy, upstreams, peers, events, jgit, new ConfigOrigin(root.file(), root.lines()));
   }
 
   /** Lower-case letters, digits and hyphens ({@code eu-west}). */

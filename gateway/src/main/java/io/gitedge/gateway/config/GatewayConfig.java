@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param access who may read what
  * @param sync how mirrors are kept current
  * @param packCache the cache of upload-pack responses for identical clone requests
+ * @param goProxy the Go module proxy under {@code /goproxy}
  * @param upstreams the upstream hosts and the repositories mirrored from each
  * @param peers the gateways of other regions told about webhook-triggered syncs, if any
  * @param events the fleet's event bus (Kafka), if any, beside or instead of the peers
@@ -26,6 +27,7 @@ import java.util.Optional;
  */
 public record GatewayConfig(String region, Path dataDir, HttpConfig http, Optional<SshConfig> ssh,
     IdentityConfig identity, AccessConfig access, SyncConfig sync, PackCacheConfig packCache,
+    GoProxyConfig goProxy,
     List<UpstreamConfig> upstreams, Optional<PeersConfig> peers, EventsConfig events,
     JGitConfig jgit, ConfigOrigin origin) {
   public GatewayConfig {
@@ -37,6 +39,7 @@ public record GatewayConfig(String region, Path dataDir, HttpConfig http, Option
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(sync, "sync");
     Objects.requireNonNull(packCache, "packCache");
+    Objects.requireNonNull(goProxy, "goProxy");
     upstreams = List.copyOf(upstreams);
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(events, "events");
@@ -52,6 +55,11 @@ public record GatewayConfig(String region, Path dataDir, HttpConfig http, Option
   /** {@code <dataDir>/pack-cache}: the disk tier of the pack cache. */
   public Path packCacheDir() {
     return dataDir.resolve("pack-cache");
+  }
+
+  /** {@code <dataDir>/goproxy}: the Go module proxy's zips. */
+  public Path goProxyDir() {
+    return dataDir.resolve("goproxy");
   }
 
   /** {@code <dataDir>/keys}. */

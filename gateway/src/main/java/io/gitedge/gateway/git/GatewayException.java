@@ -38,6 +38,19 @@ public abstract sealed class GatewayException extends Exception {
     }
   }
 
+  /**
+   * A Go module version, branch or commit that a mirror the caller may read does not have (or
+   * whose files the go command would refuse): the message says which, as the go command words
+   * it. (A module in no mirror the caller may read is {@link MirrorNotFound}.)
+   */
+  public static final class ModuleNotFound extends GatewayException {
+    private static final long serialVersionUID = 1L;
+
+    public ModuleNotFound(String reason) {
+      super("not found: " + reason);
+    }
+  }
+
   /** A write was attempted on a read-only mirror; the message names the upstream to push to. */
   public static final class ReadOnly extends GatewayException {
     private static final long serialVersionUID = 1L;

@@ -119,6 +119,14 @@ public final class MirrorResolver {
   }
 
   /**
+   * Waits (bounded) for a sync of {@code mirror} running or queued now; false when there is none.
+   * For a read that did not find a version pushed a moment ago.
+   */
+  public boolean awaitSyncInFlight(ResolvedMirror mirror) {
+    return freshness.awaitSyncInFlight(mirror.plan());
+  }
+
+  /**
    * Whether {@code principal} may read {@code name}, served now or mirrored on demand once
    * asked for.
    */

@@ -158,6 +158,49 @@ public final class ReadSession {
   }
 
   /**
+   * The mirror holding Go module {@code modulePath}, opened for a read that starts with a
+   * listing (a mirror past its freshness bound checks its upstream first), and the module path
+   * of the mirror's root. The mirror is the one whose name is the module path or a segment-wise
+   * prefix of it ({@code github.com/acme/lib/v2} lies in {@code github.com/acme/lib}; mirrors
+   * made on demand included), or, for a module path named after the gateway's own host
+   * ({@code <ownHost>/github.com/acme/lib}), the one that names without the host.
+   *
+   * @param ownHost the host the request was made to, or null
+   * @throws GatewayException.MirrorNotFound when no mirror the caller may read holds it
+   */
+  public ModuleMirror openModule(String modulePath, String ownHost) throws GatewayException {
+    requireCaller();
+    MirrorResolver resolver = path.resolver;
+    String hostPrefix = "";
+    Optional<MirrorName> name = resolver.containing(modulePath);
+    if (name.isEmpty() && ownHost != null && !ownHost.isEmpty()
+        && modulePath.startsWith(ownHost + "/")) {
+      hostPrefix = ownHost + "/";
+      name = resolver.containing(modulePath.substring(hostPrefix.length()));
+    }
+    if (name.isEmpty()) {
+      log.info("not found for {}: no mirror holds module {}", user,
+          LogText.printable(modulePath));
+      throw new GatewayException.MirrorNotFound();
+    }
+    ResolvedMirror mirror = resolver.resolveForAdvertisement(caller, name.get().value());
+    return new ModuleMirror(mirror, hostPrefix + name.get().value());
+  }
+
+  /** A mirror holding a Go module, and the module path of the mirror's root. */
+  public record ModuleMirror(ResolvedMirror mirror, String repoPath) {}
+
+  /**
+   * Waits (bounded) for a sync of {@code mirror} running or queued now, for a read that did not
+   * find a version pushed a moment ago.
+   *
+   * @return whether there was one to wait for
+   */
+  public boolean awaitSyncInFlight(ResolvedMirror mirror) {
+    return path.resolver.awaitSyncInFlight(mirror);
+  }
+
+  /**
    * The stateless ref advertisement (protocol v0) or capability advertisement (v2) of
    * {@code mirror}, fully buffered.
    *

@@ -37,6 +37,7 @@ final class HttpErrorMapper {
       Map.entry(GatewayException.Unauthenticated.class, new Answer(401, Header.CHALLENGE, true)),
       Map.entry(GatewayException.BadSignature.class, new Answer(401, Header.NONE, true)),
       Map.entry(GatewayException.MirrorNotFound.class, new Answer(404, Header.NONE, true)),
+      Map.entry(GatewayException.ModuleNotFound.class, new Answer(404, Header.NONE, true)),
       Map.entry(GatewayException.ReadOnly.class, new Answer(403, Header.NONE, true)),
       Map.entry(GatewayException.Forbidden.class, new Answer(403, Header.NONE, true)),
       Map.entry(GatewayException.NotServed.class, new Answer(403, Header.NONE, true)),

@@ -2,6 +2,7 @@ package io.gitedge.gateway.http;
 
 import io.gitedge.gateway.config.HttpConfig;
 import io.gitedge.gateway.git.ReadPath;
+import io.gitedge.gateway.goproxy.GoProxy;
 import io.gitedge.gateway.http.Routes.Access;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.keys.TlsCredentials;
@@ -46,7 +47,8 @@ public final class HttpFrontDoor implements AutoCloseable {
 
   /** What the endpoints beyond git's own answer from. */
   public record Services(GatewayMetrics metrics, HookEndpoint hooks,
-      Optional<PeerEventEndpoint> peerEvents, AdminApi admin, FleetEndpoint fleet) {}
+      Optional<PeerEventEndpoint> peerEvents, AdminApi admin, FleetEndpoint fleet,
+      Optional<GoProxy> goProxy) {}
 
   /**
    * @param credentials the TLS key material, or empty for plain HTTP
@@ -105,10 +107,12 @@ public final class HttpFrontDoor implements AutoCloseable {
         .exact("/metrics", "metrics", Access.CALLER, new MetricsEndpoint(services.metrics()));
     services.peerEvents().ifPresent(p -> routes.exact(PeerEventEndpoint.PATH, "hook",
         Access.SIGNED, p));
-    return routes
-        .prefix(HookEndpoint.PREFIX, "hook", Access.SIGNED, services.hooks())
+    routes.prefix(HookEndpoint.PREFIX, "hook", Access.SIGNED, services.hooks())
         .exact(FleetEndpoint.PATH, "admin", Access.CALLER, services.fleet())
-        .prefix("/api/", "admin", Access.CALLER, services.admin())
+        .prefix("/api/", "admin", Access.CALLER, services.admin());
+    services.goProxy().ifPresent(p -> routes.prefix(GoProxyEndpoint.PREFIX, "goproxy",
+        Access.CALLER, new GoProxyEndpoint(p)));
+    return routes
         .when(GoImportEndpoint::asks, "go-get", Access.CALLER,
             new GoImportEndpoint(this::publicUrl))
         .otherwise("other", Access.CALLER, new SmartHttpEndpoint(config.maxRequestBytes()));

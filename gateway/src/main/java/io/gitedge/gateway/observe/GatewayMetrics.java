@@ -3,6 +3,7 @@ package io.gitedge.gateway.observe;
 import io.gitedge.auth.CachingIdentitySource;
 import io.gitedge.auth.Decision;
 import io.gitedge.gateway.packcache.PackCache;
+import io.gitedge.goproxy.ZipCache;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
@@ -198,6 +199,30 @@ public final class GatewayMetrics {
             + " listing, other: not cacheable) and what the pack cache did: hit (served from it),"
             + " miss (computed), bypass (not cacheable)")
         .tag("request", request.label()).tag("result", result.label()).register(registry);
+  }
+
+  /**
+   * Exposes the Go module proxy's zip cache: {@code gitedge_goproxy_zip_cache_bytes} and
+   * {@code _entries}.
+   */
+  public void goProxyZipCache(ZipCache cache) {
+    Gauge.builder("gitedge_goproxy_zip_cache_bytes", cache, ZipCache::bytes)
+        .description("Bytes of module zips held by the Go module proxy's cache")
+        .baseUnit("bytes").register(registry);
+    Gauge.builder("gitedge_goproxy_zip_cache_entries", cache, ZipCache::entries)
+        .description("Module zips held by the Go module proxy's cache").register(registry);
+  }
+
+  /**
+   * Counts one Go module proxy request by endpoint ({@code list}, {@code info}, {@code mod},
+   * {@code zip}, {@code latest}) and result ({@code ok}, {@code not_found},
+   * {@code bad_request}; zips {@code hit} or {@code built}).
+   */
+  public void goProxyRequest(String endpoint, String result) {
+    Counter.builder("gitedge_goproxy_requests")
+        .description("Go module proxy requests by endpoint and result (zips: hit = from the"
+            + " zip cache, built = built from the mirror now)")
+        .tag("endpoint", endpoint).tag("result", result).register(registry).increment();
   }
 
   /** A listener recording every sync's outcome. */

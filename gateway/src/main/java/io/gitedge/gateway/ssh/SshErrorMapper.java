@@ -29,6 +29,7 @@ final class SshErrorMapper {
       Map.entry(GatewayException.Unauthenticated.class, new Answer(255, true)),
       Map.entry(GatewayException.IdentityUnavailable.class, new Answer(255, true)),
       Map.entry(GatewayException.MirrorNotFound.class, new Answer(128, true)),
+      Map.entry(GatewayException.ModuleNotFound.class, new Answer(128, true)),
       Map.entry(GatewayException.BadRequest.class, new Answer(128, true)),
       Map.entry(GatewayException.ReadOnly.class, new Answer(1, true)),
       Map.entry(GatewayException.Forbidden.class, new Answer(1, true)),

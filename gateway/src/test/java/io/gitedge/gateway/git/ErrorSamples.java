@@ -15,6 +15,7 @@ public final class ErrorSamples {
     return List.of(
         new GatewayException.Unauthenticated(),
         new GatewayException.MirrorNotFound(),
+        new GatewayException.ModuleNotFound("github.com/acme/lib@v9.9.9: unknown revision v9.9.9"),
         new GatewayException.ReadOnly("github.com/acme/lib", "https://github.com/acme/lib.git"),
         new GatewayException.Forbidden("gitedge: metrics are for members of the admins group"),
         new GatewayException.IdentityUnavailable(),

@@ -1,0 +1,146 @@
+package io.gitedge.gateway.goproxy;
+
+import io.gitedge.gateway.git.GatewayException;
+import io.gitedge.gateway.git.ReadSession;
+import io.gitedge.gateway.git.ReadSession.ModuleMirror;
+import io.gitedge.goproxy.GoModuleException;
+import io.gitedge.goproxy.ModuleRepo;
+import io.gitedge.goproxy.ModuleZip;
+import io.gitedge.goproxy.ProxyRequest;
+import io.gitedge.goproxy.VersionInfo;
+import io.gitedge.goproxy.ZipCache;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/**
+ * The Go module proxy's answers, read from the mirrors: which mirror holds the module (and
+ * whether the caller may read it) is the {@link ReadSession}'s business, as for git; what the
+ * module's versions, {@code go.mod} and zip are is {@link ModuleRepo}'s; built zips are kept in
+ * the {@link ZipCache}. A door only sends the {@link Answer}.
+ *
+ * <p>A version not found while a sync of its mirror is running or queued (a webhook's, for a tag
+ * pushed a moment ago) is looked for again after that sync, and {@code @v/list} and
+ * {@code @latest} wait for such a sync before they answer. Errors are {@link GatewayException}s:
+ * a module in no mirror the caller may read is {@link GatewayException.MirrorNotFound}, exactly as
+ * for an unknown repository; an unknown version of a readable module is
+ * {@link GatewayException.ModuleNotFound} with the go command's reason; a malformed request is
+ * {@link GatewayException.BadRequest}. Thread-safe.
+ */
+public final class GoProxy {
+  /** The answer to one request. */
+  public sealed interface Answer {
+    /** A small body: a version list, {@code .info} JSON or a {@code go.mod}. */
+    record Body(String contentType, byte[] bytes) implements Answer {}
+
+    /** A module zip, streamed from the cache; the door closes it. */
+    record Zip(ZipCache.Opened zip) implements Answer {}
+  }
+
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String JSON = "application/json";
+
+  private final ZipCache zips;
+  private final BiConsumer<String, String> metrics;
+
+  /**
+   * @param metrics told each answered request's endpoint ({@code list}, {@code info}, ...) and
+   *     result ({@code ok}, {@code not_found}, and for zips {@code hit} or {@code built})
+   */
+  public GoProxy(ZipCache zips, BiConsumer<String, String> metrics) {
+    this.zips = zips;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Answers {@code path} (the request path after {@code /goproxy/}) for the caller of
+   * {@code session}.
+   *
+   * @param requestHost the host the request was made to, for module paths named after it
+   */
+  public Answer answer(ReadSession session, String path, String requestHost)
+      throws GatewayException, IOException {
+    ProxyRequest request;
+    try {
+      request = ProxyRequest.parse(path);
+    } catch (GoModuleException.Invalid e) {
+      session.requireCaller(); // anonymous callers are asked for credentials first, always
+      metrics.accept("invalid", "bad_request");
+      throw new GatewayException.BadRequest("bad request: " + e.getMessage());
+    }
+    String endpoint = request.kind().name().toLowerCase(Locale.ROOT);
+    session.service("goproxy-" + endpoint);
+    ModuleMirror mirror;
+    try {
+      mirror = session.openModule(request.modulePath(), requestHost);
+    } catch (GatewayException.MirrorNotFound e) {
+      metrics.accept(endpoint, "not_found");
+      throw e;
+    }
+    try {
+      ModuleRepo module = ModuleRepo.open(mirror.mirror().mirror().repository(),
+          mirror.repoPath(), request.modulePath());
+      if (request.kind() == ProxyRequest.Kind.LIST || request.kind() == ProxyRequest.Kind.LATEST) {
+        session.awaitSyncInFlight(mirror.mirror());
+      }
+      Answer a;
+      try {
+        a = answer(module, request, endpoint);
+      } catch (GoModuleException.NotFound e) {
+        if (!session.awaitSyncInFlight(mirror.mirror())) {
+          throw e;
+        }
+        a = answer(module, request, endpoint);
+      }
+      if (a instanceof Answer.Body) {
+        metrics.accept(endpoint, "ok");
+      }
+      return a;
+    } catch (GoModuleException e) {
+      throw refusal(request, endpoint, e);
+    }
+  }
+
+  /** The gateway's refusal for a module request the module rules refused. */
+  private GatewayException refusal(ProxyRequest request, String endpoint, GoModuleException e) {
+    if (e instanceof GoModuleException.Invalid) {
+      metrics.accept(endpoint, "bad_request");
+      return new GatewayException.BadRequest("bad request: " + e.getMessage());
+    }
+    metrics.accept(endpoint, "not_found");
+    String what = request.version().isEmpty() ? request.modulePath()
+        : request.modulePath() + "@" + request.version();
+    return new GatewayException.ModuleNotFound(what + ": " + e.getMessage());
+  }
+
+  private Answer answer(ModuleRepo module, ProxyRequest request, String endpoint)
+      throws IOException, GoModuleException {
+    switch (request.kind()) {
+      case LIST:
+        StringBuilder list = new StringBuilder();
+        for (String v : module.versions()) {
+          list.append(v).append('\n');
+        }
+        return body(TEXT, list.toString());
+      case LATEST:
+        return body(JSON, module.latest().json());
+      case INFO:
+        return body(JSON, module.stat(request.version()).json());
+      case MOD:
+        return new Answer.Body(TEXT, module.goMod(module.resolve(request.version())));
+      case ZIP:
+        VersionInfo v = module.resolve(request.version());
+        ZipCache.Opened zip = zips.get(module.modulePath(), v.version(), v.commit(),
+            out -> ModuleZip.create(module.modulePath(), v.version(), module.files(v), out));
+        metrics.accept(endpoint, zip.outcome().name().toLowerCase(Locale.ROOT));
+        return new Answer.Zip(zip);
+      default:
+        throw new IllegalStateException("unknown request kind " + request.kind());
+    }
+  }
+
+  private static Answer body(String type, String text) {
+    return new Answer.Body(type, text.getBytes(StandardCharsets.UTF_8));
+  }
+}
