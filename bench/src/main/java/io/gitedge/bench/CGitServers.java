@@ -51,12 +51,8 @@ final class CGitServers implements AutoCloseable {
   static CGitServers start(Path projectRoot, Path dir, Map<String, String> env)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    Path cert = dir.resolve("cert.pem");
+    Path cert = selfSigned(dir, env);
     Path key = dir.resolve("key.pem");
-    ClientProcess.run(dir, env, List.of("openssl", "req", "-x509", "-newkey", "ec",
-        "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out",
-        cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost"), null).assertOk();
     Path socket = dir.resolve("fcgiwrap.sock");
     Files.deleteIfExists(socket);
     ProcessBuilder fw = new ProcessBuilder("fcgiwrap", "-c", "64", "-s", "unix:" + socket)
@@ -124,6 +120,20 @@ final class CGitServers implements AutoCloseable {
     awaitPort(port, nginx, dir.resolve("nginx-error.log"));
     OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"));
     return new CGitServers(nginx, fcgiwrap, sshd, port, cert, floor);
+  }
+
+  /**
+   * Writes {@code cert.pem} and {@code key.pem} into {@code dir}: a self-signed EC P-256
+   * certificate for 127.0.0.1 and localhost, like the gateway's; returns the certificate.
+   */
+  static Path selfSigned(Path dir, Map<String, String> env) {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    ClientProcess.run(dir, env, List.of("openssl", "req", "-x509", "-newkey", "ec",
+        "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out",
+        cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost"), null).assertOk();
+    return cert;
   }
 
   static int freePort() throws IOException {

@@ -25,23 +25,38 @@ final class GatewayProcess implements AutoCloseable {
   private final int httpsPort;
   private final int sshPort;
   private final String token;
+  /** Mirror names are {@code <prefix>/<repo>}. */
+  private final String prefix;
   private Process process;
   private HttpClient http;
   private double readySeconds;
 
   private GatewayProcess(Path dir, Path launcher, List<String> jvmOptions, int httpsPort, int sshPort,
-      String token) {
+      String token, String prefix) {
     this.dir = dir;
     this.launcher = launcher;
     this.jvmOptions = jvmOptions;
     this.httpsPort = httpsPort;
     this.sshPort = sshPort;
     this.token = token;
+    this.prefix = prefix;
   }
 
-  /** Writes config and identity for {@code repos} under {@code projectRoot}, then starts. */
+  /**
+   * Writes config and identity for {@code repos} under {@code projectRoot}, mirrored as
+   * {@code bench/<repo>}, then starts.
+   */
   static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
       List<String> repos, String sshPublicKey) throws Exception {
+    return start(dir, launcher, jvmOptions, projectRoot, "bench", repos, sshPublicKey);
+  }
+
+  /**
+   * The same with the mirrors named {@code <prefix>/<repo>}: a Go module's path, such as
+   * {@code github.com/acme/small}, is the name of the mirror the module proxy reads it from.
+   */
+  static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
+      String prefix, List<String> repos, String sshPublicKey) throws Exception {
     Files.createDirectories(dir);
     AccessToken token = AccessToken.generate();
     Files.writeString(dir.resolve("identity.yaml"), """
@@ -57,21 +72,22 @@ final class GatewayProcess implements AutoCloseable {
         region: bench
         dataDir: ./data
         http:
-          listen: 127.0.0.1:%d
+          listen: 127.0.0.1:%1$d
         ssh:
-          listen: 127.0.0.1:%d
+          listen: 127.0.0.1:%2$d
         identity:
           file: identity.yaml
         access:
           rules:
-            - { repos: "bench/**", groups: [eng] }
+            - { repos: "%3$s/**", groups: [eng] }
         upstreams:
-          - prefix: bench
-            url: file://%s
-            repos: [%s]
+          - prefix: %3$s
+            url: file://%4$s
+            repos: [%5$s]
             syncInterval: 1h
-        """.formatted(https, ssh, projectRoot, String.join(", ", repos)));
-    GatewayProcess g = new GatewayProcess(dir, launcher, jvmOptions, https, ssh, token.reveal());
+        """.formatted(https, ssh, prefix, projectRoot, String.join(", ", repos)));
+    GatewayProcess g = new GatewayProcess(dir, launcher, jvmOptions, https, ssh, token.reveal(),
+        prefix);
     g.launch();
     for (String r : repos) {
       g.sync(r);
@@ -125,7 +141,7 @@ final class GatewayProcess implements AutoCloseable {
   /** Syncs {@code repo} now and waits for the result (admin API). */
   void sync(String repo) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
-            + httpsPort + "/api/v1/mirrors/bench/" + repo + "/sync?wait=true"))
+            + httpsPort + "/api/v1/mirrors/" + prefix + "/" + repo + "/sync?wait=true"))
         .header("Authorization", "Bearer " + token)
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
@@ -137,8 +153,13 @@ final class GatewayProcess implements AutoCloseable {
     return readySeconds;
   }
 
+  /** The gateway's {@code dataDir}: mirrors, keys, caches (the module proxy's zips: goproxy/). */
+  Path dataDir() {
+    return dir.resolve("data");
+  }
+
   Path certificate() {
-    return dir.resolve("data/keys/tls.crt");
+    return dataDir().resolve("keys/tls.crt");
   }
 
   String token() {
@@ -150,11 +171,11 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   String httpsUrl(String repo) {
-    return httpsBase() + "bench/" + repo + ".git";
+    return httpsBase() + prefix + "/" + repo + ".git";
   }
 
   String sshUrl(String repo) {
-    return "ssh://git@127.0.0.1:" + sshPort + "/bench/" + repo + ".git";
+    return "ssh://git@127.0.0.1:" + sshPort + "/" + prefix + "/" + repo + ".git";
   }
 
   long pid() {
