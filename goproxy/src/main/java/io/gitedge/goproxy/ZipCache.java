@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * their first commit), so an entry never goes stale; the commit is in the key all the same, so a
  * moved tag accepted by an operator can never be answered with the old bytes.
  *
- * <p>Each entry is {@code <key>.zip} and {@code <key>.h1} (its {@code h1:} hash), written to a
+ * <p>Each entry is {@code <key>.zip} and {@code <key>.h1} (its {@code h1:} hash, then module,
+ * version and commit), written to a
  * temporary name and moved into place, so a crash leaves either a whole entry or none; leftovers
  * are removed when the cache opens. Concurrent requests for one missing zip build it once (single
  * flight). The total size of the zips is kept at most {@code maxBytes}, least recently used out
@@ -62,7 +63,10 @@ public final class ZipCache {
   /** A zip found or built: its hash and size, and a stream over it the caller closes. */
   public record Opened(String hash, long size, Outcome outcome, InputStream stream) {}
 
-  private record Entry(Path zip, String hash, long size) {}
+  /** A zip the cache holds: which version of which module, from which commit, its hash. */
+  public record Built(String module, String version, String commit, String hash) {}
+
+  private record Entry(Path zip, String hash, long size, Built built) {}
 
   private final Path dir;
   private final long maxBytes;
@@ -107,13 +111,16 @@ public final class ZipCache {
       String key = zip.getFileName().toString();
       key = key.substring(0, key.length() - ZIP.length());
       Path hashFile = dir.resolve(key + HASH);
-      String hash = Files.exists(hashFile) ? firstLine(hashFile) : "";
-      if (!hash.startsWith("h1:")) {
+      List<String> lines = Files.exists(hashFile)
+          ? Files.readAllLines(hashFile, StandardCharsets.UTF_8) : List.of();
+      String[] what = lines.size() == 2 ? lines.get(1).split(" ") : new String[0];
+      if (what.length != 3 || !lines.get(0).startsWith("h1:")) {
         Files.deleteIfExists(zip);
         Files.deleteIfExists(hashFile);
         continue;
       }
-      Entry e = new Entry(zip, hash, Files.size(zip));
+      Entry e = new Entry(zip, lines.get(0), Files.size(zip),
+          new Built(what[0], what[1], what[2], lines.get(0)));
       synchronized (this) {
         entries.put(key, e);
         bytes += e.size();
@@ -146,7 +153,7 @@ public final class ZipCache {
       CompletableFuture<Entry> running = building.putIfAbsent(key, mine);
       if (running == null) {
         try {
-          Entry e = build(key, builder);
+          Entry e = build(key, new Built(module, version, commit.name(), ""), builder);
           mine.complete(e);
           return new Opened(e.hash(), e.size(), Outcome.BUILT, Files.newInputStream(e.zip()));
         } catch (IOException | GoModuleException | RuntimeException failure) {
@@ -172,7 +179,8 @@ public final class ZipCache {
     }
   }
 
-  private Entry build(String key, Builder builder) throws IOException, GoModuleException {
+  private Entry build(String key, Built what, Builder builder)
+      throws IOException, GoModuleException {
     Path tmpZip = Files.createTempFile(dir, key, TEMPORARY);
     Path tmpHash = dir.resolve(tmpZip.getFileName() + HASH);
     try {
@@ -180,11 +188,13 @@ public final class ZipCache {
       try (OutputStream out = Files.newOutputStream(tmpZip)) {
         hash = builder.write(out);
       }
-      Files.writeString(tmpHash, hash + "\n", StandardCharsets.UTF_8);
+      Files.writeString(tmpHash, hash + "\n" + what.module() + " " + what.version() + " "
+          + what.commit() + "\n", StandardCharsets.UTF_8);
       Path zip = dir.resolve(key + ZIP);
       move(tmpHash, dir.resolve(key + HASH));
       move(tmpZip, zip);
-      Entry e = new Entry(zip, hash, Files.size(zip));
+      Entry e = new Entry(zip, hash, Files.size(zip),
+          new Built(what.module(), what.version(), what.commit(), hash));
       synchronized (this) {
         Entry old = entries.put(key, e);
         bytes += e.size() - (old == null ? 0 : old.size());
@@ -227,6 +237,11 @@ public final class ZipCache {
     }
   }
 
+  /** Every zip held, in no particular order. */
+  public synchronized List<Built> built() {
+    return entries.values().stream().map(Entry::built).toList();
+  }
+
   /** The bytes of zips held. */
   public synchronized long bytes() {
     return bytes;
@@ -262,11 +277,5 @@ public final class ZipCache {
     } catch (IOException e) {
       return 0;
     }
-  }
-
-  private static String firstLine(Path p) throws IOException {
-    String s = Files.readString(p, StandardCharsets.UTF_8);
-    int nl = s.indexOf('\n');
-    return (nl < 0 ? s : s.substring(0, nl)).strip();
   }
 }
