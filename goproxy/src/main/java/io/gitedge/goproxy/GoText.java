@@ -1,8 +1,13 @@
 package io.gitedge.goproxy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
 /**
- * The few pieces of Go's {@code strconv}, {@code unicode} and {@code strings} packages that the
- * module zip rules lean on, so that Java gives the same answers and the same error text.
+ * The few pieces of Go's {@code strconv}, {@code unicode}, {@code unicode/utf8} and
+ * {@code strings} packages that the module zip rules and go.mod reading lean on, so that Java
+ * gives the same answers and the same error text.
  *
  * <p>Java strings stand for Go strings of valid UTF-8. A lone surrogate stands for bytes that are
  * not UTF-8 (Go would hold them as such; a Java string cannot): {@link #isValidUtf8} says no,
@@ -111,13 +116,14 @@ final class GoText {
     };
   }
 
-  /**
-   * {@code unicode.IsSpace}: Unicode's White_Space, that is the space separators, the line and
-   * paragraph separators, {@code \t \n \v \f \r} and U+0085 ({@link Character#isWhitespace}
-   * differs: it leaves out the no-break spaces and takes in U+001C..U+001F).
-   */
+  /** {@code unicode.IsSpace}. */
   static boolean isSpace(int r) {
-    return (r >= '\t' && r <= '\r') || r == 0x85 || Character.isSpaceChar(r);
+    if (r <= 0xff) {
+      return r == '\t' || r == '\n' || r == 0x0b || r == '\f' || r == '\r' || r == ' '
+          || r == 0x85 || r == 0xa0;
+    }
+    return r == 0x1680 || (r >= 0x2000 && r <= 0x200a) || r == 0x2028 || r == 0x2029
+        || r == 0x202f || r == 0x205f || r == 0x3000;
   }
 
   /** {@code unicode.IsLetter}. */
@@ -165,5 +171,151 @@ final class GoText {
       return r;
     }
     return Character.toLowerCase(Character.toUpperCase(r));
+  }
+
+  /** {@code utf8.DecodeRune}: the rune at {@code pos} and its length; U+FFFD, 1 when invalid. */
+  static int[] decodeRune(byte[] b, int pos) {
+    int b0 = b[pos] & 0xff;
+    if (b0 < 0x80) {
+      return new int[] {b0, 1};
+    }
+    int size;
+    int lo = 0x80;
+    int hi = 0xbf;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      size = 2;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      size = 3;
+      lo = b0 == 0xe0 ? 0xa0 : 0x80;
+      hi = b0 == 0xed ? 0x9f : 0xbf;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      size = 4;
+      lo = b0 == 0xf0 ? 0x90 : 0x80;
+      hi = b0 == 0xf4 ? 0x8f : 0xbf;
+    } else {
+      return new int[] {0xfffd, 1};
+    }
+    if (pos + size > b.length) {
+      return new int[] {0xfffd, 1};
+    }
+    int b1 = b[pos + 1] & 0xff;
+    if (b1 < lo || b1 > hi) {
+      return new int[] {0xfffd, 1};
+    }
+    int r = size == 2 ? b0 & 0x1f : size == 3 ? b0 & 0x0f : b0 & 0x07;
+    r = r << 6 | (b1 & 0x3f);
+    for (int i = 2; i < size; i++) {
+      int bi = b[pos + i] & 0xff;
+      if (bi < 0x80 || bi > 0xbf) {
+        return new int[] {0xfffd, 1};
+      }
+      r = r << 6 | (bi & 0x3f);
+    }
+    return new int[] {r, size};
+  }
+
+  /** {@code strings.TrimSpace}. */
+  static String trimSpace(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && isSpace(s.codePointAt(start))) {
+      start += Character.charCount(s.codePointAt(start));
+    }
+    while (end > start && isSpace(s.codePointBefore(end))) {
+      end -= Character.charCount(s.codePointBefore(end));
+    }
+    return s.substring(start, end);
+  }
+
+  /**
+   * {@code strconv.Unquote} for a double-quoted or raw (back-quoted) string literal; empty when
+   * it is not one.
+   */
+  static Optional<String> unquote(String s) {
+    if (s.length() < 2 || s.charAt(s.length() - 1) != s.charAt(0)) {
+      return Optional.empty();
+    }
+    char quote = s.charAt(0);
+    String body = s.substring(1, s.length() - 1);
+    if (quote == '`') {
+      return body.indexOf('`') >= 0 ? Optional.empty() : Optional.of(body.replace("\r", ""));
+    }
+    if (quote != '"') {
+      return Optional.empty();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int i = 0;
+    while (i < body.length()) {
+      int c = body.codePointAt(i);
+      if (c == '\n' || c == '"') {
+        return Optional.empty();
+      }
+      if (c != '\\') {
+        out.writeBytes(new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8));
+        i += Character.charCount(c);
+        continue;
+      }
+      if (i + 1 >= body.length()) {
+        return Optional.empty();
+      }
+      char e = body.charAt(i + 1);
+      i += 2;
+      switch (e) {
+        case 'a' -> out.write(0x07);
+        case 'b' -> out.write('\b');
+        case 'f' -> out.write('\f');
+        case 'n' -> out.write('\n');
+        case 'r' -> out.write('\r');
+        case 't' -> out.write('\t');
+        case 'v' -> out.write(0x0b);
+        case '\\' -> out.write('\\');
+        case '"' -> out.write('"');
+        case 'x', 'u', 'U' -> {
+          int n = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+          if (i + n > body.length()) {
+            return Optional.empty();
+          }
+          long v = 0;
+          for (int j = 0; j < n; j++) {
+            int d = Character.digit(body.charAt(i + j), 16);
+            if (d < 0 || body.charAt(i + j) > 0x7f) {
+              return Optional.empty();
+            }
+            v = v << 4 | d;
+          }
+          i += n;
+          if (e == 'x') {
+            out.write((int) v);
+          } else if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
+            return Optional.empty();
+          } else {
+            out.writeBytes(new String(Character.toChars((int) v))
+                .getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        case '0', '1', '2', '3', '4', '5', '6', '7' -> {
+          if (i + 2 > body.length()) {
+            return Optional.empty();
+          }
+          int v = e - '0';
+          for (int j = 0; j < 2; j++) {
+            int d = body.charAt(i + j) - '0';
+            if (d < 0 || d > 7) {
+              return Optional.empty();
+            }
+            v = v << 3 | d;
+          }
+          i += 2;
+          if (v > 255) {
+            return Optional.empty();
+          }
+          out.write(v);
+        }
+        default -> {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.of(out.toString(StandardCharsets.UTF_8));
   }
 }
