@@ -21,6 +21,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefDatabase;
 import org.eclipse.jgit.lib.Repository;
@@ -277,8 +278,10 @@ final class GitHost implements AutoCloseable {
       throw unknown(refName);
     }
     List<String> at = tagsAt(commit);
-    return new RevInfo(commit.copy(), commit.getCommitterIdent().getWhenAsInstant(),
-        at.contains(version) ? version : commit.name(), at);
+    PersonIdent committer = commit.getCommitterIdent();
+    Instant time = committer != null ? committer.getWhenAsInstant()
+        : Instant.ofEpochSecond(commit.getCommitTime());
+    return new RevInfo(commit.copy(), time, at.contains(version) ? version : commit.name(), at);
   }
 
   /** The tags pointing at a commit ({@code %D} of {@code git log}), in byte order. */

@@ -117,6 +117,8 @@ class ModuleRepoTest {
     String expected = "v1.1.1-0.20190101040000-" + shortHash(c5);
     assertEquals(new VersionInfo(expected, at("2019-01-01T04:00:00Z"), c5), lib.stat("main"));
     assertEquals(expected, lib.stat("HEAD").version());
+    // Stat("latest") is codeRepo.Latest: HEAD's commit, unlike the "latest" query.
+    assertEquals(expected, lib.stat("latest").version());
     assertEquals(expected, lib.stat(c5.name()).version());
     assertEquals(expected, lib.stat(shortHash(c5)).version());
   }
