@@ -21,6 +21,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefDatabase;
 import org.eclipse.jgit.lib.Repository;
@@ -73,11 +74,14 @@ final class GitHost implements AutoCloseable {
   private final TreeMap<String, ObjectId> tags = new TreeMap<>(BYTE_ORDER);
   private final Map<String, ObjectId> heads = new HashMap<>();
   private final ObjectId head;
+  private final int historyLimit;
   private final Map<String, Object> statCache = new HashMap<>();
+  private final Map<String, List<String>> versionLists = new HashMap<>();
   private Map<ObjectId, List<String>> tagsByCommit;
 
-  private GitHost(Repository repository) throws IOException {
+  private GitHost(Repository repository, int historyLimit) throws IOException {
     this.repository = repository;
+    this.historyLimit = historyLimit;
     this.reader = repository.newObjectReader();
     RefDatabase refs = repository.getRefDatabase();
     for (Ref ref : refs.getRefsByPrefix(Constants.R_TAGS)) {
@@ -98,7 +102,24 @@ final class GitHost implements AutoCloseable {
 
   /** Snapshots {@code repository}'s refs. */
   static GitHost open(Repository repository) throws IOException {
-    return new GitHost(repository);
+    return new GitHost(repository, HISTORY_LIMIT);
+  }
+
+  /** Snapshots {@code repository}'s refs; history walks stop after {@code historyLimit}. */
+  static GitHost open(Repository repository, int historyLimit) throws IOException {
+    return new GitHost(repository, historyLimit);
+  }
+
+  /**
+   * The version list of a module computed earlier on this snapshot, or {@code null}: the
+   * go command lists a module's versions once per run too ({@code cachingRepo}).
+   */
+  List<String> versionList(String modulePath) {
+    return versionLists.get(modulePath);
+  }
+
+  void rememberVersionList(String modulePath, List<String> versions) {
+    versionLists.put(modulePath, List.copyOf(versions));
   }
 
   private static ObjectId peeled(RefDatabase refs, Ref ref) throws IOException {
@@ -257,8 +278,10 @@ final class GitHost implements AutoCloseable {
       throw unknown(refName);
     }
     List<String> at = tagsAt(commit);
-    return new RevInfo(commit.copy(), commit.getCommitterIdent().getWhenAsInstant(),
-        at.contains(version) ? version : commit.name(), at);
+    PersonIdent committer = commit.getCommitterIdent();
+    Instant time = committer != null ? committer.getWhenAsInstant()
+        : Instant.ofEpochSecond(commit.getCommitTime());
+    return new RevInfo(commit.copy(), time, at.contains(version) ? version : commit.name(), at);
   }
 
   /** The tags pointing at a commit ({@code %D} of {@code git log}), in byte order. */
@@ -350,7 +373,7 @@ final class GitHost implements AutoCloseable {
    * Which of {@code targets} are among the commits reachable from {@code starts} (themselves
    * included). Non-commits among the starts are skipped.
    *
-   * @throws IOException when more than {@link #HISTORY_LIMIT} commits would have to be read
+   * @throws IOException when more commits than the history limit would have to be read
    */
   Set<ObjectId> reached(Collection<ObjectId> starts, Set<ObjectId> targets) throws IOException {
     Set<ObjectId> found = new HashSet<>();
@@ -372,9 +395,9 @@ final class GitHost implements AutoCloseable {
       }
       int seen = 0;
       for (RevCommit c = walk.next(); c != null; c = walk.next()) {
-        if (++seen > HISTORY_LIMIT) {
+        if (++seen > historyLimit) {
           throw new IOException("history of " + repository.getIdentifier()
-              + " is longer than " + HISTORY_LIMIT + " commits");
+              + " is longer than " + historyLimit + " commits");
         }
         if (targets.contains(c)) {
           found.add(c.copy());

@@ -45,10 +45,13 @@ public final class ModuleRepo {
   private final String pseudoMajor;
   /** The prefix of the module's tags: {@code codeDir + "/"}, or {@code ""}. */
   private final String tagPrefix;
+  /** The most commits one history walk may read ({@link GitHost#HISTORY_LIMIT}). */
+  private final int historyLimit;
 
   private ModuleRepo(Repository repository, String codeRoot, String modPath, String pathPrefix,
-      String pathMajor, String codeDir) {
+      String pathMajor, String codeDir, int historyLimit) {
     this.repository = repository;
+    this.historyLimit = historyLimit;
     this.codeRoot = codeRoot;
     this.modPath = modPath;
     this.pathPrefix = pathPrefix;
@@ -83,7 +86,12 @@ public final class ModuleRepo {
       codeDir = trimSlashes(pathPrefix.substring(repoPath.length()));
     }
     return new ModuleRepo(repository, repoPath, modulePath, pathPrefix, split.pathMajor(),
-        codeDir);
+        codeDir, GitHost.HISTORY_LIMIT);
+  }
+
+  /** The same module with history walks bounded by {@code limit} commits (for tests). */
+  ModuleRepo withHistoryLimit(int limit) {
+    return new ModuleRepo(repository, codeRoot, modPath, pathPrefix, pathMajor, codeDir, limit);
   }
 
   private static GoModuleException.NotFound notInRepository(String modulePath) {
@@ -109,7 +117,7 @@ public final class ModuleRepo {
 
   /** {@code @v/list}: the module's tagged versions, canonical, in semver order. */
   public List<String> versions() throws IOException {
-    try (GitHost host = GitHost.open(repository)) {
+    try (GitHost host = GitHost.open(repository, historyLimit)) {
       return versions(host);
     } catch (GoError e) {
       throw new IOException(e.getMessage(), e);
@@ -120,11 +128,18 @@ public final class ModuleRepo {
    * {@code @v/<query>.info}: a version, a pseudo-version, a branch, a tag or a commit hash
    * (prefix) resolved to its canonical version, as {@code go mod download module@query} does.
    *
+   * <p>This is {@code codeRepo.Stat}, what a proxy's {@code .info} stands for: the query is a
+   * Git revision (tag first, then branch, {@code HEAD}, then 7 to 40 lower-case hex digits of a
+   * commit in the branches' and tags' history; a version names its tag). The go command
+   * resolves its query language itself before asking a proxy: {@code v1.2} there means the
+   * highest v1.2.x, {@code v1.0.0+meta} falls back to {@code v1.0.0}; here they are looked up
+   * as tags. {@code latest} is the version of {@code HEAD}'s commit.
+   *
    * @throws GoModuleException.NotFound when there is no such revision, or it is no version of
    *     this module (a pseudo-version that does not match its commit, a tag of another major)
    */
   public VersionInfo stat(String query) throws IOException, GoModuleException {
-    try (GitHost host = GitHost.open(repository)) {
+    try (GitHost host = GitHost.open(repository, historyLimit)) {
       return stat(host, query);
     } catch (GoError e) {
       throw e.toNotFound();
@@ -134,9 +149,13 @@ public final class ModuleRepo {
   /**
    * {@code @latest}: the highest release, else the highest prerelease, else the pseudo-version
    * of the default branch's tip.
+   *
+   * <p>As {@code go mod download module@latest} picks it: versions retracted by the go.mod of
+   * the version this would pick ignoring retractions are skipped, and +incompatible versions
+   * count only while the highest compatible version has no go.mod.
    */
   public VersionInfo latest() throws IOException, GoModuleException {
-    try (GitHost host = GitHost.open(repository)) {
+    try (GitHost host = GitHost.open(repository, historyLimit)) {
       return new LatestQuery(host).run();
     } catch (GoError e) {
       throw e.toNotFound();
@@ -165,7 +184,7 @@ public final class ModuleRepo {
 
   /** {@code .mod}: the version's go.mod, or {@code module <path>\n} when it has none. */
   public byte[] goMod(VersionInfo version) throws IOException, GoModuleException {
-    try (GitHost host = GitHost.open(repository)) {
+    try (GitHost host = GitHost.open(repository, historyLimit)) {
       return goMod(host, version.version(), version.commit());
     } catch (GoError e) {
       throw e.toNotFound();
@@ -178,7 +197,7 @@ public final class ModuleRepo {
    * the module lies in a subdirectory without one, as the go command adds it.
    */
   public List<ModuleFile> files(VersionInfo version) throws IOException, GoModuleException {
-    try (GitHost host = GitHost.open(repository)) {
+    try (GitHost host = GitHost.open(repository, historyLimit)) {
       ModuleDir dir = findDir(host, version.version(), version.commit());
       return ModuleTree.files(host, dir.commit(), dir.dir());
     } catch (GoError e) {
@@ -188,8 +207,17 @@ public final class ModuleRepo {
 
   // ---- Versions ----------------------------------------------------------------------------
 
-  /** {@code codeRepo.Versions("")}. */
+  /** {@code codeRepo.Versions("")}, once per snapshot. */
   private List<String> versions(GitHost host) throws GoError, IOException {
+    List<String> known = host.versionList(modPath);
+    if (known == null) {
+      known = listVersions(host);
+      host.rememberVersionList(modPath, known);
+    }
+    return new ArrayList<>(known);
+  }
+
+  private List<String> listVersions(GitHost host) throws GoError, IOException {
     if (modPath.startsWith("gopkg.in/") && modPath.endsWith("-unstable")) {
       // gopkg.in/macaroon-bakery.v2-unstable has no tags of its own.
       return List.of();
