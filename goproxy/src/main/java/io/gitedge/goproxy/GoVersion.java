@@ -40,7 +40,7 @@ record GoVersion(String major, String minor, String patch, String kind, String p
    * {@code version.Compare}: negative, zero or positive as {@code x} is older than, the same as
    * or newer than {@code y}. Malformed versions (the empty string too) are older than every
    * valid one and equal to one another; {@code go1.21} is older than {@code go1.21rc1}, which is
-   * older than {@code go1.21.0}.
+   * older than {@code go1.21.0}; {@code go1.21.0-bigcorp} is {@code go1.21.0}.
    */
   static int compare(String x, String y) {
     GoVersion vx = parseGo(x).orElse(NONE);
@@ -69,8 +69,11 @@ record GoVersion(String major, String minor, String patch, String kind, String p
     return c;
   }
 
+  /** {@code go1.21.0-bigcorp} parses as {@code 1.21.0}: a custom toolchain's suffix is ignored. */
   private static Optional<GoVersion> parseGo(String x) {
-    return x.startsWith("go") ? parse(x.substring(2)) : Optional.empty();
+    int dash = x.indexOf('-');
+    String v = dash < 0 ? x : x.substring(0, dash);
+    return v.startsWith("go") ? parse(v.substring(2)) : Optional.empty();
   }
 
   /** {@code gover.Parse} of a version without its {@code go} prefix. */

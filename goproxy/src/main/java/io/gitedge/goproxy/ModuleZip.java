@@ -61,6 +61,12 @@ public final class ModuleZip {
    */
   public static String create(String modulePath, String version, List<? extends ModuleFile> files,
       OutputStream out) throws IOException, GoModuleException {
+    return create(modulePath, version, files, out, MAX_ZIP_FILE);
+  }
+
+  /** {@link #create}, refusing a zip past {@code maxZipBytes} (tests lower the limit). */
+  static String create(String modulePath, String version, List<? extends ModuleFile> files,
+      OutputStream out, long maxZipBytes) throws IOException, GoModuleException {
     Optional<String> badModule = ZipModuleCheck.check(modulePath, version);
     if (badModule.isPresent()) {
       throw new GoModuleException.Invalid(createZip(badModule.get()));
@@ -86,9 +92,9 @@ public final class ModuleZip {
     }
     zip.finish();
     zip.flush();
-    if (counted.count > MAX_ZIP_FILE) {
+    if (counted.count > maxZipBytes) {
       throw new GoModuleException.BadModule(createZip("module zip file is too large ("
-          + counted.count + " bytes; limit is " + MAX_ZIP_FILE + " bytes)"));
+          + counted.count + " bytes; limit is " + maxZipBytes + " bytes)"));
     }
     return DirHash.hash1(digests);
   }
