@@ -299,7 +299,7 @@ final class GitHost implements AutoCloseable {
    * {@code git cat-file blob <commit>:<path>}: the blob at {@code path} (a file, executable or
    * symbolic link), empty when there is none.
    *
-   * @throws IOException also when the blob is larger than {@code max}
+   * @throws TooLarge when the blob is larger than {@code max} (it is not read)
    */
   Optional<byte[]> readFile(ObjectId commit, String path, long max) throws IOException {
     Optional<ObjectId> blob = blobAt(commit, path);
@@ -308,9 +308,18 @@ final class GitHost implements AutoCloseable {
     }
     ObjectLoader loader = reader.open(blob.get(), Constants.OBJ_BLOB);
     if (loader.getSize() > max) {
-      throw new IOException(path + " at " + commit.name() + " is larger than " + max + " bytes");
+      throw new TooLarge(path + " file too large (max size is " + max + " bytes)");
     }
     return Optional.of(loader.getCachedBytes((int) Math.min(max, Integer.MAX_VALUE - 8)));
+  }
+
+  /** A file past the size the go command reads of it ({@link ModuleZip#MAX_GO_MOD}, ...). */
+  static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String message) {
+      super(message);
+    }
   }
 
   /** Whether there is a blob at {@code path}, as {@link #readFile} would find it. */

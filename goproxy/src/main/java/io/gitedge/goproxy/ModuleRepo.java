@@ -653,6 +653,16 @@ public final class ModuleRepo {
    */
   private record ModuleDir(String rev, ObjectId commit, String dir, byte[] goMod) {}
 
+  /** A go.mod the go command would read; one past its size limit refuses the version. */
+  private static Optional<byte[]> readGoMod(GitHost host, ObjectId commit, String file)
+      throws GoError, IOException {
+    try {
+      return host.readFile(commit, file, ModuleZip.MAX_GO_MOD);
+    } catch (GitHost.TooLarge e) {
+      throw GoError.other(e.getMessage());
+    }
+  }
+
   /**
    * {@code findDir}: the module's directory at a version: {@code codeDir} (or the root) with a
    * go.mod declaring a fitting major, or for a {@code /vN} module {@code codeDir/vN} with one;
@@ -676,7 +686,7 @@ public final class ModuleRepo {
             + e.getMessage());
       }
     }
-    Optional<byte[]> goMod1 = host.readFile(commit, file1, ModuleZip.MAX_GO_MOD);
+    Optional<byte[]> goMod1 = readGoMod(host, commit, file1);
     String mpath1 = goMod1.map(GoModFile::modulePath).orElse("");
     boolean found1 = goMod1.isPresent()
         && (isMajor(mpath1, pathMajor) || canReplaceMismatchedVersionDueToBug(mpath1));
@@ -686,7 +696,7 @@ public final class ModuleRepo {
       // Either go.mod claims /vN and vN/go.mod does not exist, or vN/go.mod claims /vN.
       String dir2 = VersionRules.join(codeDir, pathMajor.substring(1));
       file2 = VersionRules.join(dir2, "go.mod");
-      Optional<byte[]> goMod2 = host.readFile(commit, file2, ModuleZip.MAX_GO_MOD);
+      Optional<byte[]> goMod2 = readGoMod(host, commit, file2);
       String mpath2 = goMod2.map(GoModFile::modulePath).orElse("");
       boolean found2 = goMod2.isPresent() && isMajor(mpath2, pathMajor);
       if (found1 && found2) {

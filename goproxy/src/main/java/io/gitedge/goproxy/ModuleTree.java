@@ -58,8 +58,12 @@ final class ModuleTree {
       }
     }
     if (!haveLicense && !dir.isEmpty()) {
-      Optional<byte[]> license = host.readFile(commit, "LICENSE", ModuleZip.MAX_LICENSE);
-      license.ifPresent(data -> files.add(new DataFile("LICENSE", data)));
+      try {
+        Optional<byte[]> license = host.readFile(commit, "LICENSE", ModuleZip.MAX_LICENSE);
+        license.ifPresent(data -> files.add(new DataFile("LICENSE", data)));
+      } catch (GitHost.TooLarge e) {
+        // the go command leaves out a root LICENSE it cannot read (coderepo.go, Zip)
+      }
     }
     return files;
   }
