@@ -380,10 +380,27 @@ public final class GoProxyBench {
     return cmd;
   }
 
-  /** Every way's {@code Sum} and {@code GoModSum} lines must be those of the first run. */
+  /** A top-level string field of {@code go mod download -json}'s output (tab-indented once). */
+  private static final Pattern FIELD = Pattern.compile(
+      "^\t\"(Version|Sum|GoModSum)\": \"([^\"]*)\"", Pattern.MULTILINE);
+
+  /**
+   * Every way's {@code Sum} and {@code GoModSum} values, version by version, must be those of the
+   * first run. Compared as values: which fields follow them (so whether a line ends in a comma)
+   * differs between direct mode, which adds {@code Origin}, and a proxy.
+   */
   private void checkSums(String way, String json) {
-    List<String> lines = json.lines().map(String::trim)
-        .filter(l -> l.startsWith("\"Sum\"") || l.startsWith("\"GoModSum\"")).sorted().toList();
+    List<String> lines = new ArrayList<>();
+    String version = "";
+    Matcher m = FIELD.matcher(json);
+    while (m.find()) {
+      if (m.group(1).equals("Version")) {
+        version = m.group(2);
+      } else {
+        lines.add(version + " " + m.group(1) + " " + m.group(2));
+      }
+    }
+    lines.sort(null);
     if (lines.size() != 2 * VERSIONS) {
       throw new IllegalStateException(way + ": expected " + 2 * VERSIONS + " sum lines, got "
           + json);
@@ -588,8 +605,8 @@ public final class GoProxyBench {
             + " as static files (`GOPROXY=https://127.0.0.1:<port>/`): no proxy answers these"
             + " requests faster, so floor / direct mode is the best any proxy can do with this"
             + " client. Goals (issue 14): (2) ≤ 0.2× and (3) ≤ 0.3× of direct mode, (2) within"
-            + " 1.15× of the floor. Every run's `Sum` and `GoModSum` lines, all ways, were"
-            + " identical (the run fails otherwise). ").append(Machine.describe())
+            + " 1.15× of the floor. Every run's `Sum` and `GoModSum`, version by version, all"
+            + " ways, were identical (the run fails otherwise). ").append(Machine.describe())
         .append("; load average ").append(loadBefore).append(" at the start, ").append(loadAfter)
         .append(" at the end (the machine is shared with other builds); the run took ")
         .append(took / 60).append(" min ").append(took % 60).append(" s.\n\n");
