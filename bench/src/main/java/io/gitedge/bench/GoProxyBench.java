@@ -33,7 +33,8 @@ import javax.net.ssl.SSLContext;
  * GitEdge's Go module proxy ({@code <gateway>/goproxy}, issue 14) against go's direct mode over
  * C git and against a floor, in one run on one machine: a cold {@code go mod download -json} of
  * the small module's 16 versions four ways, taking turns, and {@code @v/list} and {@code .info}
- * under 32 concurrent keep-alive clients, gateway and floor. Fails when any way's {@code Sum} or
+ * under 32 concurrent keep-alive clients, gateway and floor, and each request kind from one
+ * client. Fails when any way's {@code Sum} or
  * {@code GoModSum} lines differ from the others'. Writes the {@code goproxy} section of
  * {@code BENCHMARKS.md}; never run by the build's tests.
  *
@@ -441,7 +442,7 @@ public final class GoProxyBench {
     }
   }
 
-  // --- @v/list and .info under concurrent clients -----------------------------------------
+  // --- @v/list and .info under concurrent clients; each kind from one client ---------------
 
   private record Round(List<Double> latencies, double perSecond) {}
 
@@ -469,19 +470,8 @@ public final class GoProxyBench {
         byte[] fromGateway = get(http.get(0), a, auth);
         byte[] fromFloor = get(http.get(0), b, auth);
         compareBodies(file, fromGateway, fromFloor);
-        List<URI> uris = List.of(a, b);
-        List<byte[]> bodies = List.of(fromGateway, fromFloor);
-        List<List<Round>> measured = List.of(new ArrayList<>(), new ArrayList<>());
-        round(pool, http, a, auth, fromGateway); // unmeasured: connections, the JIT
-        round(pool, http, b, auth, fromFloor);
-        for (int i = 0; i < rounds; i++) {
-          for (int side : i % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
-            Round r = round(pool, http, uris.get(side), auth, bodies.get(side));
-            measured.get(side).add(r);
-            log(String.format(Locale.ROOT, "  %s %s: %.0f requests/s",
-                side == 0 ? "GitEdge" : "floor", file, r.perSecond()));
-          }
-        }
+        List<List<Round>> measured = measure(pool, http, List.of(a, b),
+            List.of(fromGateway, fromFloor), auth, file);
         tables.append("| `GET …/@v/").append(file).append('`');
         double[] rates = new double[2];
         int side = 0;
@@ -511,6 +501,80 @@ public final class GoProxyBench {
         + " answer checked against the first (status 200, same bytes); latency from sending to"
         + " the whole body, percentiles over all " + rounds + " rounds; requests/s per round,"
         + " median (min–max); the two servers take turns, after one unmeasured round each.");
+    oneClient(http.get(0), gw, fl, g.httpsUrl(MODULE.substring(MODULE.lastIndexOf('/') + 1))
+        + "/info/refs?service=git-upload-pack", auth);
+  }
+
+  /** Unmeasured rounds on both, then {@link #rounds} each, taking turns: [gateway, floor]. */
+  private List<List<Round>> measure(ExecutorService pool, List<HttpClient> http, List<URI> uris,
+      List<byte[]> bodies, String auth, String file) throws Exception {
+    List<List<Round>> measured = List.of(new ArrayList<>(), new ArrayList<>());
+    round(pool, http, uris.get(0), auth, bodies.get(0)); // unmeasured: connections, the JIT
+    round(pool, http, uris.get(1), auth, bodies.get(1));
+    for (int i = 0; i < rounds; i++) {
+      for (int side : i % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+        Round r = round(pool, http, uris.get(side), auth, bodies.get(side));
+        measured.get(side).add(r);
+        log(String.format(Locale.ROOT, "  %s %s, %d clients: %.0f requests/s",
+            side == 0 ? "GitEdge" : "floor", file, http.size(), r.perSecond()));
+      }
+    }
+    return measured;
+  }
+
+  /**
+   * Each request kind from one client, one request after another: what the gateway adds to a
+   * request of each kind over the floor, without the concurrency of the rows above or the go
+   * command's own work.
+   */
+  private void oneClient(HttpClient http, String gw, String fl, String gitDoor, String auth)
+      throws Exception {
+    log("each request kind from one client");
+    tables.append("| one client, ").append(requests).append(" requests one after another, ")
+        .append(rounds).append(" rounds | GitEdge p50 | p99 | floor p50 | p99 |"
+            + " p50 GitEdge − floor |\n")
+        .append("|---|---|---|---|---|---|\n");
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      for (String file : List.of("list", INFO_VERSION + ".info", INFO_VERSION + ".mod",
+          INFO_VERSION + ".zip")) {
+        URI a = URI.create(gw + file);
+        URI b = URI.create(fl + file);
+        List<List<Round>> measured = measure(pool, List.of(http), List.of(a, b),
+            List.of(get(http, a, auth), get(http, b, auth)), auth, file);
+        tables.append("| `GET …/@v/").append(file).append('`');
+        double[] p50 = new double[2];
+        for (int side = 0; side < 2; side++) {
+          List<Double> all = new ArrayList<>();
+          measured.get(side).forEach(r -> all.addAll(r.latencies()));
+          Stats lat = new Stats(all);
+          p50[side] = lat.percentile(50);
+          tables.append(" | ").append(ms(lat.percentile(50))).append(" ms | ")
+              .append(ms(lat.percentile(99))).append(" ms");
+        }
+        tables.append(" | ").append(ms(p50[0] - p50[1])).append(" ms |\n");
+      }
+      // the git door's ref advertisement of the same mirror: the gateway's cost of any
+      // authenticated request that reads a mirror, to tell it from the module proxy's own
+      URI refs = URI.create(gitDoor);
+      byte[] advertisement = get(http, refs, auth);
+      round(pool, List.of(http), refs, auth, advertisement);
+      List<Double> all = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        all.addAll(round(pool, List.of(http), refs, auth, advertisement).latencies());
+      }
+      Stats lat = new Stats(all);
+      tables.append("| for comparison, the git door: `GET /").append(MODULE)
+          .append(".git/info/refs?service=git-upload-pack` | ").append(ms(lat.percentile(50)))
+          .append(" ms | ").append(ms(lat.percentile(99))).append(" ms | | | |\n");
+    } finally {
+      pool.shutdownNow();
+    }
+    tables.append('\n');
+    notes.add("One-client rows: the same client and checks, one connection, each kind in turn"
+        + " (the zip is in the gateway's zip cache); what a cold download's 16 `.info`, 16 `.mod`"
+        + " and 16 `.zip` requests cost the gateway beyond the floor is about 16 × each"
+        + " difference, spread over the go command's parallel downloads.");
   }
 
   private Round round(ExecutorService pool, List<HttpClient> http, URI uri, String auth,
