@@ -458,6 +458,8 @@ public final class GoProxyBench {
     String auth = "Bearer " + g.token();
     String gw = g.httpsBase() + "goproxy/" + MODULE + "/@v/";
     String fl = floor.base() + MODULE + "/@v/";
+    String gitDoor = g.httpsUrl(MODULE.substring(MODULE.lastIndexOf('/') + 1))
+        + "/info/refs?service=git-upload-pack";
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     tables.append("| ").append(clients).append(" clients × ").append(requests)
         .append(" requests, ").append(rounds).append(" rounds | GitEdge p50 | p99 | requests/s"
@@ -491,6 +493,27 @@ public final class GoProxyBench {
         }
         tables.append(" | ").append(ratio(rates[0] / rates[1])).append(" |\n");
       }
+      // the git door's ref advertisement of the same mirror under the same load: the gateway's
+      // cost of any authenticated request that reads a mirror, to tell it from the proxy's own
+      URI refs = URI.create(gitDoor);
+      byte[] advertisement = get(http.get(0), refs, auth);
+      round(pool, http, refs, auth, advertisement);
+      List<Double> all = new ArrayList<>();
+      List<Double> perSecond = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        Round r = round(pool, http, refs, auth, advertisement);
+        all.addAll(r.latencies());
+        perSecond.add(r.perSecond());
+        log(String.format(Locale.ROOT, "  GitEdge info/refs, %d clients: %.0f requests/s",
+            http.size(), r.perSecond()));
+      }
+      Stats lat = new Stats(all);
+      Stats rate = new Stats(perSecond);
+      tables.append("| for comparison, GitEdge's git door: `GET /").append(MODULE)
+          .append(".git/info/refs?service=git-upload-pack` | ").append(ms(lat.percentile(50)))
+          .append(" ms | ").append(ms(lat.percentile(99))).append(" ms | ")
+          .append(String.format(Locale.ROOT, "%,.0f (%,.0f–%,.0f)", rate.median(), rate.min(),
+              rate.max())).append(" | | | | |\n");
     } finally {
       pool.shutdownNow();
     }
@@ -501,8 +524,7 @@ public final class GoProxyBench {
         + " answer checked against the first (status 200, same bytes); latency from sending to"
         + " the whole body, percentiles over all " + rounds + " rounds; requests/s per round,"
         + " median (min–max); the two servers take turns, after one unmeasured round each.");
-    oneClient(http.get(0), gw, fl, g.httpsUrl(MODULE.substring(MODULE.lastIndexOf('/') + 1))
-        + "/info/refs?service=git-upload-pack", auth);
+    oneClient(http.get(0), gw, fl, gitDoor, auth);
   }
 
   /** Unmeasured rounds on both, then {@link #rounds} each, taking turns: [gateway, floor]. */
@@ -564,7 +586,7 @@ public final class GoProxyBench {
         all.addAll(round(pool, List.of(http), refs, auth, advertisement).latencies());
       }
       Stats lat = new Stats(all);
-      tables.append("| for comparison, the git door: `GET /").append(MODULE)
+      tables.append("| for comparison, GitEdge's git door: `GET /").append(MODULE)
           .append(".git/info/refs?service=git-upload-pack` | ").append(ms(lat.percentile(50)))
           .append(" ms | ").append(ms(lat.percentile(99))).append(" ms | | | |\n");
     } finally {
