@@ -269,7 +269,8 @@ class GoProxyRealModulesTest {
           out.append("\n  content differs: ").append(n);
         }
       }
-      return out.toString();
+      return proxyFiles.equals(directFiles) ? out + " the same files with the same contents"
+          : out.toString();
     } catch (Exception e) {
       return "(cannot compare the zips: " + e + ")";
     }
