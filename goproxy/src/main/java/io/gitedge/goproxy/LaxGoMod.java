@@ -351,12 +351,12 @@ final class LaxGoMod {
             throw new Unreadable();
           }
           String path = parseString(args.get(0));
-          String version = ZipSemver.canonicalModuleVersion(parseString(args.get(1)));
+          String version = Semver.canonical(parseString(args.get(1)));
           if (version.isEmpty()) {
             throw new Unreadable();
           }
-          String pathMajor = ZipModuleCheck.splitPathMajor(path).orElseThrow(Unreadable::new);
-          if (ZipModuleCheck.pathMajorMismatch(version, pathMajor).isPresent()) {
+          ModulePath.Split split = ModulePath.splitPathVersion(path).orElseThrow(Unreadable::new);
+          if (!ModulePath.matchPathMajor(version, split.pathMajor())) {
             throw new Unreadable();
           }
         }
