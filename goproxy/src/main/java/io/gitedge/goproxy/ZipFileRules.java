@@ -71,7 +71,7 @@ final class ZipFileRules {
       }
       goModDirs.add(dir);
       if (base.equals("go.mod") && dir.isEmpty()) {
-        language = readGoMod(f).map(LaxGoMod::language).orElse("");
+        language = readGoMod(f).map(GoModFile::language).orElse("");
       }
     }
     boolean go124 = GoVersion.compare(language, GO_1_24) >= 0;
