@@ -269,7 +269,7 @@ public final class ModulePath {
 
   /** Why {@code path} is not a valid path of the kind, or null ({@code checkPath}). */
   private static String pathProblem(String path, Kind kind) {
-    if (!isWellFormedUtf16(path)) {
+    if (!GoText.isValidUtf8(path)) {
       return "invalid UTF-8";
     }
     if (path.isEmpty()) {
@@ -324,7 +324,7 @@ public final class ModulePath {
     int dot = elem.indexOf('.');
     String shortName = dot < 0 ? elem : elem.substring(0, dot);
     for (String bad : BAD_WINDOWS_NAMES) {
-      if (equalsIgnoreAsciiCase(bad, shortName)) {
+      if (GoText.equalFold(bad, shortName)) {
         return GoText.quote(shortName) + " disallowed as path element component on Windows";
       }
     }
@@ -402,36 +402,6 @@ public final class ModulePath {
       }
     }
     return bang ? null : b.toString();
-  }
-
-  /** Whether {@code s} has no unpaired surrogate, so that it encodes to valid UTF-8. */
-  private static boolean isWellFormedUtf16(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean equalsIgnoreAsciiCase(String upper, String s) {
-    if (upper.length() != s.length()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if ('a' <= c && c <= 'z') {
-        c = (char) (c - ('a' - 'A'));
-      }
-      if (c != upper.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean isDigit(char c) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * File and module path rules ({@link PathRules}, {@link ModulePath}) against x/mod's
+ * File and module path rules ({@link ModulePath}) against x/mod's
  * {@code module/module_test.go} tables ({@code checkPathTests}, {@code checkTests},
  * {@code splitPathVersionTests}), the messages {@code module.CheckFilePath} gives (as x/mod
  * fe2ec04 gave them for the same paths), and Go's {@code path.Clean} (its own test table).
@@ -85,7 +85,7 @@ class ModuleZipPathRulesTest {
   void checkPath_andCheckFilePath_asXmodTablesSay(String path, boolean moduleOk,
       boolean fileOk) {
     assertEquals(moduleOk, accepts(() -> ModulePath.check(path)), "module path");
-    assertEquals(fileOk, PathRules.checkFilePath(path).isEmpty(), "file path");
+    assertEquals(fileOk, accepts(() -> ModulePath.checkFilePath(path)), "file path");
   }
 
   @ParameterizedTest
@@ -183,7 +183,13 @@ class ModuleZipPathRulesTest {
   @ParameterizedTest
   @MethodSource("filePathMessages")
   void checkFilePath_saysWhyAsGoSaysIt(String path, String message) {
-    assertEquals(message, PathRules.checkFilePath(path).orElse(""));
+    String got = "";
+    try {
+      ModulePath.checkFilePath(path);
+    } catch (GoModuleException.Invalid e) {
+      got = e.getMessage();
+    }
+    assertEquals(message, got);
   }
 
   @ParameterizedTest
@@ -200,6 +206,6 @@ class ModuleZipPathRulesTest {
       "abc//./../def, def", "abc/../../././../def, ../../def", "/../x, /x", "..a/b, ..a/b",
       "a/..b, a/..b"})
   void clean_isGoPathClean(String path, String want) {
-    assertEquals(want, PathRules.clean(path));
+    assertEquals(want, GoPath.clean(path));
   }
 }
