@@ -15,17 +15,9 @@ final class GoProxyConfigReader {
     ConfigMap keys = section.asMap();
     boolean enabled = keys.getOrDefault("enabled", ConfigNode::asBoolean,
         GoProxyConfig.DEFAULTS.enabled());
-    long zipCache = keys.getOrDefault("zipCache", GoProxyConfigReader::readSize,
+    long zipCache = keys.getOrDefault("zipCache", ConfigNode::asByteSize,
         GoProxyConfig.DEFAULTS.zipCacheBytes());
     keys.finish();
     return new GoProxyConfig(enabled, zipCache);
-  }
-
-  private static long readSize(ConfigNode node) throws ConfigException {
-    long size = node.asByteSize();
-    if (size < 1) {
-      throw node.error("must be at least 1 byte, e.g. 2GiB");
-    }
-    return size;
   }
 }

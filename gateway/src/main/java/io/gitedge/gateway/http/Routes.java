@@ -66,7 +66,7 @@ final class Routes {
 
   /** The route of a request for the decoded {@code path}. */
   Route find(String path, HttpServletRequest request) {
-    if (!path.equals(request.getRequestURI())) {
+    if (!path.equals(harmlessDecoded(request.getRequestURI()))) {
       return NOT_CANONICAL;
     }
     for (Row r : rows) {
@@ -75,6 +75,38 @@ final class Routes {
       }
     }
     return otherwise;
+  }
+
+  /**
+   * {@code uri} with the percent-encodings of {@code !}, {@code +} and {@code ~} decoded: the go
+   * command's proxy client encodes the {@code !} of the module proxy's case encoding
+   * ({@code github.com/%21azure/...}) and may encode a version's {@code +}; those three never
+   * change which resource a path names. Every other encoding still makes a path not canonical.
+   */
+  static String harmlessDecoded(String uri) {
+    if (uri.indexOf('%') < 0) {
+      return uri;
+    }
+    StringBuilder out = new StringBuilder(uri.length());
+    for (int i = 0; i < uri.length(); i++) {
+      char c = uri.charAt(i);
+      if (c == '%' && i + 2 < uri.length()) {
+        String hex = uri.substring(i + 1, i + 3).toUpperCase(java.util.Locale.ROOT);
+        char decoded = switch (hex) {
+          case "21" -> '!';
+          case "2B" -> '+';
+          case "7E" -> '~';
+          default -> 0;
+        };
+        if (decoded != 0) {
+          out.append(decoded);
+          i += 2;
+          continue;
+        }
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
   /**

@@ -281,6 +281,18 @@ class SectionReadersTest {
   }
 
   @Test
+  void goProxy_isOnWithTwoGibibytesOfZips_unlessSaidOtherwise() throws Exception {
+    assertEquals(GoProxyConfig.DEFAULTS, GoProxyConfigReader.read(section("goProxy: {}\n")));
+    assertEquals(new GoProxyConfig(false, 512L << 20), GoProxyConfigReader.read(section(
+        "goProxy:\n  enabled: false\n  zipCache: 512MiB\n")));
+    assertEquals("gitedge.yaml:2: goProxy.zipCache: must be at least 1 byte and fit in 8 EiB, got \"0\"",
+        error(() -> GoProxyConfigReader.read(section("goProxy:\n  zipCache: 0\n")))
+            .getMessage());
+    assertEquals("goProxy.cache", error(() -> GoProxyConfigReader.read(section(
+        "goProxy:\n  cache: 1GiB\n"))).key());
+  }
+
+  @Test
   void jgit_keepsTheHeapDefaultsForKeysNotGiven() throws Exception {
     JGitConfig d = JGitConfig.defaults();
     JGitConfig c = JGitConfigReader.read(section("jgit:\n  packedGitOpenFiles: 512\n"));
