@@ -280,6 +280,131 @@ class FleetVerifyTest {
     }
   }
 
+  // --------------------------------------------------------------------------- Go module zips
+
+  /** A mirror's {@code goModules} in an admin API answer. */
+  private static Map<String, String> goModules(JsonNode mirror) {
+    assertTrue(mirror.path("goModules").isObject(), mirror.toPrettyString());
+    Map<String, String> out = new TreeMap<>();
+    mirror.path("goModules").properties().forEach(e -> out.put(e.getKey(),
+        e.getValue().asText()));
+    return out;
+  }
+
+  /** One module zip through {@code gw}'s proxy, as a plain HTTPS GET with a token. */
+  private static void downloadZip(GatewayHarness gw, String module, String version)
+      throws Exception {
+    HttpResponse<String> zip = get(gw, "/goproxy/" + module + "/@v/" + version + ".zip",
+        "alice");
+    assertEquals(200, zip.statusCode(), gw.url() + ": " + zip.body());
+  }
+
+  /**
+   * The promise "the same module zip for the same version in every region", checked: zips built
+   * through two regions' proxies have the same {@code h1:} hash in both regions' admin APIs (the
+   * one {@code go} computes), a version built in one region only is no difference, and a hash
+   * that differs (here: one region's cached hash rewritten while it is stopped) is divergence.
+   */
+  @Test
+  void goModuleZips_theSameHashInEveryRegion_isLevel_aDifferentOneHasDiverged()
+      throws Exception {
+    Path usDir = Files.createDirectories(dir.resolve("us"));
+    try (GatewayHarness us = GatewayHarness.start(usDir,
+        GatewayHarness.Options.defaults().withRegion("us"))) {
+      Path euDir = regionDir(dir, "eu", us.token("ops"));
+      try (GatewayHarness eu = GatewayHarness.startBeside(euDir, us, GatewayHarness.Options
+          .defaults().withRegion("eu")
+          .withTopLevel(peers(List.of(us.url()), us.certificate())))) {
+        String hosted = "127.0.0.1/" + GatewayHarness.HOSTED;
+        for (GatewayHarness gw : List.of(us, eu)) {
+          downloadZip(gw, LIB, "v1.0.0");
+          downloadZip(gw, hosted, "v1.0.0");
+        }
+        downloadZip(eu, LIB, "v1.1.0"); // eu only: us builds it when asked
+
+        Map<String, String> usLib = goModules(api(us, "/api/v1/mirrors/" + LIB + "?refs=true"));
+        Map<String, String> euLib = goModules(api(eu, "/api/v1/mirrors/" + LIB + "?refs=true"));
+        assertEquals(List.of(LIB + "@v1.0.0"), List.copyOf(usLib.keySet()));
+        assertEquals(List.of(LIB + "@v1.0.0", LIB + "@v1.1.0"), List.copyOf(euLib.keySet()));
+        String v100 = usLib.get(LIB + "@v1.0.0");
+        assertTrue(v100.matches("h1:[A-Za-z0-9+/]{43}="), v100);
+        assertEquals(v100, euLib.get(LIB + "@v1.0.0"), "one version, one zip, in every region");
+        Map<String, String> usHosted = goModules(api(us, "/api/v1/mirrors/"
+            + GatewayHarness.HOSTED + "?refs=true"));
+        assertEquals(List.of(hosted + "@v1.0.0"), List.copyOf(usHosted.keySet()),
+            "a module named after the gateway lies in the mirror after the host");
+        assertEquals(usHosted, goModules(api(eu, "/api/v1/mirrors/" + GatewayHarness.HOSTED
+            + "?refs=true")));
+        for (JsonNode m : api(us, "/api/v1/mirrors?refs=true").path("mirrors")) {
+          Map<String, String> expected = m.path("name").asText().equals(LIB) ? usLib
+              : m.path("name").asText().equals(GatewayHarness.HOSTED) ? usHosted : Map.of();
+          assertEquals(expected, goModules(m), m.toPrettyString());
+        }
+        assertTrue(api(us, "/api/v1/mirrors/" + LIB).path("goModules").isMissingNode(),
+            "with the refs only");
+        if (ClientHome.installed("go")) {
+          ClientHome go = eu.clientWithNetrc("alice").with("GOPROXY", eu.url() + "/goproxy")
+              .with("GOSUMDB", "off").with("GOPRIVATE", "").with("GONOPROXY", "");
+          String json = go.go(eu.workDir("go"), "mod", "download", "-json", LIB + "@v1.1.0")
+              .assertOk().stdout();
+          assertEquals(euLib.get(LIB + "@v1.1.0"), JSON.readTree(json).path("Sum").asText(),
+              "the hash the go command computes from the zip");
+        }
+
+        JsonNode level = fleet(eu);
+        assertTrue(level.path("level").asBoolean(), level.toPrettyString());
+        assertFalse(level.path("diverged").asBoolean());
+        Run levelRun = verify(eu);
+        assertEquals(0, levelRun.code(), levelRun.describe());
+        assertTrue(levelRun.out().endsWith(": level\n"), levelRun.describe());
+
+        String bad = "h1:" + "A".repeat(43) + "=";
+        eu.restart(data -> rewriteHash(data.resolve("goproxy"), LIB + " v1.0.0 ", bad));
+
+        JsonNode fromEu = fleet(eu);
+        assertTrue(fromEu.path("diverged").asBoolean(), fromEu.toPrettyString());
+        assertFalse(fromEu.path("level").asBoolean());
+        JsonNode findings = findings(fromEu, LIB);
+        assertEquals("level", findings.path(0).path("kind").asText(), "the refs are level");
+        JsonNode zip = findings.path(1);
+        assertEquals("diverged", zip.path("kind").asText(), zip.toString());
+        assertEquals("go:" + LIB + "@v1.0.0", zip.path("ref").asText());
+        assertEquals(bad, zip.path("here").asText());
+        assertEquals(v100, zip.path("there").asText());
+        assertEquals(2, findings.size(), "v1.1.0, built in eu only, is no finding: " + findings);
+        assertEquals("level", findings(fromEu, GatewayHarness.HOSTED).path(0).path("kind")
+            .asText());
+        assertEquals(1, findings(fromEu, GatewayHarness.HOSTED).size());
+        Run diverged = verify(eu);
+        assertEquals(1, diverged.code(), diverged.describe());
+        assertTrue(diverged.lines().contains("diverged " + LIB + " go:" + LIB + "@v1.0.0: the"
+            + " module zip differs: eu " + bad + " us " + v100 + " (a go.sum made through one"
+            + " region is a checksum mismatch in the other)"), diverged.describe());
+        assertTrue(diverged.out().endsWith(": 1 diverged\n"), diverged.describe());
+      }
+    }
+  }
+
+  /**
+   * Replaces the hash in the zip cache's {@code .h1} file of the zip whose second line starts
+   * with {@code what} ({@code <module> <version> }), as a bad build or a bad disk would.
+   */
+  private static void rewriteHash(Path cache, String what, String hash) {
+    try (var files = Files.list(cache)) {
+      List<Path> hit = new ArrayList<>();
+      for (Path f : files.filter(f -> f.toString().endsWith(".h1")).toList()) {
+        List<String> lines = Files.readAllLines(f);
+        if (lines.size() == 2 && lines.get(1).startsWith(what)) {
+          Files.writeString(f, hash + "\n" + lines.get(1) + "\n");
+          hit.add(f);
+        }
+      }
+      assertEquals(1, hit.size(), "the zip of " + what + "in " + cache);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   // ---------------------------------------------------------------------------- cannot ask
 
   @Test

@@ -81,6 +81,20 @@ public final class GatewayHarness implements AutoCloseable {
           upstreamDownAtStart, syncInterval, upstreamYaml, topYaml + yaml, region);
     }
 
+    /**
+     * Adds an upstream for {@code prefix} on the same upstream server as the others, its
+     * repositories mirrored on demand: {@code <prefix>/google/uuid} is the upstream's
+     * {@code google/uuid}. For repositories a test pushes to the upstream after the start.
+     */
+    public Options withOnDemandUpstream(String prefix) {
+      // first in topYaml, so it lands in the upstreams list whatever sections follow
+      return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml, rulesYaml,
+          upstreamDownAtStart, syncInterval, upstreamYaml, "  - prefix: " + prefix + "\n"
+          + "    url: " + UPSTREAM_URL + "\n"
+          + "    credentials: { tokenFile: upstream.token, username: x-access-token }\n"
+          + "    mirrorOnDemand: true\n" + topYaml, region);
+    }
+
     /** Adds an access rule: {@code repos} for the users and groups in {@code whoYaml}. */
     public Options withRule(String repos, String whoYaml) {
       return new Options(listen, publicUrl, httpYaml, sshYaml, syncYaml, identityYaml,
@@ -141,6 +155,9 @@ public final class GatewayHarness implements AutoCloseable {
       return "  " + key + ": " + value + "\n";
     }
   }
+
+  /** Stands for the upstream server's base URL in top-level YAML; known only at the start. */
+  private static final String UPSTREAM_URL = "${upstream.url}";
 
   private GatewayHarness(Path dir, Options options, GatewayHarness beside) throws Exception {
     this.dir = dir;
@@ -217,7 +234,8 @@ public final class GatewayHarness implements AutoCloseable {
         Files.readString(Path.of(ca + ".pub")).trim(), options.identityYaml(),
         options.rulesYaml(), upstreamHttp.url(),
         options.syncInterval(), options.upstreamYaml(),
-        upstreamHttp.url(), options.syncInterval(), options.upstreamYaml(), options.topYaml()));
+        upstreamHttp.url(), options.syncInterval(), options.upstreamYaml(),
+        options.topYaml().replace(UPSTREAM_URL, upstreamHttp.url())));
     upstreamHttp.setDown(options.upstreamDownAtStart());
     this.app = GatewayApp.start(ConfigLoader.load(config), clock);
     if (options.upstreamDownAtStart()) {

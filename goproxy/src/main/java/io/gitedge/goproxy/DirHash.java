@@ -16,25 +16,6 @@ import java.util.List;
  * names and contents count: not the zip's layout, compression, times or order.
  */
 final class DirHash {
-  /**
-   * Go sorts names as byte strings, that is UTF-8 order, which is code point order; Java's
-   * {@link String#compareTo} compares UTF-16 units and would put U+FFFD after U+1F600.
-   */
-  private static final Comparator<String> UTF8_ORDER = (a, b) -> {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  };
-
   /** One file of the hash: its name in the hash (in a zip, {@code module@version/path}). */
   record FileDigest(String name, byte[] sha256) {
     FileDigest {
@@ -59,7 +40,7 @@ final class DirHash {
   /** {@code Hash1} of files whose contents have been hashed already. */
   static String hash1(List<FileDigest> files) {
     List<FileDigest> sorted = new ArrayList<>(files);
-    sorted.sort(Comparator.comparing(FileDigest::name, UTF8_ORDER));
+    sorted.sort(Comparator.comparing(FileDigest::name, GoText::compare));
     MessageDigest summary = sha256();
     HexFormat hex = HexFormat.of();
     for (FileDigest file : sorted) {

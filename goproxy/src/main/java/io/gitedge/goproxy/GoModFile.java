@@ -4,21 +4,39 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the go command reads out of a dependency's {@code go.mod} when it resolves versions: the
- * module path ({@code modfile.ModulePath}) and the retracted version intervals
- * ({@code modfile.ParseLax}, whose lexer, parser and lax checks are reproduced here so that a
- * file the go command cannot parse retracts nothing here either).
+ * What the go command reads out of a dependency's {@code go.mod}: the module path
+ * ({@code modfile.ModulePath}), and what {@code modfile.ParseLax} finds, the {@code go} line
+ * (which picks a module zip's {@code vendor} rules) and the retracted version intervals (which
+ * hide versions from {@code @latest}).
+ *
+ * <p>{@code ParseLax} reads the whole file, and any error in it (a syntax error, a malformed
+ * {@code module}, {@code go}, {@code require} or {@code ignore} line, a second {@code module}
+ * or {@code go} line) makes it read nothing: no go version, so the old vendor rules apply, and
+ * no retractions. This reader makes the same checks ({@link GoModParser} for the syntax), so a
+ * go.mod the go command cannot read gives nothing here either. Unknown statements and those that
+ * only matter in a main module ({@code replace}, {@code exclude}, {@code toolchain},
+ * {@code godebug}, {@code tool}) are ignored, as lax parsing does.
  */
 final class GoModFile {
-  /** {@code modfile.GoVersionRE}. */
+  /** {@code modfile.GoVersionRE}: {@code 1.21}, {@code 1.21.3}, {@code 1.21rc1}. */
   private static final Pattern GO_VERSION =
       Pattern.compile("([1-9][0-9]*)\\.(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?");
-  /** {@code modfile.laxGoVersionRE}: what lax parsing accepts as a go version anyway. */
+  /**
+   * {@code modfile.laxGoVersionRE}, which lax parsing falls back on: {@code [v]1.21} followed by
+   * anything that does not start with a digit ({@code 1.21.x}, {@code v1.21-beta}) reads as
+   * {@code 1.21}.
+   */
   private static final Pattern LAX_GO_VERSION =
-      Pattern.compile("v?(([1-9][0-9]*)\\.(0|[1-9][0-9]*))([^0-9].*)");
+      Pattern.compile("v?(([1-9][0-9]*)\\.(0|[1-9][0-9]*))([^0-9].*)", Pattern.DOTALL);
+
+  /** Block statements whose lines lax parsing reads; the other blocks are skipped. */
+  private static final Set<String> BLOCK_VERBS =
+      Set.of("module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore");
 
   /** A retracted interval, both ends included, as written (lax parsing does not fix them). */
   record Interval(String low, String high) {
@@ -27,7 +45,43 @@ final class GoModFile {
     }
   }
 
+  /**
+   * What {@code ParseLax} read: the {@code go} line's version ({@code ""} when there is none;
+   * a lax form such as {@code 1.21.x} as its {@code 1.21}) and the retractions, in file order.
+   */
+  record Lax(String goVersion, List<Interval> retractions) {}
+
   private GoModFile() {}
+
+  /** What {@code modfile.ParseLax} reads from {@code goMod}; empty when it fails. */
+  static Optional<Lax> parseLax(byte[] goMod) {
+    try {
+      return Optional.of(new LaxChecks().read(GoModParser.parse(goMod)));
+    } catch (GoModParser.Unreadable e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The version on the {@code go} line; empty when there is none or the file is unreadable. */
+  static Optional<String> goVersion(byte[] goMod) {
+    return parseLax(goMod).map(Lax::goVersion).filter(v -> !v.isEmpty());
+  }
+
+  /**
+   * The module's language version for the zip rules, as {@code x/mod/zip} computes it:
+   * {@code version.Lang("go" + goVersion)}, {@code ""} when there is none.
+   */
+  static String language(byte[] goMod) {
+    return goVersion(goMod).map(v -> GoVersion.lang("go" + v)).orElse("");
+  }
+
+  /**
+   * The intervals the file retracts, or empty when {@code modfile.ParseLax} would fail on it (the
+   * go command then ignores its retractions).
+   */
+  static Optional<List<Interval>> retractions(byte[] goMod) {
+    return parseLax(goMod).map(Lax::retractions);
+  }
 
   /** The {@code go.mod} the go command makes up for a version without one. */
   static byte[] legacy(String modulePath) {
@@ -38,12 +92,13 @@ final class GoModFile {
 
   /**
    * The module path a {@code go.mod} declares, {@code ""} when none ({@code modfile.ModulePath}):
-   * the first line (comments cut) starting {@code module} and a space, unquoted if quoted.
+   * the first line (comments cut) starting {@code module} and a space, unquoted if quoted. Line
+   * by line, without the parser, as Go does it: a file lax parsing refuses may still name one.
    */
   static String modulePath(byte[] goMod) {
     int start = 0;
     while (start < goMod.length) {
-      int end = indexOf(goMod, (byte) '\n', start);
+      int end = indexOf(goMod, "\n", start, goMod.length);
       int next = end < 0 ? goMod.length : end + 1;
       end = end < 0 ? goMod.length : end;
       int comment = indexOf(goMod, "//", start, end);
@@ -70,42 +125,6 @@ final class GoModFile {
     return "";
   }
 
-  /**
-   * The intervals the file retracts, or empty when {@code modfile.ParseLax} would fail on it (the
-   * go command then ignores its retractions).
-   */
-  static Optional<List<Interval>> retractions(byte[] goMod) {
-    List<Statement> statements;
-    try {
-      statements = new Parser(goMod).parseFile();
-    } catch (SyntaxError e) {
-      return Optional.empty();
-    }
-    LaxChecker checker = new LaxChecker();
-    for (Statement s : statements) {
-      if (s.block) {
-        if (s.tokens.size() > 1) {
-          continue;
-        }
-        for (List<String> line : s.lines) {
-          checker.add(s.tokens.get(0), line);
-        }
-      } else {
-        checker.add(s.tokens.get(0), s.tokens.subList(1, s.tokens.size()));
-      }
-    }
-    return checker.failed ? Optional.empty() : Optional.of(List.copyOf(checker.retract));
-  }
-
-  private static int indexOf(byte[] b, byte c, int from) {
-    for (int i = from; i < b.length; i++) {
-      if (b[i] == c) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   private static int indexOf(byte[] b, String s, int from, int to) {
     outer:
     for (int i = from; i + s.length() <= to; i++) {
@@ -119,315 +138,118 @@ final class GoModFile {
     return -1;
   }
 
-  /** The directives a dependency's go.mod is checked for ({@code File.add} with strict off). */
-  private static final class LaxChecker {
-    final List<Interval> retract = new ArrayList<>();
-    boolean failed;
-    boolean haveGo;
-    boolean haveModule;
+  /** {@code modfile/rule.go}'s {@code parseToFile} and {@code add}, with strict off. */
+  private static final class LaxChecks {
+    private final List<Interval> retractions = new ArrayList<>();
+    private String goVersion;
+    private boolean haveModule;
 
-    void add(String verb, List<String> args) {
+    Lax read(List<GoModParser.Statement> statements) throws GoModParser.Unreadable {
+      for (GoModParser.Statement statement : statements) {
+        if (statement instanceof GoModParser.Line line) {
+          List<String> t = line.tokens();
+          add(t.get(0), t.subList(1, t.size()));
+        } else if (statement instanceof GoModParser.Block block) {
+          List<String> t = block.tokens();
+          if (t.size() == 1 && BLOCK_VERBS.contains(t.get(0))) {
+            for (GoModParser.Line line : block.lines()) {
+              add(t.get(0), line.tokens());
+            }
+          }
+        }
+      }
+      return new Lax(goVersion == null ? "" : goVersion, List.copyOf(retractions));
+    }
+
+    private void add(String verb, List<String> args) throws GoModParser.Unreadable {
       switch (verb) {
         case "go" -> {
-          if (haveGo || args.size() != 1) {
-            failed = true;
-            return;
+          if (goVersion != null || args.size() != 1) {
+            throw new GoModParser.Unreadable();
           }
-          if (!GO_VERSION.matcher(args.get(0)).matches()
-              && !LAX_GO_VERSION.matcher(args.get(0)).matches()) {
-            failed = true;
-            return;
-          }
-          haveGo = true;
+          goVersion = goVersionOf(args.get(0));
         }
         case "module" -> {
-          if (haveModule) {
-            failed = true;
-            return;
+          if (haveModule || args.size() != 1) {
+            throw new GoModParser.Unreadable();
           }
           haveModule = true;
-          if (args.size() != 1 || parseString(args.get(0)).isEmpty()) {
-            failed = true;
-          }
+          parseString(args.get(0));
         }
         case "require" -> {
           if (args.size() != 2) {
-            failed = true;
-            return;
+            throw new GoModParser.Unreadable();
           }
-          Optional<String> path = parseString(args.get(0));
-          Optional<String> version = parseString(args.get(1)).map(GoModFile::canonicalVersion);
-          if (path.isEmpty() || version.isEmpty() || version.get().isEmpty()) {
-            failed = true;
-            return;
+          String path = parseString(args.get(0));
+          String version = Semver.canonical(parseString(args.get(1)));
+          if (version.isEmpty()) {
+            throw new GoModParser.Unreadable();
           }
-          Optional<ModulePath.Split> split = ModulePath.splitPathVersion(path.get());
-          if (split.isEmpty()
-              || !ModulePath.matchPathMajor(version.get(), split.get().pathMajor())) {
-            failed = true;
+          ModulePath.Split split =
+              ModulePath.splitPathVersion(path).orElseThrow(GoModParser.Unreadable::new);
+          if (!ModulePath.matchPathMajor(version, split.pathMajor())) {
+            throw new GoModParser.Unreadable();
           }
         }
         case "ignore" -> {
-          if (args.size() != 1 || parseString(args.get(0)).isEmpty()) {
-            failed = true;
+          if (args.size() != 1) {
+            throw new GoModParser.Unreadable();
           }
+          parseString(args.get(0));
         }
-        case "retract" -> interval(args).ifPresent(retract::add);
+        case "retract" -> interval(args).ifPresent(retractions::add);
         default -> {
           // Lax parsing ignores every other directive, known or not.
         }
       }
     }
 
-    /** {@code parseVersionInterval} with versions kept as written; a bad one is skipped. */
+    /** The go line's version, or its major.minor when only the lax form matches. */
+    private static String goVersionOf(String v) throws GoModParser.Unreadable {
+      if (GO_VERSION.matcher(v).matches()) {
+        return v;
+      }
+      Matcher lax = LAX_GO_VERSION.matcher(v);
+      if (lax.matches()) {
+        return lax.group(1);
+      }
+      throw new GoModParser.Unreadable();
+    }
+
+    /**
+     * {@code parseVersionInterval} with versions kept as written; a malformed one is skipped,
+     * not an error (lax parsing leaves room for interval forms to come).
+     */
     private static Optional<Interval> interval(List<String> toks) {
-      if (toks.isEmpty() || toks.get(0).equals("(")) {
+      try {
+        if (toks.isEmpty() || toks.get(0).equals("(")) {
+          return Optional.empty();
+        }
+        if (!toks.get(0).equals("[")) {
+          String v = parseString(toks.get(0));
+          return Optional.of(new Interval(v, v));
+        }
+        if (toks.size() < 5 || !toks.get(2).equals(",") || !toks.get(4).equals("]")) {
+          return Optional.empty();
+        }
+        return Optional.of(new Interval(parseString(toks.get(1)), parseString(toks.get(3))));
+      } catch (GoModParser.Unreadable e) {
         return Optional.empty();
       }
-      if (!toks.get(0).equals("[")) {
-        return parseString(toks.get(0)).map(v -> new Interval(v, v));
-      }
-      if (toks.size() < 5 || !toks.get(2).equals(",") || !toks.get(4).equals("]")) {
-        return Optional.empty();
-      }
-      Optional<String> low = parseString(toks.get(1));
-      Optional<String> high = parseString(toks.get(3));
-      if (low.isEmpty() || high.isEmpty()) {
-        return Optional.empty();
-      }
-      return Optional.of(new Interval(low.get(), high.get()));
     }
   }
 
-  /** {@code module.CanonicalVersion}. */
-  private static String canonicalVersion(String v) {
-    return VersionRules.moduleCanonical(v);
-  }
-
-  /** {@code modfile.parseString}: a double-quoted Go string, or a word without quotes. */
-  private static Optional<String> parseString(String t) {
-    if (t.startsWith("\"")) {
-      return GoText.unquote(t);
+  /**
+   * {@code modfile.parseString}: a double-quoted token unquoted as Go unquotes it, an unquoted
+   * one as it is unless it holds a quote character.
+   */
+  private static String parseString(String token) throws GoModParser.Unreadable {
+    if (token.startsWith("\"")) {
+      return GoText.unquote(token).orElseThrow(GoModParser.Unreadable::new);
     }
-    if (t.indexOf('"') >= 0 || t.indexOf('\'') >= 0 || t.indexOf('`') >= 0) {
-      return Optional.empty();
+    if (token.indexOf('"') >= 0 || token.indexOf('\'') >= 0 || token.indexOf('`') >= 0) {
+      throw new GoModParser.Unreadable();
     }
-    return Optional.of(t);
-  }
-
-  /** One top-level statement: a line, or a block {@code verb ( lines )}. */
-  private record Statement(List<String> tokens, boolean block, List<List<String>> lines) {}
-
-  /** Any error of {@code modfile.parse}: the file is not a go.mod file. */
-  private static final class SyntaxError extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    SyntaxError() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** Token kinds; punctuation tokens are their character. */
-  private static final int EOF = -1;
-  private static final int EOL_COMMENT = -2;
-  private static final int IDENT = -3;
-  private static final int STRING = -4;
-  private static final int COMMENT = -5;
-
-  private record Token(int kind, String text) {
-    boolean isEol() {
-      return kind == EOF || kind == EOL_COMMENT || kind == '\n';
-    }
-  }
-
-  /** The lexer and parser of {@code modfile/read.go}, keeping only the statements' tokens. */
-  private static final class Parser {
-    private final byte[] in;
-    private int pos;
-    private Token next;
-
-    Parser(byte[] in) {
-      this.in = in;
-    }
-
-    List<Statement> parseFile() throws SyntaxError {
-      next = readToken();
-      List<Statement> out = new ArrayList<>();
-      while (true) {
-        switch (next.kind) {
-          case '\n', COMMENT -> lex();
-          case EOF -> {
-            return out;
-          }
-          default -> out.add(parseStatement());
-        }
-      }
-    }
-
-    private Token lex() throws SyntaxError {
-      Token t = next;
-      next = readToken();
-      return t;
-    }
-
-    private Statement parseStatement() throws SyntaxError {
-      List<String> tokens = new ArrayList<>();
-      tokens.add(lex().text);
-      while (true) {
-        Token t = lex();
-        if (t.isEol()) {
-          return new Statement(tokens, false, List.of());
-        }
-        if (t.kind == '(') {
-          if (next.isEol()) {
-            return new Statement(tokens, true, parseBlock());
-          }
-          if (next.kind == ')') {
-            Token rparen = lex();
-            if (next.isEol()) {
-              lex();
-              return new Statement(tokens, true, List.of());
-            }
-            tokens.add(t.text);
-            tokens.add(rparen.text);
-          } else {
-            tokens.add(t.text);
-          }
-        } else {
-          tokens.add(t.text);
-        }
-      }
-    }
-
-    private List<List<String>> parseBlock() throws SyntaxError {
-      List<List<String>> lines = new ArrayList<>();
-      while (true) {
-        switch (next.kind) {
-          case EOL_COMMENT, '\n', COMMENT -> lex();
-          case EOF -> throw new SyntaxError();
-          case ')' -> {
-            lex();
-            if (!next.isEol()) {
-              throw new SyntaxError();
-            }
-            lex();
-            return lines;
-          }
-          default -> {
-            List<String> line = new ArrayList<>();
-            line.add(lex().text);
-            for (Token t = lex(); !t.isEol(); t = lex()) {
-              line.add(t.text);
-            }
-            lines.add(line);
-          }
-        }
-      }
-    }
-
-    private boolean peekPrefix(String prefix) {
-      if (pos + prefix.length() > in.length) {
-        return false;
-      }
-      for (int i = 0; i < prefix.length(); i++) {
-        if (in[pos + i] != prefix.charAt(i)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private int peekRune() {
-      return pos < in.length ? GoText.decodeRune(in, pos)[0] : 0;
-    }
-
-    private int readRune() {
-      int[] r = GoText.decodeRune(in, pos);
-      pos += r[1];
-      return r[0];
-    }
-
-    private Token readToken() throws SyntaxError {
-      while (pos < in.length) {
-        int c = peekRune();
-        if (c == ' ' || c == '\t' || c == '\r') {
-          readRune();
-          continue;
-        }
-        if (peekPrefix("//")) {
-          int lineStart = pos;
-          while (lineStart > 0 && in[lineStart - 1] != '\n') {
-            lineStart--;
-          }
-          boolean suffix = !GoText.trimSpace(
-              new String(in, lineStart, pos - lineStart, StandardCharsets.UTF_8)).isEmpty();
-          int start = pos;
-          readRune();
-          readRune();
-          while (pos < in.length && readRune() != '\n') {
-            // The comment runs to the end of its line, newline included.
-          }
-          String text = new String(in, start, pos - start, StandardCharsets.UTF_8);
-          return new Token(suffix ? EOL_COMMENT : COMMENT, text);
-        }
-        if (peekPrefix("/*")) {
-          throw new SyntaxError();
-        }
-        break;
-      }
-      int start = pos;
-      if (pos >= in.length) {
-        return new Token(EOF, "");
-      }
-      int c = peekRune();
-      switch (c) {
-        case '\n', '(', ')', '[', ']', '{', '}', ',' -> {
-          readRune();
-          return new Token(c, String.valueOf((char) c));
-        }
-        case '"', '`' -> {
-          readRune();
-          while (true) {
-            if (pos >= in.length || peekRune() == '\n') {
-              throw new SyntaxError();
-            }
-            int r = readRune();
-            if (r == c) {
-              break;
-            }
-            if (r == '\\' && c != '`') {
-              if (pos >= in.length) {
-                throw new SyntaxError();
-              }
-              readRune();
-            }
-          }
-          return new Token(STRING, new String(in, start, pos - start, StandardCharsets.UTF_8));
-        }
-        default -> {
-          // An identifier, below.
-        }
-      }
-      if (!isIdent(c)) {
-        throw new SyntaxError();
-      }
-      while (pos < in.length && isIdent(peekRune())) {
-        if (peekPrefix("//")) {
-          break;
-        }
-        if (peekPrefix("/*")) {
-          throw new SyntaxError();
-        }
-        readRune();
-      }
-      return new Token(IDENT, new String(in, start, pos - start, StandardCharsets.UTF_8));
-    }
-
-    private static boolean isIdent(int c) {
-      return switch (c) {
-        case ' ', '(', ')', '[', ']', '{', '}', ',' -> false;
-        default -> !GoText.isSpace(c) && GoText.isPrint(c);
-      };
-    }
+    return token;
   }
 }

@@ -151,6 +151,25 @@ final class GoText {
     return out == null ? s : out.toString();
   }
 
+  /**
+   * Go's {@code <} on strings, byte by byte: code point order, which UTF-8 preserves; Java's
+   * {@link String#compareTo} compares UTF-16 units and would put U+FFFD after U+1F600.
+   */
+  static int compare(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Boolean.compare(i < a.length(), j < b.length());
+  }
+
   /** {@code strings.EqualFold}. */
   static boolean equalFold(String s, String t) {
     return fold(s).equals(fold(t));

@@ -98,12 +98,12 @@ public final class ModulePath {
     String path = unescapeString(escaped);
     if (path == null) {
       throw new GoModuleException.Invalid(
-          "invalid escaped module path " + GoQuote.string(escaped));
+          "invalid escaped module path " + GoText.quote(escaped));
     }
     String why = modulePathProblem(path);
     if (why != null) {
       throw new GoModuleException.Invalid("invalid escaped module path "
-          + GoQuote.string(escaped) + ": " + malformed(Kind.MODULE, path, why).getMessage());
+          + GoText.quote(escaped) + ": " + malformed(Kind.MODULE, path, why).getMessage());
     }
     return path;
   }
@@ -115,7 +115,7 @@ public final class ModulePath {
   public static String escapeVersion(String version) throws GoModuleException.Invalid {
     if (elemProblem(version, Kind.FILE) != null || version.contains("!")) {
       throw new GoModuleException.Invalid(
-          "version " + GoQuote.string(version) + " invalid: disallowed version string");
+          "version " + GoText.quote(version) + " invalid: disallowed version string");
     }
     return escapeString(version);
   }
@@ -124,12 +124,12 @@ public final class ModulePath {
   public static String unescapeVersion(String escaped) throws GoModuleException.Invalid {
     String version = unescapeString(escaped);
     if (version == null) {
-      throw new GoModuleException.Invalid("invalid escaped version " + GoQuote.string(escaped));
+      throw new GoModuleException.Invalid("invalid escaped version " + GoText.quote(escaped));
     }
     String why = elemProblem(version, Kind.FILE);
     if (why != null) {
       throw new GoModuleException.Invalid(
-          "invalid escaped version " + GoQuote.string(version) + ": " + why);
+          "invalid escaped version " + GoText.quote(version) + ": " + why);
     }
     return version;
   }
@@ -197,7 +197,7 @@ public final class ModulePath {
     String why = pathMajorMismatch(version, pathMajor);
     if (why != null) {
       throw new GoModuleException.Invalid(
-          "version " + GoQuote.string(version) + " invalid: " + why);
+          "version " + GoText.quote(version) + " invalid: " + why);
     }
   }
 
@@ -232,7 +232,7 @@ public final class ModulePath {
 
   private static GoModuleException.Invalid malformed(Kind kind, String path, String why) {
     return new GoModuleException.Invalid(
-        "malformed " + kind.noun + " path " + GoQuote.string(path) + ": " + why);
+        "malformed " + kind.noun + " path " + GoText.quote(path) + ": " + why);
   }
 
   /** Why {@code path} is not a module path, or null when it is ({@code CheckPath}). */
@@ -258,7 +258,7 @@ public final class ModulePath {
     for (int k = 0; k < first.length(); k++) {
       char c = first.charAt(k);
       if (!(c == '-' || c == '.' || isDigit(c) || 'a' <= c && c <= 'z')) {
-        return "invalid char " + GoQuote.rune(c) + " in first path element";
+        return "invalid char " + GoText.quoteRune(c) + " in first path element";
       }
     }
     if (splitPathVersion(path).isEmpty()) {
@@ -269,7 +269,7 @@ public final class ModulePath {
 
   /** Why {@code path} is not a valid path of the kind, or null ({@code checkPath}). */
   private static String pathProblem(String path, Kind kind) {
-    if (!isWellFormedUtf16(path)) {
+    if (!GoText.isValidUtf8(path)) {
       return "invalid UTF-8";
     }
     if (path.isEmpty()) {
@@ -301,7 +301,7 @@ public final class ModulePath {
       return "empty path element";
     }
     if (elem.chars().allMatch(c -> c == '.')) {
-      return "invalid path element " + GoQuote.string(elem);
+      return "invalid path element " + GoText.quote(elem);
     }
     if (elem.charAt(0) == '.' && kind == Kind.MODULE) {
       return "leading dot in path element";
@@ -317,15 +317,15 @@ public final class ModulePath {
         case FILE -> fileNameOk(c);
       };
       if (!ok) {
-        return "invalid char " + GoQuote.rune(c);
+        return "invalid char " + GoText.quoteRune(c);
       }
       i += Character.charCount(c);
     }
     int dot = elem.indexOf('.');
     String shortName = dot < 0 ? elem : elem.substring(0, dot);
     for (String bad : BAD_WINDOWS_NAMES) {
-      if (equalsIgnoreAsciiCase(bad, shortName)) {
-        return GoQuote.string(shortName) + " disallowed as path element component on Windows";
+      if (GoText.equalFold(bad, shortName)) {
+        return GoText.quote(shortName) + " disallowed as path element component on Windows";
       }
     }
     if (kind == Kind.FILE) {
@@ -402,36 +402,6 @@ public final class ModulePath {
       }
     }
     return bang ? null : b.toString();
-  }
-
-  /** Whether {@code s} has no unpaired surrogate, so that it encodes to valid UTF-8. */
-  private static boolean isWellFormedUtf16(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean equalsIgnoreAsciiCase(String upper, String s) {
-    if (upper.length() != s.length()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if ('a' <= c && c <= 'z') {
-        c = (char) (c - ('a' - 'A'));
-      }
-      if (c != upper.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean isDigit(char c) {

@@ -170,7 +170,7 @@ public final class ModuleRepo {
     if (!Semver.isValid(version)) {
       throw new GoModuleException.Invalid(versionMessage(version, false, "syntax error"));
     }
-    if (!version.equals(VersionRules.moduleCanonical(version))) {
+    if (!version.equals(Semver.canonical(version))) {
       throw new GoModuleException.Invalid(
           modPath + "@" + version + ": version " + version + " is not canonical");
     }
@@ -226,7 +226,7 @@ public final class ModuleRepo {
     List<String> incompatible = new ArrayList<>();
     for (String tag : host.tags(tagPrefix)) {
       String v = tag.substring(tagPrefix.length());
-      if (v.isEmpty() || !v.equals(VersionRules.semverCanonical(v)) || PseudoVersion.is(v)) {
+      if (v.isEmpty() || !v.equals(Semver.canonicalSemver(v)) || PseudoVersion.is(v)) {
         // Non-canonical tags (v1.2, v1.0.0+meta) are no versions; nor are pseudo-versions.
         continue;
       }
@@ -466,7 +466,7 @@ public final class ModuleRepo {
             "+incompatible suffix not allowed: major version " + Semver.major(v)
                 + " is compatible"));
       }
-      if (!statVers.isEmpty() && statVers.equals(VersionRules.moduleCanonical(statVers))) {
+      if (!statVers.isEmpty() && statVers.equals(Semver.canonical(statVers))) {
         String statBase = VersionRules.trimIncompatible(statVers);
         if (!statBase.equals(base)) {
           throw GoError.other(versionMessage(statVers, false,
@@ -495,7 +495,7 @@ public final class ModuleRepo {
     if (PseudoVersion.is(tag)) {
       return new TagVersion("", false);
     }
-    String v = VersionRules.semverCanonical(trimmed);
+    String v = Semver.canonicalSemver(trimmed);
     if (v.isEmpty() || !trimmed.startsWith(v)) {
       return new TagVersion("", false);
     }

@@ -67,9 +67,10 @@ public final class ModuleZip {
   /** {@link #create}, refusing a zip past {@code maxZipBytes} (tests lower the limit). */
   static String create(String modulePath, String version, List<? extends ModuleFile> files,
       OutputStream out, long maxZipBytes) throws IOException, GoModuleException {
-    Optional<String> badModule = ZipModuleCheck.check(modulePath, version);
-    if (badModule.isPresent()) {
-      throw new GoModuleException.Invalid(createZip(badModule.get()));
+    try {
+      checkModule(modulePath, version);
+    } catch (GoModuleException.Invalid e) {
+      throw new GoModuleException.Invalid(createZip(e.getMessage()));
     }
     CheckedFiles checked = ZipFileRules.check(files);
     Optional<String> refused = checked.error();
@@ -97,6 +98,21 @@ public final class ModuleZip {
           + counted.count + " bytes; limit is " + maxZipBytes + " bytes)"));
     }
     return DirHash.hash1(digests);
+  }
+
+  /**
+   * What {@code Create} checks before it looks at a file: the version is canonical
+   * ({@code module.CanonicalVersion}, with {@code Create}'s message) and {@code module.Check}
+   * takes the path and version.
+   */
+  private static void checkModule(String modulePath, String version)
+      throws GoModuleException.Invalid {
+    String canonical = Semver.canonical(version);
+    if (!canonical.equals(version)) {
+      throw new GoModuleException.Invalid("version " + GoText.quote(version)
+          + " is not canonical (should be " + GoText.quote(canonical) + ")");
+    }
+    ModulePath.check(modulePath, version);
   }
 
   /**

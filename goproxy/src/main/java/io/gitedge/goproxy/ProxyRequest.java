@@ -57,7 +57,7 @@ public record ProxyRequest(String modulePath, Kind kind, String version) {
     }
     if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new GoModuleException.Invalid(
-          "invalid request path " + GoQuote.string(path) + ": control character");
+          "invalid request path " + GoText.quote(path) + ": control character");
     }
     // Module paths never hold '@', so the first "/@" (or a leading "@") ends the module path.
     int at = 0;
@@ -96,7 +96,7 @@ public record ProxyRequest(String modulePath, Kind kind, String version) {
   }
 
   private static GoModuleException.Invalid unknown(String path) {
-    return new GoModuleException.Invalid("unknown request " + GoQuote.string(path)
+    return new GoModuleException.Invalid("unknown request " + GoText.quote(path)
         + ": want <module>/@v/list, <module>/@v/<version>.info, .mod or .zip,"
         + " or <module>/@latest");
   }
@@ -126,11 +126,11 @@ public record ProxyRequest(String modulePath, Kind kind, String version) {
     }
     if (version.contains("..")) {
       throw new GoModuleException.Invalid(
-          "invalid escaped version " + GoQuote.string(version) + ": double dot");
+          "invalid escaped version " + GoText.quote(version) + ": double dot");
     }
     if (version.contains("%")) {
       throw new GoModuleException.Invalid(
-          "invalid escaped version " + GoQuote.string(version) + ": invalid char '%'");
+          "invalid escaped version " + GoText.quote(version) + ": invalid char '%'");
     }
     return version;
   }

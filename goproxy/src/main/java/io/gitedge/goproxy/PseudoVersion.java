@@ -76,7 +76,7 @@ public final class PseudoVersion {
     if (pre.isEmpty()) {
       // vX.0.0-yyyymmddhhmmss-abcdef123456: no earlier version, so nothing to be incompatible.
       if (!p.build.isEmpty()) {
-        throw invalid(v, "lacks base version, but has build metadata " + GoQuote.string(p.build));
+        throw invalid(v, "lacks base version, but has build metadata " + GoText.quote(p.build));
       }
       return "";
     }
@@ -103,7 +103,7 @@ public final class PseudoVersion {
           Integer.parseInt(t.substring(8, 10)), Integer.parseInt(t.substring(10, 12)),
           Integer.parseInt(t.substring(12, 14))).toInstant(ZoneOffset.UTC);
     } catch (DateTimeException e) {
-      throw invalid(v, "malformed time " + GoQuote.string(t));
+      throw invalid(v, "malformed time " + GoText.quote(t));
     }
   }
 
@@ -161,7 +161,7 @@ public final class PseudoVersion {
 
   private static GoModuleException.Invalid invalid(String v, String why) {
     return new GoModuleException.Invalid(
-        "pseudo-version " + GoQuote.string(v) + " invalid: " + why);
+        "pseudo-version " + GoText.quote(v) + " invalid: " + why);
   }
 
   /**

@@ -117,24 +117,8 @@ public final class Semver {
   public static void sort(List<String> versions) {
     versions.sort((a, b) -> {
       int c = compare(a, b);
-      return c != 0 ? c : compareCodePoints(a, b);
+      return c != 0 ? c : GoText.compare(a, b);
     });
-  }
-
-  /** Go's byte-wise string order: code point order, which UTF-8 preserves (UTF-16 does not). */
-  static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Boolean.compare(i < a.length(), j < b.length());
   }
 
   /** Decimal strings without leading zeros: longer is greater, else string order. */

@@ -2,30 +2,13 @@ package io.gitedge.goproxy;
 
 /**
  * Small helpers of {@code golang.org/x/mod/module} and {@code cmd/go/internal/modfetch} built on
- * {@link Semver}: the two canonical forms the go command tells apart, the major version a module
- * path's suffix asks for, and path prefixes.
+ * {@link Semver}: {@code +incompatible}, the major version a module path's suffix asks for, and
+ * path prefixes.
  */
 final class VersionRules {
   static final String INCOMPATIBLE = "+incompatible";
 
   private VersionRules() {}
-
-  /**
-   * {@code semver.Canonical}: {@code v1.2} becomes {@code v1.2.0}; all build metadata, even
-   * {@code +incompatible}, is dropped; {@code ""} when invalid.
-   */
-  static String semverCanonical(String v) {
-    return trimIncompatible(Semver.canonical(v));
-  }
-
-  /** {@code module.CanonicalVersion}: like {@link #semverCanonical} but keeps +incompatible. */
-  static String moduleCanonical(String v) {
-    String c = semverCanonical(v);
-    if (!c.isEmpty() && INCOMPATIBLE.equals(Semver.build(v))) {
-      return c + INCOMPATIBLE;
-    }
-    return c;
-  }
 
   /** {@code v} without a trailing {@code +incompatible}. */
   static String trimIncompatible(String v) {

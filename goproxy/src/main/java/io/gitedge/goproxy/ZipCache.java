@@ -237,7 +237,10 @@ public final class ZipCache {
     }
   }
 
-  /** Every zip held, in no particular order. */
+  /**
+   * Every zip held, the least recently used first (so of one version held from two commits, the
+   * one served now comes last).
+   */
   public synchronized List<Built> built() {
     return entries.values().stream().map(Entry::built).toList();
   }

@@ -71,7 +71,7 @@ final class ZipFileRules {
       }
       goModDirs.add(dir);
       if (base.equals("go.mod") && dir.isEmpty()) {
-        language = readGoMod(f).map(LaxGoMod::language).orElse("");
+        language = readGoMod(f).map(GoModFile::language).orElse("");
       }
     }
     boolean go124 = GoVersion.compare(language, GO_1_24) >= 0;
@@ -80,7 +80,7 @@ final class ZipFileRules {
     long sizeLeft = ModuleZip.MAX_ZIP_FILE;
     for (ModuleFile f : files) {
       String p = f.path();
-      if (!p.equals(PathRules.clean(p))) {
+      if (!p.equals(GoPath.clean(p))) {
         report(p, false, NOT_CLEAN);
         continue;
       }
@@ -101,9 +101,10 @@ final class ZipFileRules {
         report(p, true, HG_ARCHIVAL);
         continue;
       }
-      Optional<String> badPath = PathRules.checkFilePath(p);
-      if (badPath.isPresent()) {
-        report(p, false, badPath.get());
+      try {
+        ModulePath.checkFilePath(p);
+      } catch (GoModuleException.Invalid badPath) {
+        report(p, false, badPath.getMessage());
         continue;
       }
       if (p.equalsIgnoreCase("go.mod") && !p.equals("go.mod")) {

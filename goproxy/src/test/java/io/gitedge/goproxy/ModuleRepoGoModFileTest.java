@@ -79,5 +79,17 @@ class ModuleRepoGoModFileTest {
         retract("module m\ngo 1.21.0\ntoolchain go1.22.1\nfuture ( a b )\nfoo bar\n"
             + "replace a => b\nexclude ??? !!!\nrequire x.y/z v1\nretract v1.0.0\n"));
     assertEquals(Optional.of(List.of()), retract("module m\ngo 1.19rc1\n"));
+    // A go block is no block parseToFile reads, so its lines are not checked.
+    assertEquals(Optional.of(List.of(new GoModFile.Interval("v1.0.0", "v1.0.0"))),
+        retract("module m\ngo (\n\t1.x\n)\nretract v1.0.0\n"));
+  }
+
+  @Test
+  void parseLax_readsTheGoLineAndTheRetractionsInOnePass() {
+    assertEquals(Optional.of(new GoModFile.Lax("1.21",
+            List.of(new GoModFile.Interval("v1.0.0", "v1.1.0")))),
+        GoModFile.parseLax(b("module m\ngo 1.21.x\nretract [v1.0.0, v1.1.0]\n")));
+    assertEquals(Optional.of(new GoModFile.Lax("", List.of())), GoModFile.parseLax(b("")));
+    assertEquals(Optional.empty(), GoModFile.parseLax(b("go 1.21\ngo 1.22\nretract v1\n")));
   }
 }

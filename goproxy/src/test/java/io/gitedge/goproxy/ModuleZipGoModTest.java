@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The module's {@code go} line, which picks the zip's vendor rules: {@link LaxGoMod} against
+ * The module's {@code go} line, which picks the zip's vendor rules: {@link GoModFile} against
  * {@code modfile.ParseLax} and {@link GoVersion} against {@code go/version}. The expected values
  * are the go command's: x/mod's {@code TestParseVersions} and {@code TestParseLax}, Go's
  * {@code go/version} and {@code internal/gover} test tables, and for the rest what
@@ -95,14 +95,14 @@ class ModuleZipGoModTest {
   @ParameterizedTest
   @MethodSource("goModFiles")
   void goLine_isWhatParseLaxReads(String goMod, String want) {
-    Optional<String> got = LaxGoMod.goVersion(goMod.getBytes(StandardCharsets.UTF_8));
+    Optional<String> got = GoModFile.goVersion(goMod.getBytes(StandardCharsets.UTF_8));
     assertEquals(want.equals(UNREADABLE) ? "" : want, got.orElse(""));
   }
 
   @Test
   void bytesThatAreNotUtf8_areIdentifierCharacters_asInGo() {
     byte[] goMod = {'g', 'o', ' ', '1', '.', '2', '4', '\n', 'x', (byte) 0xff, '\n'};
-    assertEquals(Optional.of("1.24"), LaxGoMod.goVersion(goMod));
+    assertEquals(Optional.of("1.24"), GoModFile.goVersion(goMod));
   }
 
   @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * File and module path rules ({@link PathRules}, {@link ZipModuleCheck}) against x/mod's
+ * File and module path rules ({@link ModulePath}) against x/mod's
  * {@code module/module_test.go} tables ({@code checkPathTests}, {@code checkTests},
  * {@code splitPathVersionTests}), the messages {@code module.CheckFilePath} gives (as x/mod
  * fe2ec04 gave them for the same paths), and Go's {@code path.Clean} (its own test table).
@@ -84,8 +84,8 @@ class ModuleZipPathRulesTest {
   @MethodSource("checkPathTests")
   void checkPath_andCheckFilePath_asXmodTablesSay(String path, boolean moduleOk,
       boolean fileOk) {
-    assertEquals(moduleOk, ZipModuleCheck.checkPath(path).isEmpty(), "module path");
-    assertEquals(fileOk, PathRules.checkFilePath(path).isEmpty(), "file path");
+    assertEquals(moduleOk, accepts(() -> ModulePath.check(path)), "module path");
+    assertEquals(fileOk, accepts(() -> ModulePath.checkFilePath(path)), "file path");
   }
 
   @ParameterizedTest
@@ -107,7 +107,7 @@ class ModuleZipPathRulesTest {
       "gopkg.in/yaml.v2, v2.1.5, true", "gopkg.in/yaml.v2, v3.0.0, false",
       "rsc.io/quote, v17.0.0, false", "rsc.io/quote, v17.0.0+incompatible, true"})
   void moduleCheck_asXmodCheckTestsSay(String path, String version, boolean ok) {
-    assertEquals(ok, ZipModuleCheck.check(path, version).isEmpty());
+    assertEquals(ok, accepts(() -> ModulePath.check(path, version)));
   }
 
   @ParameterizedTest
@@ -116,7 +116,22 @@ class ModuleZipPathRulesTest {
       "x.y/z, ''", "x.y/z, /v2", "x.y/z, /v3", "x.y/v, ''", "gopkg.in/yaml, .v0",
       "gopkg.in/yaml, .v1", "gopkg.in/yaml, .v2", "gopkg.in/yaml, .v3"})
   void splitPathMajor_asXmodSplitPathVersionTestsSay(String prefix, String pathMajor) {
-    assertEquals(Optional.of(pathMajor), ZipModuleCheck.splitPathMajor(prefix + pathMajor));
+    assertEquals(Optional.of(new ModulePath.Split(prefix, pathMajor)),
+        ModulePath.splitPathVersion(prefix + pathMajor));
+  }
+
+  /** A check that throws {@link GoModuleException.Invalid} when it refuses. */
+  private interface Check {
+    void run() throws GoModuleException.Invalid;
+  }
+
+  private static boolean accepts(Check check) {
+    try {
+      check.run();
+      return true;
+    } catch (GoModuleException.Invalid e) {
+      return false;
+    }
   }
 
   /** A file path and module.CheckFilePath's message for it ("" when it is valid). */
@@ -168,7 +183,13 @@ class ModuleZipPathRulesTest {
   @ParameterizedTest
   @MethodSource("filePathMessages")
   void checkFilePath_saysWhyAsGoSaysIt(String path, String message) {
-    assertEquals(message, PathRules.checkFilePath(path).orElse(""));
+    String got = "";
+    try {
+      ModulePath.checkFilePath(path);
+    } catch (GoModuleException.Invalid e) {
+      got = e.getMessage();
+    }
+    assertEquals(message, got);
   }
 
   @ParameterizedTest
@@ -185,6 +206,6 @@ class ModuleZipPathRulesTest {
       "abc//./../def, def", "abc/../../././../def, ../../def", "/../x, /x", "..a/b, ..a/b",
       "a/..b, a/..b"})
   void clean_isGoPathClean(String path, String want) {
-    assertEquals(want, PathRules.clean(path));
+    assertEquals(want, GoPath.clean(path));
   }
 }

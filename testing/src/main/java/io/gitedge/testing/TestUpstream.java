@@ -3,6 +3,7 @@ package io.gitedge.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -106,6 +107,45 @@ public final class TestUpstream implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     author.git(clone, "add", "-A").assertOk();
+    author.git(clone, "commit", "-q", "--allow-empty", "-m", message).assertOk();
+    author.git(clone, "push", "-q", "origin", "HEAD:refs/heads/" + branch).assertOk();
+    return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();
+  }
+
+  /**
+   * Makes {@code tree} (a folder: every file in it, binary or not, with its executable bit and
+   * symbolic links as links) the whole content of {@code branch}: files of the previous commit
+   * that {@code tree} lacks are deleted, files ignored by a {@code .gitignore} in it are added
+   * all the same (a release tree is what it is). Commits and pushes; returns the new commit id.
+   */
+  public String commitTree(String repo, String branch, Path tree, String message) {
+    if (Files.exists(tree.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException(tree + " holds a .git of its own");
+    }
+    Path clone = workClone(repo);
+    author.git(clone, "fetch", "-q", "origin").assertOk();
+    if (author.git(clone, "rev-parse", "--verify", "-q", "refs/remotes/origin/" + branch).ok()) {
+      author.git(clone, "checkout", "-q", "-f", "-B", branch, "origin/" + branch).assertOk();
+    } else {
+      author.git(clone, "checkout", "-q", "-f", "--orphan", branch).assertOk();
+    }
+    author.git(clone, "rm", "-rfq", "--ignore-unmatch", ".").assertOk();
+    author.git(clone, "clean", "-fdxq").assertOk();
+    try (Stream<Path> files = Files.walk(tree)) {
+      for (Path from : files.toList()) {
+        Path to = clone.resolve(tree.relativize(from).toString());
+        if (from.equals(tree)) {
+          continue;
+        } else if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    author.git(clone, "add", "-A", "-f").assertOk();
     author.git(clone, "commit", "-q", "--allow-empty", "-m", message).assertOk();
     author.git(clone, "push", "-q", "origin", "HEAD:refs/heads/" + branch).assertOk();
     return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();

@@ -17,6 +17,7 @@ import io.gitedge.gateway.http.AdminApi;
 import io.gitedge.gateway.http.FleetEndpoint;
 import io.gitedge.gateway.http.HookEndpoint;
 import io.gitedge.gateway.http.HttpFrontDoor;
+import io.gitedge.gateway.http.ModuleHashes;
 import io.gitedge.gateway.http.PeerEventEndpoint;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.goproxy.GoProxy;
@@ -68,14 +69,17 @@ final class Doors implements AutoCloseable {
       Optional<CompletableFuture<SshHostKeys>> hostKeys, ReadSide reads, Mirrors mirrors,
       SyncEventFlow sync, Clock clock) throws ConfigException, KeyMaterialException {
     GatewayMetrics metrics = reads.metrics();
+    ModuleHashes modules = reads.goProxy().map(p -> new ModuleHashes(p::built))
+        .orElse(ModuleHashes.NONE);
     HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, readPath(Door.HTTPS, reads,
         reads.httpsUploadPacks()),
         new HttpFrontDoor.Services(metrics, new HookEndpoint(sync.webhooks, metrics),
             config.peers().map(p -> new PeerEventEndpoint(new PeerSecret(p.secretFile()),
                 sync.incoming, metrics, clock)),
-            new AdminApi(config.region(), sync.scheduler, mirrors.store(), clock),
+            new AdminApi(config.region(), sync.scheduler, mirrors.store(), clock, modules),
             new FleetEndpoint(config.region(), sync.scheduler, mirrors.store(), clock,
-                config.peers().map(PeersConfig::urls).orElse(List.of()), fleetClient(config)),
+                config.peers().map(PeersConfig::urls).orElse(List.of()), fleetClient(config),
+                modules),
             reads.goProxy()));
     try {
       https.start();

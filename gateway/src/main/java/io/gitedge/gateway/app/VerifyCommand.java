@@ -42,15 +42,16 @@ import javax.net.ssl.SSLContext;
  * {@code gitedge verify --config FILE [--url URL] [--peer URL]... [--upstream]}: proof that the
  * regions serve the same thing. Asks this region's admin API and every peer's (
  * {@code peers.urls} and {@code --peer}) at once, with the {@code peers.tokenFile} token, for
- * their mirrors and refs; compares every mirror in every pair of regions with
- * {@link FleetComparison} (from outside, so branch order comes from the regions' sync times), and
- * with {@code --upstream} every region's mirror with what its upstream lists now. Prints one line
- * per finding that is not "level", then a summary.
+ * their mirrors, refs and Go module zip hashes; compares every mirror in every pair of regions
+ * with {@link FleetComparison} (from outside, so branch order comes from the regions' sync
+ * times), and with {@code --upstream} every region's mirror with what its upstream lists now.
+ * Prints one line per finding that is not "level", then a summary.
  *
  * <p>Exit status: 0 when level or only lagging (the lag lines are printed), 1 when any tag has
- * diverged, 2 when a region (or an upstream) could not be asked or the config is unusable.
- * Divergence wins over 2: a divergence found is certain, and is the news to act on, whatever the
- * regions that could not be asked would have added.
+ * diverged or a Go module version has different zips in two regions, 2 when a region (or an
+ * upstream) could not be asked or the config is unusable. Divergence wins over 2: a divergence
+ * found is certain, and is the news to act on, whatever the regions that could not be asked
+ * would have added.
  */
 final class VerifyCommand {
   private VerifyCommand() {}
@@ -58,8 +59,8 @@ final class VerifyCommand {
   static Cli.Command command() {
     return Cli.Command.of("verify",
         List.of("Compare every mirror across the regions (and with --upstream, with its"
-            + " upstream).", "Exit status: 0 level or only lag, 1 a tag diverged, 2 a region"
-            + " could not be asked."),
+            + " upstream).", "Exit status: 0 level or only lag, 1 a tag or module zip"
+            + " diverged, 2 a region could not be asked."),
         List.of(Cli.Option.of("--config,-c", "FILE", "This region's gateway config (YAML); its"
                 + " peers.tokenFile holds an admins token every region accepts.").mandatory(),
             Cli.Option.of("--url", "URL", "This region's gateway (default: http.publicUrl, else"

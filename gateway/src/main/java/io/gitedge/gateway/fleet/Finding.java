@@ -10,9 +10,10 @@ import java.util.Optional;
  *
  * @param region the region compared with here (its URL when it could not be asked)
  * @param kind what was found
- * @param ref the branch or tag concerned, when the finding is about one
- * @param here here's object id for {@code ref}, or for a whole mirror its refs digest; empty
- *     where here has none
+ * @param ref the branch or tag concerned, when the finding is about one, or
+ *     {@code go:<module>@<version>} for a Go module zip
+ * @param here here's object id for {@code ref} (a module zip's {@code h1:} hash), or for a whole
+ *     mirror its refs digest; empty where here has none
  * @param there the same for {@code region}
  * @param detail one line for people, naming the regions, e.g.
  *     {@code us is behind eu (us lacks the tag; us synced 42s ago)}
@@ -36,7 +37,11 @@ public record Finding(String region, Kind kind, Optional<String> ref, Optional<S
     BEHIND,
     /** {@code region} is ahead of here for {@code ref} (here is behind): lag. */
     AHEAD,
-    /** A tag on different objects: the same version, different code. Syncing never heals it. */
+    /**
+     * A tag on different objects (the same version, different code), or a Go module version
+     * whose zips differ (the same version, a different {@code go.sum} line). Syncing never heals
+     * it.
+     */
     DIVERGED,
     /** The mirror exists on one side only, or on neither yet. */
     MISSING,

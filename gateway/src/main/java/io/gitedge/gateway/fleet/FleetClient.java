@@ -26,10 +26,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
- * Asks a region's admin API for its mirrors and their refs:
- * {@code GET <url>/api/v1/mirrors?refs=true} with {@code Authorization: Bearer <peers.tokenFile>},
- * within a timeout, trusting the given TLS context. Never follows redirects. Thread-safe; any
- * number of regions may be asked at once.
+ * Asks a region's admin API for its mirrors, their refs and the hashes of the Go module zips its
+ * proxy built from them: {@code GET <url>/api/v1/mirrors?refs=true} with
+ * {@code Authorization: Bearer <peers.tokenFile>}, within a timeout, trusting the given TLS
+ * context. Never follows redirects. Thread-safe; any number of regions may be asked at once.
  */
 public final class FleetClient {
   static final String PATH = "/api/v1/mirrors?refs=true";
@@ -135,7 +135,29 @@ public final class FleetClient {
     return new MirrorView(region, name, true, refs,
         last.isTextual() ? Optional.of(Instant.parse(last.asText())) : Optional.empty(),
         age.isNumber() ? Optional.of(age.asLong()) : Optional.empty(),
-        "follow".equals(m.path("tags").asText()) ? TagPolicy.FOLLOW : TagPolicy.IMMUTABLE);
+        "follow".equals(m.path("tags").asText()) ? TagPolicy.FOLLOW : TagPolicy.IMMUTABLE,
+        goModules(name, m.path("goModules")));
+  }
+
+  /**
+   * {@code "goModules": {"<module>@<version>": "h1:...", ...}}; a region older than that field
+   * (or one that says null) has built none as far as the comparison can tell.
+   */
+  private static Map<String, String> goModules(String name, JsonNode modules) {
+    if (modules.isMissingNode() || modules.isNull()) {
+      return Map.of();
+    }
+    if (!modules.isObject()) {
+      throw new IllegalArgumentException(name + "'s goModules is not an object");
+    }
+    Map<String, String> map = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : modules.properties()) {
+      if (!e.getValue().isTextual()) {
+        throw new IllegalArgumentException(name + "'s goModules has no hash for " + e.getKey());
+      }
+      map.put(e.getKey(), e.getValue().asText());
+    }
+    return map;
   }
 
   private static String text(JsonNode o, String field) {

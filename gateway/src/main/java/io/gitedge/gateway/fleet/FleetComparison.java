@@ -27,7 +27,7 @@ import org.eclipse.jgit.lib.Constants;
  * for what syncing never heals.
  *
  * <ul>
- *   <li>The same refs digest: {@link Kind#LEVEL}, nothing else is looked at.
+ *   <li>The same refs digest: {@link Kind#LEVEL}, no single ref is looked at.
  *   <li>The mirror missing on a side (not served there, or its first sync not done):
  *       {@link Kind#MISSING}, with both digests. (A region that mirrors on demand simply has
  *       not been asked for it yet; that is still reported, as its own kind.)
@@ -53,6 +53,11 @@ import org.eclipse.jgit.lib.Constants;
  *   <li>A branch on one side only: the side whose last sync is older is behind (a new branch
  *       it has not fetched, or a deleted one it still has); with equal or unknown times, the
  *       side without it.
+ *   <li>Besides the refs, whatever they say: a <b>Go module version</b> whose zip both regions'
+ *       proxies built, with different {@code h1:} hashes, is {@link Kind#DIVERGED} (ref
+ *       {@code go:<module>@<version>}). A {@code go.sum} written through one region then fails
+ *       in the other, and no sync rebuilds a zip. A version built in one region only is nothing:
+ *       zips are built on request.
  * </ul>
  *
  * <h2>A region against its upstream</h2>
@@ -63,11 +68,15 @@ import org.eclipse.jgit.lib.Constants;
  * outcome of immutable tags, not divergence. (Under {@code tags: follow} it is lag.)
  */
 public final class FleetComparison {
+  /** How a Go module version is named as a finding's ref: {@code go:<module>@<version>}. */
+  public static final String GO = "go:";
+
   private FleetComparison() {}
 
   /**
    * One mirror, here against there: one {@link Kind#LEVEL} or {@link Kind#MISSING} finding, or one
-   * finding per differing ref. Nothing when neither side serves the mirror.
+   * finding per differing ref; then one {@link Kind#DIVERGED} finding per Go module version
+   * whose zip hashes differ. Nothing when neither side serves the mirror.
    *
    * @param ancestry what here's repository knows of branch commits ({@link Ancestry#NONE} when
    *     comparing from outside)
@@ -76,6 +85,14 @@ public final class FleetComparison {
     if (!here.listed() && !there.listed()) {
       return List.of();
     }
+    List<Finding> out = new ArrayList<>(refFindings(here, there, ancestry));
+    out.addAll(goModules(here, there));
+    return out;
+  }
+
+  /** The refs of one mirror, here against there. */
+  private static List<Finding> refFindings(MirrorView here, MirrorView there,
+      Ancestry ancestry) {
     String h = here.region();
     String t = there.region();
     if (!here.created() || !there.created()) {
@@ -144,6 +161,26 @@ public final class FleetComparison {
             Optional.ofNullable(rid), r + " is behind the upstream (" + what + "; "
                 + synced(region) + ")"));
       }
+    }
+    return out;
+  }
+
+  /**
+   * A {@link Kind#DIVERGED} finding per module version both sides built with different hashes,
+   * in the byte order of {@code <module>@<version>}.
+   */
+  private static List<Finding> goModules(MirrorView here, MirrorView there) {
+    List<Finding> out = new ArrayList<>();
+    for (Map.Entry<String, String> m : here.goModules().entrySet()) {
+      String hash = m.getValue();
+      String other = there.goModules().get(m.getKey());
+      if (other == null || other.equals(hash)) {
+        continue;
+      }
+      out.add(new Finding(there.region(), Kind.DIVERGED, Optional.of(GO + m.getKey()),
+          Optional.of(hash), Optional.of(other), "the module zip differs: " + here.region() + " "
+              + hash + " " + there.region() + " " + other + " (a go.sum made through one region"
+              + " is a checksum mismatch in the other)"));
     }
     return out;
   }

@@ -11,6 +11,7 @@ import io.gitedge.goproxy.VersionInfo;
 import io.gitedge.goproxy.ZipCache;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 
@@ -51,6 +52,14 @@ public final class GoProxy {
   public GoProxy(ZipCache zips, BiConsumer<String, String> metrics) {
     this.zips = zips;
     this.metrics = metrics;
+  }
+
+  /**
+   * Every module zip built and held here, least recently used first, for comparing their hashes
+   * across the regions (the admin API's {@code goModules}).
+   */
+  public List<ZipCache.Built> built() {
+    return zips.built();
   }
 
   /**

@@ -23,8 +23,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -37,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /api/v1/mirrors                     every mirror served here, with its sync state
  * GET  /api/v1/mirrors/&lt;name&gt;              one mirror
- *      ?refs=true                          with its branches and tags ({@code "refs"})
+ *      ?refs=true                          with its branches and tags ({@code "refs"}) and
+ *                                          the Go module zips built from it ({@code "goModules"})
  * POST /api/v1/mirrors/&lt;name&gt;/sync         sync now: 202 at once, or with ?wait=true 200 and
  *                                          the result once the sync ended;
  *                                          &amp;allowMassDelete=true approves a held sync
@@ -45,8 +49,13 @@ import org.slf4j.LoggerFactory;
  *
  * Answers are JSON; times are ISO-8601 UTC, ages whole seconds. Every mirror carries
  * {@code refsDigest} and {@code refCount} ({@link MirrorRefs}: the same digest in every region
- * means the same branches and tags), both null before its first sync. Anything else under
- * {@code /api/} (but {@link FleetEndpoint#PATH}) is 404, another method 405. Thread-safe.
+ * means the same branches and tags), both null before its first sync. With {@code ?refs=true}
+ * every mirror also carries {@code "goModules": {"<module>@<version>": "h1:...", ...}}: the
+ * {@code go.sum} hash of every zip the Go module proxy's cache holds for a module in that mirror
+ * ({@link ModuleHashes}), empty when the proxy is off or built none. The same version must have
+ * the same hash in every region; {@link FleetEndpoint} and {@code gitedge verify} compare them.
+ * Anything else under {@code /api/} (but {@link FleetEndpoint#PATH}) is 404, another method 405.
+ * Thread-safe.
  */
 public final class AdminApi implements Endpoint {
   static final String ADMINS = "admins";
@@ -59,12 +68,16 @@ public final class AdminApi implements Endpoint {
   private final SyncScheduler scheduler;
   private final MirrorStore store;
   private final Clock clock;
+  private final ModuleHashes modules;
 
-  public AdminApi(String region, SyncScheduler scheduler, MirrorStore store, Clock clock) {
+  /** @param modules the Go module zips built here ({@link ModuleHashes#NONE} without a proxy) */
+  public AdminApi(String region, SyncScheduler scheduler, MirrorStore store, Clock clock,
+      ModuleHashes modules) {
     this.region = region;
     this.scheduler = scheduler;
     this.store = store;
     this.clock = clock;
+    this.modules = modules;
   }
 
   /** Refuses callers outside the {@value #ADMINS} group. */
@@ -91,7 +104,7 @@ public final class AdminApi implements Endpoint {
       ObjectNode out = JSON.createObjectNode();
       out.put("region", region);
       ArrayNode list = out.putArray("mirrors");
-      boolean refs = withRefs(req);
+      Optional<Map<String, SortedMap<String, String>>> refs = withRefs(req);
       for (SyncPlan p : scheduler.plans()) {
         list.add(describe(p, refs));
       }
@@ -140,7 +153,7 @@ public final class AdminApi implements Endpoint {
     r.error().ifPresentOrElse(e -> out.put("error", e), () -> out.putNull("error"));
     ArrayNode conflicts = out.putArray("newTagConflicts");
     r.newTagConflicts().forEach(c -> conflicts.add(conflict(c)));
-    out.set("mirror", describe(p, false));
+    out.set("mirror", describe(p, Optional.empty()));
     return json(rsp, 200, out);
   }
 
@@ -153,11 +166,24 @@ public final class AdminApi implements Endpoint {
     }
   }
 
-  private static boolean withRefs(HttpServletRequest req) {
-    return "true".equals(req.getParameter("refs"));
+  /**
+   * Whether {@code ?refs=true} asks for refs, and then the Go module zips built here by mirror
+   * (looked at once per request).
+   */
+  private Optional<Map<String, SortedMap<String, String>>> withRefs(HttpServletRequest req) {
+    if (!"true".equals(req.getParameter("refs"))) {
+      return Optional.empty();
+    }
+    return Optional.of(modules.byMirror(scheduler.plans().stream().map(p -> p.name().value())
+        .toList()));
   }
 
-  private ObjectNode describe(SyncPlan p, boolean withRefs) throws IOException {
+  /**
+   * One mirror; with {@code withRefs} present, with its refs and its entry of the Go module
+   * zips.
+   */
+  private ObjectNode describe(SyncPlan p,
+      Optional<Map<String, SortedMap<String, String>>> withRefs) throws IOException {
     ObjectNode m = JSON.createObjectNode();
     Instant now = clock.instant();
     Optional<MirrorState> state = store.state(p.name());
@@ -186,7 +212,12 @@ public final class AdminApi implements Endpoint {
     m.put("syncing", schedule.running());
     m.put("consecutiveFailures", schedule.consecutiveFailures());
     time(m, "nextSync", schedule.nextSync());
-    refs(m, p.name(), withRefs);
+    refs(m, p.name(), withRefs.isPresent());
+    if (withRefs.isPresent()) {
+      ObjectNode zips = m.putObject("goModules");
+      withRefs.get().getOrDefault(p.name().value(), Collections.emptySortedMap())
+          .forEach(zips::put);
+    }
     return m;
   }
 

@@ -20,9 +20,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -43,8 +45,10 @@ import java.util.concurrent.CompletableFuture;
  * </pre>
  *
  * Each mirror has, per peer, one {@code level}, {@code missing} or {@code unreachable} finding,
- * or one finding per differing ref. {@code level} is true when every finding is; {@code diverged}
- * when any tag is on different objects. Thread-safe.
+ * or one finding per differing ref; then one {@code diverged} finding per Go module version both
+ * regions' proxies built with different zip hashes ({@code "ref": "go:<module>@<version>"}, the
+ * hashes as {@code here} and {@code there}). {@code level} is true when every finding is;
+ * {@code diverged} when any tag is on different objects or any module zip differs. Thread-safe.
  */
 public final class FleetEndpoint implements Endpoint {
   static final String PATH = "/api/v1/fleet";
@@ -55,19 +59,22 @@ public final class FleetEndpoint implements Endpoint {
   private final Clock clock;
   private final List<URI> peers;
   private final Optional<FleetClient> client;
+  private final ModuleHashes modules;
 
   /**
    * @param peers the other regions' base URLs
    * @param client how they are asked; empty when there is no {@code peers.tokenFile}
+   * @param modules the Go module zips built here ({@link ModuleHashes#NONE} without a proxy)
    */
   public FleetEndpoint(String region, SyncScheduler scheduler, MirrorStore store, Clock clock,
-      List<URI> peers, Optional<FleetClient> client) {
+      List<URI> peers, Optional<FleetClient> client, ModuleHashes modules) {
     this.region = region;
     this.scheduler = scheduler;
     this.store = store;
     this.clock = clock;
     this.peers = List.copyOf(peers);
     this.client = client;
+    this.modules = modules;
   }
 
   @Override
@@ -83,13 +90,17 @@ public final class FleetEndpoint implements Endpoint {
     Map<String, MirrorView> here = new TreeMap<>();
     Map<String, Ancestry> ancestry = new TreeMap<>();
     Instant now = clock.instant();
-    for (SyncPlan p : scheduler.plans()) {
+    List<SyncPlan> plans = scheduler.plans();
+    Map<String, SortedMap<String, String>> zips = modules.byMirror(plans.stream()
+        .map(p -> p.name().value()).toList());
+    for (SyncPlan p : plans) {
       Optional<Mirror> m = store.find(p.name());
       Optional<Instant> last = store.state(p.name()).flatMap(MirrorState::lastSuccess);
       here.put(p.name().value(), new MirrorView(region, p.name().value(), true,
           m.isPresent() ? Optional.of(m.get().refs()) : Optional.empty(), last,
           last.map(t -> Math.max(0, now.getEpochSecond() - t.getEpochSecond())),
-          p.policy().tags()));
+          p.policy().tags(),
+          zips.getOrDefault(p.name().value(), Collections.emptySortedMap())));
       m.ifPresent(x -> ancestry.put(p.name().value(), new MirrorAncestry(x.repository())));
     }
     List<RegionAnswer> answers = asked.stream().map(CompletableFuture::join).toList();

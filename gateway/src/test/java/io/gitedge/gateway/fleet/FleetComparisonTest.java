@@ -174,6 +174,70 @@ class FleetComparisonTest {
         MirrorView.notListed("us", "x"), Ancestry.NONE), "neither serves it: nothing to say");
   }
 
+  // ------------------------------------------------------------------------- Go module zips
+
+  private static final String LIB_100 = "github.com/acme/lib@v1.0.0";
+  private static final String H1 = "h1:" + "A".repeat(43) + "=";
+  private static final String H2 = "h1:" + "B".repeat(43) + "=";
+
+  private static MirrorView withModules(MirrorView v, Map<String, String> goModules) {
+    return new MirrorView(v.region(), v.name(), v.listed(), v.refs(), v.lastSuccess(),
+        v.ageSeconds(), v.tags(), goModules);
+  }
+
+  @Test
+  void theSameModuleZipInBothRegions_addsNothing() {
+    Finding f = only(FleetComparison.compare(
+        withModules(view("eu", LATE, "refs/tags/v1.0.0", A), Map.of(LIB_100, H1)),
+        withModules(view("us", EARLY, "refs/tags/v1.0.0", A), Map.of(LIB_100, H1)),
+        Ancestry.NONE));
+    assertEquals(Kind.LEVEL, f.kind());
+  }
+
+  @Test
+  void aModuleVersionWithTwoZipHashes_hasDiverged_evenWhenTheRefsAreLevel() {
+    List<Finding> f = FleetComparison.compare(
+        withModules(view("eu", LATE, "refs/tags/v1.0.0", A), Map.of(LIB_100, H1)),
+        withModules(view("us", EARLY, "refs/tags/v1.0.0", A), Map.of(LIB_100, H2)),
+        Ancestry.NONE);
+    assertEquals(List.of(Kind.LEVEL, Kind.DIVERGED), f.stream().map(Finding::kind).toList(),
+        f.toString());
+    Finding zip = f.get(1);
+    assertEquals("us", zip.region());
+    assertEquals(Optional.of("go:github.com/acme/lib@v1.0.0"), zip.ref());
+    assertEquals(Optional.of(H1), zip.here());
+    assertEquals(Optional.of(H2), zip.there());
+    assertEquals("the module zip differs: eu " + H1 + " us " + H2 + " (a go.sum made through"
+        + " one region is a checksum mismatch in the other)", zip.detail());
+  }
+
+  @Test
+  void aModuleVersionBuiltInOneRegionOnly_isNoFinding_itIsBuiltOnRequest() {
+    MirrorView eu = withModules(view("eu", LATE, "refs/tags/v1.0.0", A),
+        Map.of(LIB_100, H1, "github.com/acme/lib@v1.1.0", H2));
+    MirrorView us = withModules(view("us", EARLY, "refs/tags/v1.0.0", A), Map.of(LIB_100, H1));
+    assertEquals(Kind.LEVEL, only(FleetComparison.compare(eu, us, Ancestry.NONE)).kind());
+    assertEquals(Kind.LEVEL, only(FleetComparison.compare(us, eu, Ancestry.NONE)).kind());
+    MirrorView older = view("us", EARLY, "refs/tags/v1.0.0", A);
+    assertEquals(Kind.LEVEL, only(FleetComparison.compare(eu, older, Ancestry.NONE)).kind(),
+        "a region that does not report zips has built none, as far as anyone can tell");
+  }
+
+  @Test
+  void differingZips_comeAfterTheRefFindings_oneEach_inByteOrder() {
+    String v2 = "github.com/acme/lib/v2@v2.0.0";
+    List<Finding> f = FleetComparison.compare(
+        withModules(view("eu", LATE, "refs/heads/main", B, "refs/tags/v1.0.0", A),
+            Map.of(LIB_100, H1, v2, H1, "github.com/acme/lib/sub@v0.1.0", H1)),
+        withModules(view("us", EARLY, "refs/heads/main", A, "refs/tags/v1.0.0", C),
+            Map.of(LIB_100, H2, v2, H2, "github.com/acme/lib/sub@v0.1.0", H1)),
+        Ancestry.NONE);
+    assertEquals(List.of("refs/heads/main", "refs/tags/v1.0.0", "go:" + v2, "go:" + LIB_100),
+        f.stream().map(x -> x.ref().orElseThrow()).toList(), "byte order: '/' before '@'");
+    assertEquals(List.of(Kind.BEHIND, Kind.DIVERGED, Kind.DIVERGED, Kind.DIVERGED),
+        f.stream().map(Finding::kind).toList());
+  }
+
   // --------------------------------------------------------------------------------- upstream
 
   @Test
