@@ -61,6 +61,7 @@ public final class GoProxyBench {
   private final int requests = Integer.getInteger("requests", 200);
   private final int rounds = Integer.getInteger("rounds", 3);
   private final List<String> notes = new ArrayList<>();
+  private final List<String> loads = new ArrayList<>();
   private final StringBuilder tables = new StringBuilder();
   private List<String> sums;
   private String sumsFrom;
@@ -109,7 +110,6 @@ public final class GoProxyBench {
   }
 
   private String run(Path cache, Path launcher) throws Exception {
-    String loadBefore = loadAverage();
     Files.createDirectories(cache);
     log("the small module (generated once into " + cache + ")");
     Path small = RepoGen.small(cache.resolve("small.git"), env);
@@ -142,7 +142,8 @@ public final class GoProxyBench {
         }
       }
     }
-    return markdown(loadBefore, loadAverage());
+    load("at the end");
+    return markdown();
   }
 
   // --- the four ways ----------------------------------------------------------------------
@@ -242,6 +243,7 @@ public final class GoProxyBench {
   }
 
   private void downloads(List<Way> ways) throws Exception {
+    load("before the downloads");
     log("cold go mod download of " + VERSIONS + " versions, " + ways.size() + " ways, " + reps
         + " runs each after one unmeasured run");
     // unmeasured: the direct side's, then the cold proxy's (which leaves every zip built)
@@ -449,6 +451,7 @@ public final class GoProxyBench {
   private void latency(GatewayProcess g, StaticNginx floor, Path trust) throws Exception {
     log("@v/list and .info: " + clients + " clients × " + requests + " requests, " + rounds
         + " rounds per server after one unmeasured round");
+    load("before the concurrent rows");
     SSLContext ssl = TrustingHttp.sslContext(trust);
     List<HttpClient> http = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
@@ -552,6 +555,7 @@ public final class GoProxyBench {
   private void oneClient(HttpClient http, String gw, String fl, String gitDoor, String auth)
       throws Exception {
     log("each request kind from one client");
+    load("before the one-client rows");
     tables.append("| one client, ").append(requests).append(" requests one after another, ")
         .append(rounds).append(" rounds | GitEdge p50 | p99 | floor p50 | p99 |"
             + " p50 GitEdge − floor |\n")
@@ -667,7 +671,7 @@ public final class GoProxyBench {
 
   // --- the section ------------------------------------------------------------------------
 
-  private String markdown(String loadBefore, String loadAfter) throws Exception {
+  private String markdown() throws Exception {
     long took = (System.nanoTime() - STARTED) / 1_000_000_000L;
     StringBuilder s = new StringBuilder();
     s.append("## Go module proxy (issue 14)\n\n");
@@ -693,8 +697,8 @@ public final class GoProxyBench {
             + " client. Goals (issue 14): (2) ≤ 0.2× and (3) ≤ 0.3× of direct mode, (2) within"
             + " 1.15× of the floor. Every run's `Sum` and `GoModSum`, version by version, all"
             + " ways, were identical (the run fails otherwise). ").append(Machine.describe())
-        .append("; load average ").append(loadBefore).append(" at the start, ").append(loadAfter)
-        .append(" at the end (the machine is shared with other builds); the run took ")
+        .append("; load average (1 min) ").append(String.join(", ", loads))
+        .append(" (the machine is shared with other builds); the run took ")
         .append(took / 60).append(" min ").append(took % 60).append(" s.\n\n");
     s.append(tables);
     notes.forEach(n -> s.append("- ").append(n).append('\n'));
@@ -711,8 +715,9 @@ public final class GoProxyBench {
     return String.format(Locale.ROOT, ms < 10 ? "%.2f" : "%.0f", ms);
   }
 
-  private static String loadAverage() throws IOException {
-    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+  /** Notes the 1-minute load average {@code when}, for the section's machine line. */
+  private void load(String when) throws IOException {
+    loads.add(Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " " + when);
   }
 
   private static boolean wanted(String part) {
