@@ -172,7 +172,20 @@ final class GoText {
 
   /** {@code strings.EqualFold}. */
   static boolean equalFold(String s, String t) {
+    if (isAscii(s) && isAscii(t)) {
+      // the common case (every module path, most file names), without building two strings
+      return s.length() == t.length() && s.regionMatches(true, 0, t, 0, s.length());
+    }
     return fold(s).equals(fold(t));
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.gitedge.goproxy;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Module paths and versions as {@code golang.org/x/mod/module} checks and encodes them.
@@ -11,6 +13,27 @@ import java.util.Optional;
  * user verbatim.
  */
 public final class ModulePath {
+  /**
+   * Whether {@code shortName} is a reserved Windows device name, case folded as Go's
+   * {@code strings.EqualFold} does; checked for every element of every path, so the usual
+   * all-ASCII element takes a set lookup.
+   */
+  private static boolean reservedOnWindows(String shortName) {
+    if (shortName.length() > BAD_WINDOWS_MAX) {
+      return false;
+    }
+    boolean ascii = shortName.chars().allMatch(c -> c < 0x80);
+    if (ascii) {
+      return BAD_WINDOWS_UPPER.contains(shortName.toUpperCase(Locale.ROOT));
+    }
+    for (String bad : BAD_WINDOWS_NAMES) {
+      if (GoText.equalFold(bad, shortName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private ModulePath() {}
 
   /** A module path split at its major version suffix ({@code module.SplitPathVersion}). */
@@ -37,6 +60,10 @@ public final class ModulePath {
   private static final List<String> BAD_WINDOWS_NAMES = List.of("CON", "PRN", "AUX", "NUL",
       "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
       "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
+  /** {@link #BAD_WINDOWS_NAMES} in upper case, for the common all-ASCII element. */
+  private static final Set<String> BAD_WINDOWS_UPPER = Set.copyOf(BAD_WINDOWS_NAMES);
+  private static final int BAD_WINDOWS_MAX = BAD_WINDOWS_NAMES.stream()
+      .mapToInt(String::length).max().orElse(0);
 
   /**
    * Fails unless {@code path} is a valid module path ({@code module.CheckPath}): the message
@@ -323,10 +350,8 @@ public final class ModulePath {
     }
     int dot = elem.indexOf('.');
     String shortName = dot < 0 ? elem : elem.substring(0, dot);
-    for (String bad : BAD_WINDOWS_NAMES) {
-      if (GoText.equalFold(bad, shortName)) {
-        return GoText.quote(shortName) + " disallowed as path element component on Windows";
-      }
+    if (reservedOnWindows(shortName)) {
+      return GoText.quote(shortName) + " disallowed as path element component on Windows";
     }
     if (kind == Kind.FILE) {
       return null;

@@ -9,17 +9,22 @@ import io.gitedge.goproxy.ModuleZip;
 import io.gitedge.goproxy.ProxyRequest;
 import io.gitedge.goproxy.VersionInfo;
 import io.gitedge.goproxy.ZipCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
  * The Go module proxy's answers, read from the mirrors: which mirror holds the module (and
  * whether the caller may read it) is the {@link ReadSession}'s business, as for git; what the
  * module's versions, {@code go.mod} and zip are is {@link ModuleRepo}'s; built zips are kept in
- * the {@link ZipCache}. A door only sends the {@link Answer}.
+ * the {@link ZipCache}; answers are remembered until the mirror's next sync (a bounded memo), so
+ * the go command's many small requests cost a lookup each. A door only sends the {@link Answer}.
  *
  * <p>A version not found while a sync of its mirror is running or queued (a webhook's, for a tag
  * pushed a moment ago) is looked for again after that sync, and {@code @v/list} and
@@ -42,7 +47,13 @@ public final class GoProxy {
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final String JSON = "application/json";
 
+  /** A request to one module of one mirror, as the mirror was after a sync at {@code synced}. */
+  private record Key(String repoPath, String module, ProxyRequest.Kind kind, String version,
+      Instant synced) {}
+
   private final ZipCache zips;
+  /** {@link Answer.Body}s and resolved {@link VersionInfo}s by {@link Key}. */
+  private final Cache<Key, Object> memo = Caffeine.newBuilder().maximumSize(20_000).build();
   private final BiConsumer<String, String> metrics;
 
   /**
@@ -90,17 +101,22 @@ public final class GoProxy {
     try {
       ModuleRepo module = ModuleRepo.open(mirror.mirror().mirror().repository(),
           mirror.repoPath(), request.modulePath());
+      boolean waited = false;
       if (request.kind() == ProxyRequest.Kind.LIST || request.kind() == ProxyRequest.Kind.LATEST) {
-        session.awaitSyncInFlight(mirror.mirror());
+        waited = session.awaitSyncInFlight(mirror.mirror());
       }
+      // what the mirror looked like when resolved; after a wait for a sync it may have changed
+      Optional<Instant> synced = waited ? Optional.empty()
+          : mirror.mirror().age().lastSuccess();
       Answer a;
       try {
-        a = answer(module, request, endpoint);
+        a = answer(module, request, endpoint, synced.map(t -> new Key(mirror.repoPath(),
+            request.modulePath(), request.kind(), request.version(), t)));
       } catch (GoModuleException.NotFound e) {
         if (!session.awaitSyncInFlight(mirror.mirror())) {
           throw e;
         }
-        a = answer(module, request, endpoint);
+        a = answer(module, request, endpoint, Optional.empty());
       }
       if (a instanceof Answer.Body) {
         metrics.accept(endpoint, "ok");
@@ -123,7 +139,39 @@ public final class GoProxy {
     return new GatewayException.ModuleNotFound(what + ": " + e.getMessage());
   }
 
-  private Answer answer(ModuleRepo module, ProxyRequest request, String endpoint)
+  /**
+   * The answer to {@code request}, from the memo when {@code key} (the request and the time of
+   * the mirror's last sync) was answered before: what a module's versions, go.mod files and
+   * resolved versions are depends only on the mirror's refs and objects, which only a sync
+   * changes. Zips themselves are in the {@link ZipCache}; the memo keeps which commit a version
+   * resolves to.
+   */
+  private Answer answer(ModuleRepo module, ProxyRequest request, String endpoint,
+      Optional<Key> key) throws IOException, GoModuleException {
+    if (key.isPresent()) {
+      Object known = memo.getIfPresent(key.get());
+      if (known instanceof Answer.Body b) {
+        return b;
+      }
+      if (known instanceof VersionInfo v) {
+        return zip(module, v, endpoint);
+      }
+    }
+    Object fresh = compute(module, request);
+    key.ifPresent(k -> memo.put(k, fresh));
+    return fresh instanceof VersionInfo v ? zip(module, v, endpoint) : (Answer.Body) fresh;
+  }
+
+  private Answer zip(ModuleRepo module, VersionInfo v, String endpoint)
+      throws IOException, GoModuleException {
+    ZipCache.Opened zip = zips.get(module.modulePath(), v.version(), v.commit(),
+        out -> ModuleZip.create(module.modulePath(), v.version(), module.files(v), out));
+    metrics.accept(endpoint, zip.outcome().name().toLowerCase(Locale.ROOT));
+    return new Answer.Zip(zip);
+  }
+
+  /** A body, or for a zip the version it resolves to. */
+  private static Object compute(ModuleRepo module, ProxyRequest request)
       throws IOException, GoModuleException {
     switch (request.kind()) {
       case LIST:
@@ -139,11 +187,7 @@ public final class GoProxy {
       case MOD:
         return new Answer.Body(TEXT, module.goMod(module.resolve(request.version())));
       case ZIP:
-        VersionInfo v = module.resolve(request.version());
-        ZipCache.Opened zip = zips.get(module.modulePath(), v.version(), v.commit(),
-            out -> ModuleZip.create(module.modulePath(), v.version(), module.files(v), out));
-        metrics.accept(endpoint, zip.outcome().name().toLowerCase(Locale.ROOT));
-        return new Answer.Zip(zip);
+        return module.resolve(request.version());
       default:
         throw new IllegalStateException("unknown request kind " + request.kind());
     }
