@@ -99,7 +99,7 @@ class DemoIT {
     Path user = Files.createDirectories(dir.resolve("user"));
     try {
       List<String> paste = demo.pasteLines();
-      assertEquals(5, paste.size(), String.join("\n", demo.printed()));
+      assertEquals(6, paste.size(), String.join("\n", demo.printed()));
       Map<String, String> env = ClientProcess.baseEnvironment();
       env.put("HOME", user.toString());
       ProcessResult r = ClientProcess.run(user, env,
@@ -111,6 +111,10 @@ class DemoIT {
       assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("github.com/acme/app v1.0.0 h1:")),
           r.describe());
       assertTrue(r.stdout().lines().anyMatch(l -> l.startsWith("github.com/acme/lib v1.1.0 h1:")),
+          r.describe());
+      // the last line: the module proxy, into a module cache of its own (so nothing is reused)
+      assertTrue(r.stdout().contains("\"Version\": \"v1.1.0\""), r.describe());
+      assertTrue(r.stdout().contains("/modcache/cache/download/github.com/acme/lib/@v/v1.1.0.zip"),
           r.describe());
       String token = Files.readString(demoDir.resolve("demo.token")).strip();
       assertTrue(Files.readString(user.resolve(".netrc")).contains(token));

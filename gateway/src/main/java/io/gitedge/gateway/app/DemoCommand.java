@@ -156,6 +156,9 @@ final class DemoCommand {
         + " && GOPRIVATE=github.com/acme GOPROXY=direct GOFLAGS=-mod=mod"
         + " go get github.com/acme/app@v1.0.0 && GOPRIVATE=github.com/acme GOPROXY=direct"
         + " go mod download -json github.com/acme/lib@v1.0.0 && cat go.sum");
+    out.println("cd \"$(mktemp -d)\" && GOPROXY=" + url + "/goproxy GONOSUMDB=github.com/acme"
+        + " GOMODCACHE=\"$PWD/modcache\" GOFLAGS=-modcacherw"
+        + " go mod download -json github.com/acme/lib@v1.1.0");
     out.println();
     out.println("Press Ctrl-C to stop the gateway.");
     out.flush();
