@@ -66,25 +66,9 @@ final class CGitServers implements AutoCloseable {
       Thread.sleep(20);
     }
     int port = freePort();
-    for (String d : List.of("body", "fastcgi", "proxy", "uwsgi", "scgi")) {
-      Files.createDirectories(dir.resolve("tmp").resolve(d));
-    }
     Path conf = dir.resolve("nginx.conf");
     Path floor = dir.resolve("floor");
-    Files.writeString(conf, """
-        user root root;
-        worker_processes 2;
-        daemon off;
-        pid %1$s/nginx.pid;
-        error_log %1$s/nginx-error.log warn;
-        events { worker_connections 4096; }
-        http {
-          access_log off;
-          client_body_temp_path %1$s/tmp/body;
-          fastcgi_temp_path %1$s/tmp/fastcgi;
-          proxy_temp_path %1$s/tmp/proxy;
-          uwsgi_temp_path %1$s/tmp/uwsgi;
-          scgi_temp_path %1$s/tmp/scgi;
+    Files.writeString(conf, nginxHead(dir) + """
           client_max_body_size 0;
           server {
             listen 127.0.0.1:%2$d ssl;
@@ -134,6 +118,31 @@ final class CGitServers implements AutoCloseable {
         cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
         "subjectAltName=IP:127.0.0.1,DNS:localhost"), null).assertOk();
     return cert;
+  }
+
+  /**
+   * The start of an nginx config whose files live in {@code dir} (pid, error log, temporary
+   * folders, which this creates), without access log, up to inside its {@code http} block.
+   */
+  static String nginxHead(Path dir) throws IOException {
+    for (String d : List.of("body", "fastcgi", "proxy", "uwsgi", "scgi")) {
+      Files.createDirectories(dir.resolve("tmp").resolve(d));
+    }
+    return """
+        user root root;
+        worker_processes 2;
+        daemon off;
+        pid %1$s/nginx.pid;
+        error_log %1$s/nginx-error.log warn;
+        events { worker_connections 4096; }
+        http {
+          access_log off;
+          client_body_temp_path %1$s/tmp/body;
+          fastcgi_temp_path %1$s/tmp/fastcgi;
+          proxy_temp_path %1$s/tmp/proxy;
+          uwsgi_temp_path %1$s/tmp/uwsgi;
+          scgi_temp_path %1$s/tmp/scgi;
+        """.formatted(dir);
   }
 
   static int freePort() throws IOException {

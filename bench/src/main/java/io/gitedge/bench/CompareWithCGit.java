@@ -66,8 +66,8 @@ public final class CompareWithCGit {
     Path medium = given != null ? given : RepoGen.medium(cache.resolve("medium.git"), env);
     Path small = RepoGen.small(cache.resolve("small.git"), env);
     Path projects = Files.createDirectories(work.resolve("projects"));
-    copy(medium, projects.resolve("medium.git"));
-    copy(small, projects.resolve("small.git"));
+    RepoGen.linkOrCopy(work, env, medium, projects.resolve("medium.git"));
+    RepoGen.linkOrCopy(work, env, small, projects.resolve("small.git"));
     String mediumShape = shape(projects.resolve("medium.git"));
 
     log("starting C git (nginx + fcgiwrap + http-backend, sshd) and the gateway");
@@ -338,15 +338,6 @@ public final class CompareWithCGit {
   private String git(Path dir, String... args) {
     return ClientProcess.run(dir, env, ClientProcess.concat("git", args), null).assertOk()
         .stdout();
-  }
-
-  private void copy(Path from, Path to) {
-    ProcessResult r = ClientProcess.run(work, env, List.of("cp", "-al", from.toString(),
-        to.toString()), null);
-    if (r.exitCode() != 0) {
-      ClientProcess.run(work, env, List.of("cp", "-a", from.toString(), to.toString()), null)
-          .assertOk();
-    }
   }
 
   static void log(String line) {

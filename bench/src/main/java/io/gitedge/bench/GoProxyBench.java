@@ -114,7 +114,7 @@ public final class GoProxyBench {
     log("the small module (generated once into " + cache + ")");
     Path small = RepoGen.small(cache.resolve("small.git"), env);
     Path projects = Files.createDirectories(work.resolve("projects"));
-    copy(small, projects.resolve("small.git"));
+    RepoGen.linkOrCopy(work, env, small, projects.resolve("small.git"));
 
     log("starting C git (nginx + fcgiwrap + http-backend) and the gateway");
     try (CGitServers c = CGitServers.start(projects, work.resolve("cgit"), env)) {
@@ -723,15 +723,6 @@ public final class GoProxyBench {
   private static boolean wanted(String part) {
     String only = System.getProperty("only");
     return only == null || List.of(only.split(",")).contains(part);
-  }
-
-  private void copy(Path from, Path to) {
-    ProcessResult r = ClientProcess.run(work, env, List.of("cp", "-al", from.toString(),
-        to.toString()), null);
-    if (r.exitCode() != 0) {
-      ClientProcess.run(work, env, List.of("cp", "-a", from.toString(), to.toString()), null)
-          .assertOk();
-    }
   }
 
   static void log(String line) {

@@ -1,6 +1,7 @@
 package io.gitedge.bench;
 
 import io.gitedge.testing.ClientProcess;
+import io.gitedge.testing.ProcessResult;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,6 +45,16 @@ final class RepoGen {
   }
 
   /** The small Go module at {@code bare}, made unless it is there already. */
+  /** Copies repository {@code from} to {@code to} as hard links where the file system allows. */
+  static void linkOrCopy(Path work, Map<String, String> env, Path from, Path to) {
+    ProcessResult r = ClientProcess.run(work, env, List.of("cp", "-al", from.toString(),
+        to.toString()), null);
+    if (r.exitCode() != 0) {
+      ClientProcess.run(work, env, List.of("cp", "-a", from.toString(), to.toString()), null)
+          .assertOk();
+    }
+  }
+
   static Path small(Path bare, Map<String, String> env) throws IOException, InterruptedException {
     return make(bare, env, 7, g -> g.writeSmall(300));
   }

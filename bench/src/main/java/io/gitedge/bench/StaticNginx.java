@@ -29,25 +29,9 @@ final class StaticNginx implements AutoCloseable {
     Files.createDirectories(dir);
     Path cert = CGitServers.selfSigned(dir, env);
     Path key = dir.resolve("key.pem");
-    for (String d : List.of("body", "fastcgi", "proxy", "uwsgi", "scgi")) {
-      Files.createDirectories(dir.resolve("tmp").resolve(d));
-    }
     int port = CGitServers.freePort();
     Path conf = dir.resolve("nginx.conf");
-    Files.writeString(conf, """
-        user root root;
-        worker_processes 2;
-        daemon off;
-        pid %1$s/nginx.pid;
-        error_log %1$s/nginx-error.log warn;
-        events { worker_connections 4096; }
-        http {
-          access_log off;
-          client_body_temp_path %1$s/tmp/body;
-          fastcgi_temp_path %1$s/tmp/fastcgi;
-          proxy_temp_path %1$s/tmp/proxy;
-          uwsgi_temp_path %1$s/tmp/uwsgi;
-          scgi_temp_path %1$s/tmp/scgi;
+    Files.writeString(conf, CGitServers.nginxHead(dir) + """
           types {
             application/json info;
             text/plain mod;
