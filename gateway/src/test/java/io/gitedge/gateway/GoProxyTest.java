@@ -318,6 +318,9 @@ class GoProxyTest {
         "alice");
     assertEquals(404, absurd.statusCode());
     assertTrue(absurd.body().startsWith("not found: "), absurd.body());
+    // go asks whether the checksum database is proxied: only 404 lets it ask the database itself
+    HttpResponse<String> sumdb = get(http, "/goproxy/sumdb/sum.golang.org/supported", "alice");
+    assertEquals(404, sumdb.statusCode(), sumdb.body());
     HttpResponse<String> badEscape = get(http, "/goproxy/github.com/!!acme/lib/@v/list", "alice");
     assertEquals(400, badEscape.statusCode());
     assertTrue(badEscape.body().startsWith("bad request: "), badEscape.body());

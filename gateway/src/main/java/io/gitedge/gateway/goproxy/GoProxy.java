@@ -45,6 +45,7 @@ public final class GoProxy {
   }
 
   private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String SUMDB = "sumdb/";
   private static final String JSON = "application/json";
 
   /** A request to one module of one mirror, as the mirror was after a sync at {@code synced}. */
@@ -81,6 +82,15 @@ public final class GoProxy {
    */
   public Answer answer(ReadSession session, String path, String requestHost)
       throws GatewayException, IOException {
+    if (path.startsWith(SUMDB)) {
+      // go asks a proxy whether it passes on the checksum database (<proxy>/sumdb/<db>/supported);
+      // 404 sends it to the database itself, any other answer would stop it
+      session.requireCaller();
+      session.service("goproxy-sumdb");
+      metrics.accept("sumdb", "not_found");
+      throw new GatewayException.ModuleNotFound("the checksum database is not proxied here;"
+          + " go asks it directly");
+    }
     ProxyRequest request;
     try {
       request = ProxyRequest.parse(path);
