@@ -1,5 +1,7 @@
 package io.gitedge.gateway.goproxy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gitedge.gateway.git.GatewayException;
 import io.gitedge.gateway.git.ReadSession;
 import io.gitedge.gateway.git.ReadSession.ModuleMirror;
@@ -9,12 +11,10 @@ import io.gitedge.goproxy.ModuleZip;
 import io.gitedge.goproxy.ProxyRequest;
 import io.gitedge.goproxy.VersionInfo;
 import io.gitedge.goproxy.ZipCache;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -45,16 +45,23 @@ public final class GoProxy {
   }
 
   private static final String TEXT = "text/plain; charset=utf-8";
-  private static final String SUMDB = "sumdb/";
   private static final String JSON = "application/json";
+  private static final String SUMDB = "sumdb/";
+  /** The heap the memo may take: a go.mod may be up to 16 MiB, so entries are weighed. */
+  private static final long MEMO_BYTES = 64L << 20;
+  /** What an entry costs beyond its body: key, value and the cache's own bookkeeping. */
+  private static final int ENTRY_OVERHEAD = 256;
 
   /** A request to one module of one mirror, as the mirror was after a sync at {@code synced}. */
   private record Key(String repoPath, String module, ProxyRequest.Kind kind, String version,
       Instant synced) {}
 
   private final ZipCache zips;
-  /** {@link Answer.Body}s and resolved {@link VersionInfo}s by {@link Key}. */
-  private final Cache<Key, Object> memo = Caffeine.newBuilder().maximumSize(20_000).build();
+  /** {@link Answer.Body}s and resolved {@link VersionInfo}s by {@link Key}, bounded in bytes. */
+  private final Cache<Key, Object> memo = Caffeine.newBuilder().maximumWeight(MEMO_BYTES)
+      .weigher((Key k, Object v) -> ENTRY_OVERHEAD
+          + (v instanceof Answer.Body b ? b.bytes().length : 0))
+      .build();
   private final BiConsumer<String, String> metrics;
 
   /**
