@@ -83,14 +83,8 @@ public final class TestUpstream implements AutoCloseable {
    * pushes. Returns the new commit id.
    */
   public String commit(String repo, String branch, Map<String, String> files, String message) {
-    Path clone = workClone(repo);
-    author.git(clone, "fetch", "-q", "origin").assertOk();
-    ProcessResult has = author.git(clone, "rev-parse", "--verify", "-q",
-        "refs/remotes/origin/" + branch);
-    if (has.ok()) {
-      author.git(clone, "checkout", "-q", "-B", branch, "origin/" + branch).assertOk();
-    } else {
-      author.git(clone, "checkout", "-q", "--orphan", branch).assertOk();
+    Path clone = branchClone(repo, branch);
+    if (!author.git(clone, "rev-parse", "--verify", "-q", "HEAD").ok()) {
       author.git(clone, "rm", "-rfq", "--ignore-unmatch", ".").assertOk();
     }
     try {
@@ -107,9 +101,7 @@ public final class TestUpstream implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     author.git(clone, "add", "-A").assertOk();
-    author.git(clone, "commit", "-q", "--allow-empty", "-m", message).assertOk();
-    author.git(clone, "push", "-q", "origin", "HEAD:refs/heads/" + branch).assertOk();
-    return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();
+    return commitAndPush(clone, branch, message);
   }
 
   /**
@@ -122,13 +114,7 @@ public final class TestUpstream implements AutoCloseable {
     if (Files.exists(tree.resolve(".git"), LinkOption.NOFOLLOW_LINKS)) {
       throw new IllegalArgumentException(tree + " holds a .git of its own");
     }
-    Path clone = workClone(repo);
-    author.git(clone, "fetch", "-q", "origin").assertOk();
-    if (author.git(clone, "rev-parse", "--verify", "-q", "refs/remotes/origin/" + branch).ok()) {
-      author.git(clone, "checkout", "-q", "-f", "-B", branch, "origin/" + branch).assertOk();
-    } else {
-      author.git(clone, "checkout", "-q", "-f", "--orphan", branch).assertOk();
-    }
+    Path clone = branchClone(repo, branch);
     author.git(clone, "rm", "-rfq", "--ignore-unmatch", ".").assertOk();
     author.git(clone, "clean", "-fdxq").assertOk();
     try (Stream<Path> files = Files.walk(tree)) {
@@ -146,6 +132,26 @@ public final class TestUpstream implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     author.git(clone, "add", "-A", "-f").assertOk();
+    return commitAndPush(clone, branch, message);
+  }
+
+  /**
+   * The work clone of {@code repo} on {@code branch} as the upstream has it (forced over
+   * whatever an earlier commit left), or on a new orphan {@code branch} without a commit yet.
+   */
+  private Path branchClone(String repo, String branch) {
+    Path clone = workClone(repo);
+    author.git(clone, "fetch", "-q", "origin").assertOk();
+    if (author.git(clone, "rev-parse", "--verify", "-q", "refs/remotes/origin/" + branch).ok()) {
+      author.git(clone, "checkout", "-q", "-f", "-B", branch, "origin/" + branch).assertOk();
+    } else {
+      author.git(clone, "checkout", "-q", "-f", "--orphan", branch).assertOk();
+    }
+    return clone;
+  }
+
+  /** Commits what is staged in {@code clone} (even nothing), pushes it; returns its id. */
+  private String commitAndPush(Path clone, String branch, String message) {
     author.git(clone, "commit", "-q", "--allow-empty", "-m", message).assertOk();
     author.git(clone, "push", "-q", "origin", "HEAD:refs/heads/" + branch).assertOk();
     return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();
@@ -157,13 +163,7 @@ public final class TestUpstream implements AutoCloseable {
    */
   public String commitSubmodule(String repo, String branch, String path, String url,
       String commit) {
-    Path clone = workClone(repo);
-    author.git(clone, "fetch", "-q", "origin").assertOk();
-    if (author.git(clone, "rev-parse", "--verify", "-q", "refs/remotes/origin/" + branch).ok()) {
-      author.git(clone, "checkout", "-q", "-B", branch, "origin/" + branch).assertOk();
-    } else {
-      author.git(clone, "checkout", "-q", "--orphan", branch).assertOk();
-    }
+    Path clone = branchClone(repo, branch);
     author.git(clone, "config", "-f", ".gitmodules", "submodule." + path + ".path", path)
         .assertOk();
     author.git(clone, "config", "-f", ".gitmodules", "submodule." + path + ".url", url)
@@ -171,9 +171,7 @@ public final class TestUpstream implements AutoCloseable {
     author.git(clone, "update-index", "--add", "--cacheinfo", "160000," + commit + "," + path)
         .assertOk();
     author.git(clone, "add", ".gitmodules").assertOk();
-    author.git(clone, "commit", "-q", "-m", "add submodule " + path).assertOk();
-    author.git(clone, "push", "-q", "origin", "HEAD:refs/heads/" + branch).assertOk();
-    return author.git(clone, "rev-parse", "HEAD").assertOk().stdout().trim();
+    return commitAndPush(clone, branch, "add submodule " + path);
   }
 
   /**
