@@ -1,6 +1,7 @@
 package io.gitedge.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,7 @@ class SshCredentialsTest {
 
   @Test
   void fingerprint_isWhatSshKeygenPrints() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ssh-keygen")), "no ssh-keygen");
+    Requires.tools("ssh-keygen");
     for (String line : List.of(ALICE_KEY, CA_KEY)) {
       Path f = Files.writeString(dir.resolve("k.pub"), line + "\n");
       Process p = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f", f.toString())

@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +58,7 @@ class CrashRecoveryIT {
   @Test
   void killedDuringSyncs_theMirrorIsAlwaysOldOrNew_andConverges() throws Exception {
     String launcher = System.getProperty("gitedge.launcher");
-    Assumptions.assumeTrue(launcher != null, "run through failsafe (mvn verify)");
+    Requires.that(launcher != null, "run through failsafe (mvn verify)");
     TestUpstream upstream = TestUpstream.create(dir);
     upstream.createRepo("acme/big");
     for (int i = 0; i < 8; i++) {

@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.testing.ClientProcess;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +55,7 @@ class DemoIT {
 
   private Demo startDemo(Path demoDir) throws Exception {
     String launcher = System.getProperty("gitedge.launcher");
-    Assumptions.assumeTrue(launcher != null, "run through failsafe (mvn verify)");
+    Requires.that(launcher != null, "run through failsafe (mvn verify)");
     ProcessBuilder pb = new ProcessBuilder(launcher, "demo", "--dir", demoDir.toString(),
         "--listen", "127.0.0.1:0").directory(dir.toFile())
         .redirectError(dir.resolve("demo-" + System.nanoTime() + ".log").toFile());
@@ -93,7 +93,7 @@ class DemoIT {
 
   @Test
   void demo_printsLinesThatWorkAsPrinted_forAUserWithAnEmptyHome() throws Exception {
-    Assumptions.assumeTrue(io.gitedge.testing.ClientHome.installed("go"), "go is not installed");
+    Requires.tools("go");
     Path demoDir = dir.resolve("demo");
     Demo demo = startDemo(demoDir);
     Path user = Files.createDirectories(dir.resolve("user"));

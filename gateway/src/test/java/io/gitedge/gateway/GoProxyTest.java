@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +47,7 @@ class GoProxyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("go"), "go is not installed");
+    Requires.tools("go");
     Files.writeString(dir.resolve("webhook.secret"), SECRET + "\n");
     gw = GatewayHarness.start(dir, GatewayHarness.Options.defaults()
         .withUpstream("mirrorOnDemand", "true")
@@ -268,7 +268,7 @@ class GoProxyTest {
 
   @Test
   void aTagPushedAMomentAgo_isDownloadableRightAfterItsWebhook() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("curl") && ClientHome.installed("openssl"));
+    Requires.tools("curl", "openssl");
     TestUpstream u = gw.upstream();
     String repo = "acme/hooked";
     u.createRepo(repo);

@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static io.gitedge.gateway.GatewayHarness.LIB;
+import io.gitedge.testing.Requires;
 import static io.gitedge.gateway.GatewayHarness.VAULT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,7 @@ class HttpHostileInputTest {
 
   @BeforeEach
   void start() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("curl"), "curl is not installed");
+    Requires.tools("curl");
     gw = GatewayHarness.start(dir, GatewayHarness.Options.defaults()
         .withHttp("maxRequestSize", "1"));
   }

@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static io.gitedge.gateway.GatewayHarness.LIB;
+import io.gitedge.testing.Requires;
 import static io.gitedge.gateway.GatewayHarness.VAULT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,7 +151,7 @@ class HttpsFrontDoorTest {
         java.net.InetAddress.getByName("127.0.0.1"))) {
       probe.setReuseAddress(true);
     } catch (java.io.IOException e) {
-      Assumptions.abort("cannot listen on 127.0.0.1:443 here (" + e.getMessage()
+      Requires.that(false, "cannot listen on 127.0.0.1:443 here (" + e.getMessage()
           + "); Go forbids ports in module paths, so this needs the default HTTPS port");
     }
     gw = GatewayHarness.start(dir.resolve("on443"), GatewayHarness.Options.defaults()

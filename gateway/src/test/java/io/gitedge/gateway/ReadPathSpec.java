@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static io.gitedge.gateway.GatewayHarness.APP;
+import io.gitedge.testing.Requires;
 import static io.gitedge.gateway.GatewayHarness.LIB;
 import static io.gitedge.gateway.GatewayHarness.VAULT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -235,7 +235,7 @@ abstract class ReadPathSpec {
 
   @Test
   void goModDownload_givesTheSameSumsAsTheUpstreamItself() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("go"), "go is not installed");
+    Requires.tools("go");
     ClientHome viaGateway = clientFor("alice");
     viaGateway.git(dir, "config", "--global", "url." + githubBase() + ".insteadOf",
         "https://github.com/").assertOk();

@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static io.gitedge.gateway.GatewayHarness.LIB;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -26,7 +27,6 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +42,7 @@ class SshFrontDoorTest {
 
   @BeforeEach
   void start() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("ssh"), "the OpenSSH client is not installed");
+    Requires.tools("ssh");
     gw = GatewayHarness.start(dir);
   }
 
@@ -85,7 +85,7 @@ class SshFrontDoorTest {
 
   @Test
   void goOverSsh_withKnownHostsFromGitedgeKeys_givesTheSameSumsAsHttps() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("go"), "go is not installed");
+    Requires.tools("go");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessResult keys = ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of(java,
         "-cp", System.getProperty("java.class.path"), "io.gitedge.gateway.app.Main", "keys",
@@ -299,7 +299,7 @@ class SshFrontDoorTest {
 
   @Test
   void s04_agentAndX11ForwardingRequests_areRefused() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("ssh-agent"), "ssh-agent is not installed");
+    Requires.tools("ssh-agent");
     ch.qos.logback.classic.LoggerContext ctx =
         (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
     ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =

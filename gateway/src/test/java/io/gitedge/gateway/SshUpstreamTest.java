@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.auth.AccessToken;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,7 @@ class SshUpstreamTest {
 
   @Test
   void mirrorsFromAnSshUpstream_withAKeyAndAPinnedHostKey() throws Exception {
-    Assumptions.assumeTrue(OpenSshServer.available(), "needs /usr/sbin/sshd and root");
+    Requires.that(OpenSshServer.available(), OpenSshServer.NEEDS);
     try (TestUpstream upstream = TestUpstream.create(dir);
         OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"))) {
       upstream.createRepo("acme/lib");

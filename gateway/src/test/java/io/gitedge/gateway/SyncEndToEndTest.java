@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static io.gitedge.gateway.GatewayHarness.LIB;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,7 +25,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,7 +127,7 @@ class SyncEndToEndTest {
 
   @Test
   void aRealPushWhosePostReceiveHookPostsAWebhook_makesTheTagVisible() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("curl") && ClientHome.installed("openssl"));
+    Requires.tools("curl", "openssl");
     try (GatewayHarness gw = GatewayHarness.start(dir, withWebhooks(dir))) {
       gw.upstream().postWebhooksOnPush("acme/lib", pushPayload(gw, "acme/lib"), SECRET,
           gw.certificate(), gw.url() + "/hooks/github");
@@ -357,7 +357,7 @@ class SyncEndToEndTest {
 
   @Test
   void withFreshness_goModDownloadOfAVersionTaggedASecondAgo_succeedsAtOnce() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("go"), "go is not installed");
+    Requires.tools("go");
     try (GatewayHarness gw = GatewayHarness.start(dir,
         GatewayHarness.Options.defaults().withUpstream("freshness", "1m"))) {
       ClientHome go = goClient(gw);
@@ -394,7 +394,7 @@ class SyncEndToEndTest {
 
   @Test
   void mirrorOnDemand_letsAGoBuildUseAnUnlistedPrivateModule() throws Exception {
-    Assumptions.assumeTrue(ClientHome.installed("go"), "go is not installed");
+    Requires.tools("go");
     try (GatewayHarness gw = GatewayHarness.start(dir,
         GatewayHarness.Options.defaults().withUpstream("mirrorOnDemand", "true"))) {
       gw.upstream().createRepo("acme/extra");

@@ -1,6 +1,7 @@
 package io.gitedge.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.testing.ClientHome;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +35,7 @@ class DiskFullTest {
   void r03_aFetchThatFillsTheDisk_failsCleanly_andTheNextSyncAfterCleanupWorks() throws Exception {
     Path small = Files.createDirectories(dir.resolve("small"));
     Files.createDirectories(dir.resolve("shell"));
-    Assumptions.assumeTrue(run(dir, "mount -t tmpfs -o size=24m tmpfs '" + small + "'").ok(),
+    Requires.that(run(dir, "mount -t tmpfs -o size=24m tmpfs '" + small + "'").ok(),
         "cannot mount a tmpfs here (not root?)");
     TestUpstream upstream = TestUpstream.create(dir);
     try (MirrorStore store = MirrorStore.open(StoreConfig.defaults(small.resolve("mirrors")))) {

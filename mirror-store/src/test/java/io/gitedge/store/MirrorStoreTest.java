@@ -1,6 +1,7 @@
 package io.gitedge.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,6 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -407,7 +407,7 @@ class MirrorStoreTest {
 
   @Test
   void sshUpstream_isFetchedWithItsKey_fromAHostListedInKnownHosts() throws Exception {
-    Assumptions.assumeTrue(OpenSshServer.available(), "needs /usr/sbin/sshd and root");
+    Requires.that(OpenSshServer.available(), OpenSshServer.NEEDS);
     try (OpenSshServer sshd = OpenSshServer.start(dir.resolve("sshd"))) {
       Path knownHosts = Files.writeString(dir.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
       Upstream ssh = new Upstream(sshd.url(upstream.bare("acme/lib")),
@@ -425,7 +425,7 @@ class MirrorStoreTest {
 
   @Test
   void sshUpstreamWithAnUnknownHostKey_failsAndChangesNothing() throws Exception {
-    Assumptions.assumeTrue(OpenSshServer.available(), "needs /usr/sbin/sshd and root");
+    Requires.that(OpenSshServer.available(), OpenSshServer.NEEDS);
     store.sync(lib, libUpstream);
     Map<String, String> before = mirrorRefs(lib);
     upstream.commit("acme/lib", "main", Map.of("mitm.txt", "x\n"), "should not arrive");

@@ -239,12 +239,13 @@ public final class DebianSources {
    */
   private static IllegalStateException unreachable(String reason, Throwable cause) {
     String message = "Debian's archive is out of reach: " + reason;
-    if ("true".equals(System.getenv("CI"))) {
+    if (Requires.ci()) {
       return new IllegalStateException(message + " (CI=true: CI reaches the archive, so this"
           + " fails rather than skipping)", cause);
     }
     return Assumptions.abort(message + "; skipped (outside CI)");
   }
+
 
   private static ProcessResult tar(Path dir, String... args) {
     return ClientProcess.run(dir, ClientProcess.baseEnvironment(),

@@ -31,6 +31,10 @@ public final class OpenSshServer implements AutoCloseable {
   }
 
   /** Whether sshd can run here: installed, and this process is root. */
+  /** Why {@link #available()} may say no, for {@link Requires#that(boolean, String)}. */
+  public static final String NEEDS = "needs OpenSSH's sshd (/usr/sbin/sshd, openssh-server) and"
+      + " root, as sshd's privilege separation does";
+
   public static boolean available() {
     return Files.isExecutable(SSHD) && "root".equals(System.getProperty("user.name"));
   }
