@@ -160,12 +160,13 @@ public final class ResourceBaseline {
     return p;
   }
 
-  /** For each grown group, one of its working threads with its top frames. */
+  /** For each grown group, up to two of its working threads with their top frames. */
   private static String stuckExamples(Set<String> groups) {
     StringBuilder b = new StringBuilder();
+    Map<String, Integer> shown = new TreeMap<>();
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
       String g = group(e.getKey().getName());
-      if (groups.contains(g) && !idle(e.getValue())) {
+      if (groups.contains(g) && !idle(e.getValue()) && shown.merge(g, 1, Integer::sum) <= 2) {
         b.append("\n    ").append(e.getKey().getName()).append(" ")
             .append(e.getKey().getState());
         for (int i = 0; i < Math.min(6, e.getValue().length); i++) {
