@@ -6,10 +6,14 @@ import io.gitedge.gateway.config.ConfigLoader;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.SyncResult;
 import io.gitedge.keys.SshHostKeys;
+import io.gitedge.testing.BackgroundClones;
 import io.gitedge.testing.ClientHome;
 import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.MirrorInvariants;
+import io.gitedge.testing.RefSnapshots;
+import io.gitedge.testing.ResourceBaseline;
+import io.gitedge.testing.SecretScan;
 import io.gitedge.testing.TestClock;
 import io.gitedge.testing.TestUpstream;
 import java.io.IOException;
@@ -477,6 +481,78 @@ public final class GatewayHarness implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  // ------------------------------------------------------- oracles for the reliability rows
+
+  /**
+   * What this JVM holds now, with the gateway's open HTTP(S) connections and SSH sessions as
+   * gauges: capture after a first request (so lazy parts exist), check with
+   * {@link ResourceBaseline#assertBackWithin} after the test.
+   */
+  public ResourceBaseline resourceBaseline() {
+    return ResourceBaseline.capture(
+        new ResourceBaseline.Gauge("gateway open HTTP connections", app::openHttpConnections),
+        new ResourceBaseline.Gauge("gateway open SSH sessions", app::openSshSessions));
+  }
+
+  /**
+   * The secrets this harness handed the gateway (every user's token, the upstream's token);
+   * add a test's own with {@link SecretScan#and}.
+   */
+  public SecretScan secretScan() {
+    SecretScan scan = SecretScan.none().and("upstream token", "upstream-secret");
+    for (Map.Entry<String, AccessToken> t : tokens.entrySet()) {
+      scan = scan.and(t.getKey() + "'s token", t.getValue().reveal());
+    }
+    return scan;
+  }
+
+  /**
+   * {@code GET /metrics} as {@code ops} (an admin), on a connection closed afterwards (a pooled
+   * client would keep one open and spoil a {@link #resourceBaseline}). Fails unless 200.
+   */
+  public String metricsText() {
+    try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) io.gitedge.testing.TrustingHttp
+        .sslContext(certificate()).getSocketFactory().createSocket("127.0.0.1", port())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + token("ops") + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response = new String(s.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      if (!response.startsWith("HTTP/1.1 200") && !response.startsWith("HTTP/1.0 200")) {
+        throw new AssertionError("GET /metrics: " + response.lines().findFirst().orElse(""));
+      }
+      return response.substring(response.indexOf("\r\n\r\n") + 4);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The refs of mirror {@code name} on disk now (branches and tags), for {@link RefSnapshots}. */
+  public Map<String, String> mirrorRefs(String name) {
+    Map<String, String> env = ClientProcess.baseEnvironment();
+    env.put("GIT_CONFIG_NOSYSTEM", "1");
+    env.put("GIT_CONFIG_GLOBAL", "/dev/null");
+    return RefSnapshots.parse(ClientProcess.run(mirrorDir(name), env, List.of("git",
+        "--git-dir", mirrorDir(name).toString(), "for-each-ref", RefSnapshots.FORMAT), null)
+        .assertOk().stdout());
+  }
+
+  /**
+   * A legit user cloning {@code repo} over HTTPS (alice, token in {@code .netrc}) in a loop
+   * until closed, for the "a real clone keeps working during the attack" criteria.
+   */
+  public BackgroundClones backgroundClones(String repo, String... cloneOptions) {
+    return BackgroundClones.start(clientWithNetrc("alice"), repoUrl(repo),
+        workDir("background-https-" + System.nanoTime()), cloneOptions);
+  }
+
+  /** {@link #backgroundClones} over SSH, with alice's key. */
+  public BackgroundClones backgroundSshClones(String repo, String... cloneOptions) {
+    return BackgroundClones.start(clientWithSshKey("alice"), sshUrl(repo),
+        workDir("background-ssh-" + System.nanoTime()), cloneOptions);
   }
 
   /**

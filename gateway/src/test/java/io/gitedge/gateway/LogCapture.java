@@ -30,7 +30,8 @@ final class LogCapture implements AutoCloseable {
 
   /** Every captured message, formatted, with its exception's message if any. */
   List<String> lines() {
-    synchronized (events.list) {
+    // the appender adds under its own lock (AppenderBase.doAppend is synchronized), not the list's
+    synchronized (events) {
       return events.list.stream().map(e -> e.getFormattedMessage()
           + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
           .toList();

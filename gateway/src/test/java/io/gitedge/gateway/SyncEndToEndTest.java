@@ -298,51 +298,6 @@ class SyncEndToEndTest {
     }
   }
 
-  // ------------------------------------------------------------------- serve during sync
-
-  /** R07: clones over both doors while the upstream is pushed to and the mirror synced. */
-  @Test
-  void clonesDuringPushesAndSyncs_allSucceedWithAConsistentSnapshot() throws Exception {
-    try (GatewayHarness gw = GatewayHarness.start(dir)) {
-      ClientHome https = gw.clientWithNetrc("alice");
-      ClientHome ssh = gw.clientWithSshKey("alice");
-      java.util.Set<String> published = java.util.concurrent.ConcurrentHashMap.newKeySet();
-      published.add(gw.upstream().refs("acme/lib").get("refs/heads/main"));
-      java.util.concurrent.atomic.AtomicBoolean stop =
-          new java.util.concurrent.atomic.AtomicBoolean();
-      java.util.concurrent.CompletableFuture<Integer> pusher =
-          java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            int n = 0;
-            while (!stop.get()) {
-              String c = gw.upstream().commit("acme/lib", "main",
-                  Map.of("moving.txt", "push " + n + "\n"), "push " + n);
-              published.add(c);
-              assertTrue(gw.sync(LIB).succeeded());
-              n++;
-            }
-            return n;
-          });
-      try {
-        for (int i = 0; i < 16; i++) {
-          boolean overSsh = i % 2 == 1;
-          Path to = dir.resolve("clone-" + i);
-          ProcessResult clone = overSsh
-              ? ssh.git(dir, "clone", "-q", gw.sshUrl(LIB), to.toString())
-              : https.git(dir, "-c", "protocol.version=" + (i % 4 == 0 ? 0 : 2), "clone", "-q",
-                  gw.repoUrl(LIB), to.toString());
-          assertEquals(0, clone.exitCode(), "clone " + i + ": " + clone.stderr());
-          https.git(to, "fsck", "--no-progress").assertOk();
-          String head = https.git(to, "rev-parse", "HEAD").assertOk().stdout().trim();
-          assertTrue(published.contains(head), "clone " + i + " got " + head
-              + ", which was never the upstream's main");
-        }
-      } finally {
-        stop.set(true);
-      }
-      assertTrue(pusher.get() >= 2, "the upstream hardly moved during the clones");
-    }
-  }
-
   // --------------------------------------------------------------------------- fresh reads
 
   /** A client for Go modules under github.com/acme, through the gateway. */

@@ -7,6 +7,10 @@
  * ({@link io.gitedge.testing.ClientHome}), a clock tests move forward
  * ({@link io.gitedge.testing.TestClock}), a TCP link with latency, bandwidth and partitions
  * ({@link io.gitedge.testing.ShapedLink}), and the check every integration test ends with
- * ({@link io.gitedge.testing.MirrorInvariants}).
+ * ({@link io.gitedge.testing.MirrorInvariants}). The oracles of the reliability rows:
+ * {@link io.gitedge.testing.RefSnapshots} (a reader sees one whole ref state),
+ * {@link io.gitedge.testing.ResourceBaseline} (threads, descriptors, heap and a server's
+ * sessions come back), {@link io.gitedge.testing.SecretScan} (no secret comes back out), and
+ * {@link io.gitedge.testing.BackgroundClones} (a legit clone keeps working during an attack).
  */
 package io.gitedge.testing;

@@ -212,6 +212,19 @@ public final class GatewayApp implements AutoCloseable {
     return doors.ssh.map(SshFrontDoor::port);
   }
 
+  /**
+   * HTTP(S) connections open now, idle keep-alive ones included: what a load balancer's or a
+   * test's check that connections are given back reads.
+   */
+  public int openHttpConnections() {
+    return doors.https.openConnections();
+  }
+
+  /** SSH sessions open now (0 when the SSH door is off), logged in or not. */
+  public int openSshSessions() {
+    return doors.ssh.map(SshFrontDoor::openSessions).orElse(0);
+  }
+
   /** The PEM certificate clients trust, when TLS is on. */
   public Optional<Path> tlsCertificate() {
     return tls.map(TlsCredentials::certificateFile);

@@ -173,6 +173,11 @@ public final class HttpFrontDoor implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** Connections open now (TLS and plain), idle keep-alive ones included. */
+  public int openConnections() {
+    return connector.getConnectedEndPoints().size();
+  }
+
   /** The configured public URL, or this listener's own URL. */
   public URI publicUrl() {
     return configuredPublicUrl.orElseGet(() -> URI.create((tls ? "https" : "http") + "://"

@@ -130,6 +130,11 @@ public final class SshFrontDoor implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Sessions open now, logged in or not. */
+  public int openSessions() {
+    return server.getActiveSessions().size();
+  }
+
   @Override
   public void close() {
     try {
