@@ -24,6 +24,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 
 /**
  * The SSH listener: MINA SSHD serving {@code git-upload-pack} and nothing else.
@@ -79,6 +80,8 @@ public final class SshFrontDoor implements AutoCloseable {
     s.setGSSAuthenticator(null);
     s.setHostBasedAuthenticator(null);
 
+    s.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
+        new ChannelCap(MAX_CHANNELS_PER_SESSION)));
     s.setChannelFactories(List.of(RestrictedChannelSession.FACTORY));
     s.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE));
     s.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
@@ -104,8 +107,9 @@ public final class SshFrontDoor implements AutoCloseable {
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(s, MAX_AUTH_TRIES + 1);
     CoreModuleProperties.IDLE_TIMEOUT.set(s, config.idleTimeout());
     CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(s, config.ioTimeout());
-    // MINA refuses a new channel only when more than this many are open already
-    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(s, MAX_CHANNELS_PER_SESSION - 1);
+    // ChannelCap refuses a channel over the cap on its own; MINA's check (which closes the whole
+    // session) is only a backstop, so it must never trip first
+    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(s, MAX_CHANNELS_PER_SESSION);
     s.addSessionListener(new SessionLimiter(config.maxSessions(),
         config.maxSessionsPerAddress(), config.maxUnauthenticatedSessions()));
     this.server = s;
