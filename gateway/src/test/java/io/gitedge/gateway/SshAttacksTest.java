@@ -219,8 +219,13 @@ class SshAttacksTest {
 
         assertEquals(0, authenticated.get(), "S01: forged logins that got in, of " + attempts);
         List<String> attack = logins.lines().subList(linesBefore, logins.lines().size());
-        assertTrue(attack.stream().noneMatch(l -> l.startsWith("SSH login:")),
-            "S01: the server logged a login during the attack: " + attack);
+        Set<String> attackers = new java.util.HashSet<>();
+        attackers.add(KeyUtils.getFingerPrint(erin.getPublic()));
+        strangers.forEach(k -> attackers.add(KeyUtils.getFingerPrint(k.getPublic())));
+        List<String> attackerLogins = attack.stream().filter(l -> l.startsWith("SSH login:"))
+            .filter(l -> attackers.stream().anyMatch(l::contains)).toList();
+        assertTrue(attackerLogins.isEmpty(), "S01: the server logged an attacker's login: "
+            + attackerLogins);
         int forged = (attempts + 2) / 3 + (attempts + 1) / 3;
         long badSignatures = attack.stream()
             .filter(l -> l.contains("reason=bad-signature")
