@@ -149,6 +149,7 @@ class SshAttacksTest {
   @Test
   void s01_anAuthorizedKeyWithAForgedSignature_neverLogsIn_whileTheKeyServiceIsSlow()
       throws Exception {
+    Requires.tools("ssh", "git");
     // every lookup holds one of MINA's few I/O threads for 2 s, so attempts run about three at
     // a time however many clients there are: 9 take about 25 s, the full 1000 about 45 min
     int attempts = TestScale.pick(9, 1000);
@@ -574,7 +575,7 @@ class SshAttacksTest {
   @Test
   void s08_aClientThatStopsReading_orStallsAfterItsWants_isCutOffWithinTheIoTimeout()
       throws Exception {
-    Requires.tools("git");
+    Requires.tools("ssh", "git");
     Duration ioTimeout = Duration.ofSeconds(3);
     Duration limit = ioTimeout.plusSeconds(5);
     try (GatewayHarness gw = GatewayHarness.start(dir, GatewayHarness.Options.defaults()
