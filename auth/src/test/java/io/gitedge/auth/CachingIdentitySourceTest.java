@@ -149,9 +149,12 @@ class CachingIdentitySourceTest {
       slowCalls.incrementAndGet();
       inCall.countDown();
       try {
-        release.await(10, TimeUnit.SECONDS);
+        if (!release.await(10, TimeUnit.SECONDS)) {
+          throw new AssertionError("the slow lookup was never released");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while held", e);
       }
       return Decision.accept(alice);
     }, IdentityCacheConfig.defaults(), clock, ticker);

@@ -1,6 +1,7 @@
 package io.gitedge.gateway;
 
 import static io.gitedge.gateway.GatewayHarness.LIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,39 @@ class CentralIdentityTest {
 
   // ------------------------------------------------------------------------- introspection
 
+  /** The cacheTtl these tests configure: a revoked credential must stop working within it. */
+  private static final Duration CACHE_TTL = Duration.ofMinutes(5);
+  /** How far the clock moves between two tries while a test waits for a refusal. */
+  private static final Duration STEP = Duration.ofSeconds(20);
+
+  /**
+   * Moves the gateway's clock on by {@link #STEP} until {@code stillAccepted} says no, and returns
+   * how long after {@code revokedAt} (on that clock) the refusal came; fails if it never comes
+   * within twice the cacheTtl. The first try is made at once.
+   */
+  private Duration refusalLatency(Instant revokedAt, java.util.concurrent.Callable<Boolean>
+      stillAccepted, String row) throws Exception {
+    while (Duration.between(revokedAt, gw.clock().instant()).compareTo(CACHE_TTL.multipliedBy(2))
+        <= 0) {
+      if (!stillAccepted.call()) {
+        return Duration.between(revokedAt, gw.clock().instant());
+      }
+      gw.clock().advance(STEP);
+    }
+    throw new AssertionError(row + ": still accepted " + CACHE_TTL.multipliedBy(2)
+        + " after revocation; cacheTtl is " + CACHE_TTL);
+  }
+
+  /** The status of {@code GET info/refs} for {@code token} as basic-auth password. */
+  private int infoRefsStatus(String user, String token) throws Exception {
+    String basic = java.util.Base64.getEncoder().encodeToString((user + ":" + token)
+        .getBytes(StandardCharsets.UTF_8));
+    return io.gitedge.testing.TrustingHttp.client(gw.certificate()).send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.repoUrl(LIB)
+            + "/info/refs?service=git-upload-pack")).header("Authorization", "Basic " + basic)
+            .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
   @Test
   void anIntrospectedToken_clones_andIsRefusedWithinTheCacheTtlAfterRevocation()
       throws Exception {
@@ -121,12 +155,16 @@ class CentralIdentityTest {
     ClientHome dave = gw.client("dave");
     dave.addNetrc("127.0.0.1", "dave", "opaque-dave-1");
     lsRemote(dave).assertOk();
+    assertEquals(200, infoRefsStatus("dave", "opaque-dave-1"), "accepted before revocation");
 
     activeTokens.remove("opaque-dave-1");
-    gw.clock().advance(Duration.ofMinutes(4));
-    lsRemote(dave).assertOk(); // the source's yes still counts, for cacheTtl at most
-    gw.clock().advance(Duration.ofMinutes(1).plusSeconds(1));
+    Duration latency = refusalLatency(gw.clock().instant(),
+        () -> infoRefsStatus("dave", "opaque-dave-1") == 200, "T06");
 
+    System.out.println("T06: a revoked token refused " + latency + " after revocation (cacheTtl "
+        + CACHE_TTL + ", checked every " + STEP + ")");
+    assertTrue(latency.compareTo(CACHE_TTL.plus(STEP)) <= 0, "T06: a revoked token was still"
+        + " accepted " + latency + " after revocation; cacheTtl is " + CACHE_TTL);
     ProcessResult r = lsRemote(dave).assertFailed();
     assertTrue(r.stderr().contains("could not read") || r.stderr().contains("Authentication"),
         r.describe());
@@ -210,8 +248,9 @@ class CentralIdentityTest {
       ch.setErr(err);
       ch.setOut(new java.io.ByteArrayOutputStream());
       ch.open().verify(java.time.Duration.ofSeconds(10));
-      ch.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED),
-          java.time.Duration.ofSeconds(10));
+      assertTrue(ch.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel
+          .ClientChannelEvent.CLOSED), java.time.Duration.ofSeconds(10)).contains(
+          org.apache.sshd.client.channel.ClientChannelEvent.CLOSED), command + " did not end");
       return ch.getExitStatus() + " " + err.toString(StandardCharsets.UTF_8);
     }
   }
@@ -243,14 +282,21 @@ class CentralIdentityTest {
         assertTrue(before.startsWith("1 gitedge: only git-upload-pack"), before);
 
         keyOwners.remove(fingerprint);
-        gw.clock().advance(Duration.ofMinutes(4));
-        assertTrue(exec(session, "id").startsWith("1 gitedge: only git-upload-pack"),
-            "within cacheTtl the source's yes still counts");
-        gw.clock().advance(Duration.ofMinutes(1).plusSeconds(1));
+        // the session logged in before the removal; each command asks again, and gets the
+        // cached yes until cacheTtl has run out
+        Duration latency = refusalLatency(gw.clock().instant(), () -> {
+          String answer = exec(session, "id");
+          if (answer.startsWith("255 gitedge: authentication required")) {
+            return false;
+          }
+          assertTrue(answer.startsWith("1 gitedge: only git-upload-pack"), "T07: " + answer);
+          return true;
+        }, "T07");
 
-        // the session logged in before the removal; its next command asks again
-        String after = exec(session, "id");
-        assertTrue(after.startsWith("255 gitedge: authentication required"), after);
+        System.out.println("T07: a removed key refused " + latency + " after removal (cacheTtl "
+            + CACHE_TTL + ", checked every " + STEP + ")");
+        assertTrue(latency.compareTo(CACHE_TTL.plus(STEP)) <= 0, "T07: a removed key still"
+            + " ran commands " + latency + " after removal; cacheTtl is " + CACHE_TTL);
         ProcessResult r = c.git(dir, "ls-remote", gw.sshUrl(LIB)).assertFailed();
         assertTrue(r.stderr().contains("Permission denied (publickey)"), r.describe());
       }

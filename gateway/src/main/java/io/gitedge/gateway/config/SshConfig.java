@@ -13,13 +13,16 @@ import java.util.Objects;
  * @param maxSessions sessions open at once, over all clients; also the most commands running
  * @param maxSessionsPerAddress sessions open at once from one client (IPv4 address, IPv6 /64)
  * @param maxUnauthenticatedSessions sessions open at once that have not logged in yet
+ * @param authTimeout how long a connection may take from connecting to logging in (identification,
+ *     key exchange and authentication); one that has not logged in by then is closed
  */
 public record SshConfig(String listenHost, int listenPort, Duration idleTimeout,
     Duration ioTimeout, int maxSessions, int maxSessionsPerAddress,
-    int maxUnauthenticatedSessions) {
+    int maxUnauthenticatedSessions, Duration authTimeout) {
   public SshConfig {
     Objects.requireNonNull(listenHost, "listenHost");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(ioTimeout, "ioTimeout");
+    Objects.requireNonNull(authTimeout, "authTimeout");
   }
 }

@@ -14,6 +14,7 @@ final class SshConfigReader {
   private static final int DEFAULT_MAX_SESSIONS_PER_ADDRESS = 32;
   private static final int DEFAULT_MAX_UNAUTHENTICATED_SESSIONS = 64;
   private static final int MAX_SESSION_LIMIT = 100_000;
+  private static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(30);
 
   private SshConfigReader() {}
 
@@ -28,7 +29,8 @@ final class SshConfigReader {
         keys.getOrDefault("maxSessionsPerAddress", SshConfigReader::readSessionLimit,
             DEFAULT_MAX_SESSIONS_PER_ADDRESS),
         keys.getOrDefault("maxUnauthenticatedSessions", SshConfigReader::readSessionLimit,
-            DEFAULT_MAX_UNAUTHENTICATED_SESSIONS));
+            DEFAULT_MAX_UNAUTHENTICATED_SESSIONS),
+        keys.getOrDefault("authTimeout", ConfigNode::asPositiveDuration, DEFAULT_AUTH_TIMEOUT));
     keys.finish();
     return config;
   }

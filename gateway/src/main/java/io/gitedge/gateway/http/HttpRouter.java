@@ -6,6 +6,7 @@ import io.gitedge.gateway.git.ReadSession;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import java.io.IOException;
 import org.eclipse.jetty.io.EofException;
 
@@ -47,6 +48,12 @@ final class HttpRouter extends HttpServlet {
       status = HttpErrorMapper.send(rsp, new GatewayException.ClientGone(e));
     } catch (Exception e) {
       status = HttpErrorMapper.send(rsp, session.failure(e));
+      if (rsp.isCommitted()) {
+        // the answer broke off mid-stream (say upload-pack's write timeout, which interrupts
+        // Jetty's blocking write): the client cannot get a whole answer, and Jetty, left with a
+        // half-done write, may keep the connection open indefinitely; so drop it now
+        ServletContextRequest.getServletContextRequest(req).getServletChannel().abort(e);
+      }
     } finally {
       session.finish(status, rsp.bytes());
     }

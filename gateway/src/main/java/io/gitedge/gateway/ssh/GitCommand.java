@@ -6,6 +6,7 @@ import io.gitedge.gateway.git.ReadSession;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -74,7 +75,7 @@ final class GitCommand implements Command {
         return;
       }
       try {
-        task = services.workers().submit(() -> run(channel.getServerSession(), protocol));
+        task = services.workers().submit(() -> run(channel, protocol));
       } catch (RejectedExecutionException e) {
         log.warn("SSH command refused: all workers are busy");
         ReadSession session = services.reads().open(request());
@@ -85,9 +86,17 @@ final class GitCommand implements Command {
     }
   }
 
-  private void run(ServerSession ssh, String protocol) {
+  private void run(ChannelSession channel, String protocol) {
+    ServerSession ssh = channel.getServerSession();
     ReadSession session = services.reads().open(request());
-    CountingStream counted = new CountingStream(out);
+    Runnable hangUp = () -> {
+      if (!channel.isClosing()) {
+        log.info("SSH client {} stopped reading; closing its channel", ssh.getClientAddress());
+        channel.close(true);
+      }
+    };
+    GuardedStream counted = new GuardedStream(out, hangUp);
+    OutputStream err = new GuardedStream(this.err, hangUp);
     int status = SshErrorMapper.UPLOAD_FAILED;
     try {
       session.authenticate(Optional.of(SshPublicKeyAuthenticator.signedCredential(ssh)));
@@ -135,24 +144,45 @@ final class GitCommand implements Command {
     }
   }
 
-  /** Counts bytes sent, for the metrics. */
-  private static final class CountingStream extends FilterOutputStream {
+  /**
+   * Counts bytes sent, for the metrics, and hangs up when a write times out (MINA's wait for the
+   * client's window, or upload-pack's own I/O timeout): the client has stopped reading, so
+   * nothing more can reach it, and every further write (upload-pack's error, ours on stderr,
+   * which share the channel's window) would wait out the timeout again.
+   */
+  private static final class GuardedStream extends FilterOutputStream {
+    private final Runnable hangUp;
     long bytes;
 
-    CountingStream(OutputStream out) {
+    GuardedStream(OutputStream out, Runnable hangUp) {
       super(out);
+      this.hangUp = hangUp;
     }
 
     @Override
     public void write(int b) throws IOException {
-      out.write(b);
-      bytes++;
+      write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
+      try {
+        out.write(b, off, len);
+      } catch (InterruptedIOException timedOut) {
+        hangUp.run();
+        throw timedOut;
+      }
       bytes += len;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        out.flush();
+      } catch (InterruptedIOException timedOut) {
+        hangUp.run();
+        throw timedOut;
+      }
     }
   }
 }

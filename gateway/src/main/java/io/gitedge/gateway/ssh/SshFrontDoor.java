@@ -24,6 +24,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 
 /**
  * The SSH listener: MINA SSHD serving {@code git-upload-pack} and nothing else.
@@ -33,13 +34,13 @@ import org.apache.sshd.server.global.NoMoreSessionsHandler;
  * ({@link RestrictedChannelSession}); there is no port forwarding, agent forwarding, X11, sftp or
  * scp, and the shell gets a one-line refusal. Algorithms: MINA's defaults (strict key exchange,
  * no CBC ciphers) without anything SHA-1 based ({@code ssh-rsa} signatures, SHA-1 MACs and key
- * exchanges), and no compression (packs are compressed already). Authentication must finish
- * within 30 s, with at most 6 failed keys; a session holds at most 4 channels; idle sessions
- * close after {@code idleTimeout}, and a client that stops reading a pack after
- * {@code ioTimeout}. Start once, close once.
+ * exchanges), and no compression (packs are compressed already). A connection must log in
+ * within {@code authTimeout} of opening, with at most 6 failed keys; a session holds at most 4
+ * channels (a fifth is refused by {@link ChannelCap}); idle sessions close after
+ * {@code idleTimeout}, and a client that stops reading a pack after {@code ioTimeout}. Start
+ * once, close once.
  */
 public final class SshFrontDoor implements AutoCloseable {
-  private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
   /** Channels one session may hold open (OpenSSH's MaxSessions); git uses one. */
   private static final int MAX_CHANNELS_PER_SESSION = 4;
   /** Failed keys a client may offer, as OpenSSH's MaxAuthTries counts them. */
@@ -79,6 +80,8 @@ public final class SshFrontDoor implements AutoCloseable {
     s.setGSSAuthenticator(null);
     s.setHostBasedAuthenticator(null);
 
+    s.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
+        new ChannelCap(MAX_CHANNELS_PER_SESSION)));
     s.setChannelFactories(List.of(RestrictedChannelSession.FACTORY));
     s.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE));
     s.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
@@ -98,14 +101,16 @@ public final class SshFrontDoor implements AutoCloseable {
     s.setCompressionFactories(List.of(BuiltinCompressions.none));
 
     CoreModuleProperties.SERVER_IDENTIFICATION.set(s, "GitEdge");
-    CoreModuleProperties.AUTH_TIMEOUT.set(s, AUTH_TIMEOUT);
+    // counted from the connection's start: an idle or dripping connection is closed after this
+    CoreModuleProperties.AUTH_TIMEOUT.set(s, config.authTimeout());
     // MINA counts publickey requests, not failures, and a key that works takes two of them (the
     // query, then the signature)
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(s, MAX_AUTH_TRIES + 1);
     CoreModuleProperties.IDLE_TIMEOUT.set(s, config.idleTimeout());
     CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.set(s, config.ioTimeout());
-    // MINA refuses a new channel only when more than this many are open already
-    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(s, MAX_CHANNELS_PER_SESSION - 1);
+    // ChannelCap refuses a channel over the cap on its own; MINA's check (which closes the whole
+    // session) is only a backstop, so it must never trip first
+    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(s, MAX_CHANNELS_PER_SESSION);
     s.addSessionListener(new SessionLimiter(config.maxSessions(),
         config.maxSessionsPerAddress(), config.maxUnauthenticatedSessions()));
     this.server = s;

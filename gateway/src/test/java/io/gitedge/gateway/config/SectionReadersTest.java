@@ -61,7 +61,7 @@ class SectionReadersTest {
   @Test
   void ssh_defaults_andItsLimits() throws Exception {
     assertEquals(new SshConfig("::1", 2222, Duration.ofMinutes(10), Duration.ofMinutes(5), 256,
-        32, 64), SshConfigReader.read(section("ssh:\n  listen: \"[::1]:2222\"\n")));
+        32, 64, Duration.ofSeconds(30)), SshConfigReader.read(section("ssh:\n  listen: \"[::1]:2222\"\n")));
     ConfigException e = error(() -> SshConfigReader.read(section(
         "ssh:\n  listen: 127.0.0.1:70000\n")));
     assertEquals("gitedge.yaml:2: ssh.listen: port must be between 0 and 65535, got 70000",
