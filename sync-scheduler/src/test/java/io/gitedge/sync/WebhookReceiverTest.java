@@ -141,6 +141,22 @@ class WebhookReceiverTest {
     awaitSyncs(0);
   }
 
+  /**
+   * W01, the code check: signatures and tokens are compared with {@code MessageDigest.isEqual}
+   * (constant time), never with {@code equals} or {@code Arrays.equals}, which stop at the first
+   * differing byte.
+   */
+  @Test
+  void w01_signaturesAreComparedInConstantTime() throws Exception {
+    String source = Files.readString(Path.of("src/main/java/io/gitedge/sync/HookSignatures.java"));
+    assertTrue(source.split("MessageDigest\\.isEqual\\(", -1).length - 1 >= 2,
+        "W01: HMAC and token comparisons must use MessageDigest.isEqual");
+    for (String unsafe : List.of("Arrays.equals(", "equalsIgnoreCase(", ".equals(expected",
+        ".equals(secret", ".equals(given", ".equals(hex", ".equals(token")) {
+      assertTrue(!source.contains(unsafe), "W01: HookSignatures compares with " + unsafe);
+    }
+  }
+
   private static byte[] sha1(String secret, String body) throws Exception {
     javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
     mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8),
