@@ -88,7 +88,8 @@ class SshRefusalCleanupTest {
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
       int fds = openFds();
 
-      for (int round = 0; round < 3; round++) {
+      int rounds = io.gitedge.testing.TestScale.pick(1, 10);
+      for (int round = 0; round < rounds; round++) {
         battery.run();
       }
 
@@ -104,9 +105,9 @@ class SshRefusalCleanupTest {
         }
         Thread.sleep(100);
       }
-      System.out.printf("S04 figures: after 30 refused requests: %d SSH connections open,"
-          + " threads %d -> %d, fds %d -> %d%n", connections, threads, threadsAfter, fds,
-          fdsAfter);
+      System.out.printf("S04 figures: after %d refused requests: %d SSH connections open,"
+          + " threads %d -> %d, fds %d -> %d%n", rounds * refused.size(), connections, threads,
+          threadsAfter, fds, fdsAfter);
       assertTrue(connections == 0, "S04: " + connections + " SSH connections still open");
       assertTrue(threadsAfter <= threads + 2, "S04: threads grew from " + threads + " to "
           + threadsAfter);
