@@ -183,6 +183,38 @@ class WebhookReceiverTest {
   }
 
   @Test
+  void w02_aReplayAfterTheDedupeTtl_syncsAtMostOnceMore() throws Exception {
+    io.gitedge.testing.TestClock clock = new io.gitedge.testing.TestClock();
+    WebhookReceiver timed = new WebhookReceiver(List.of(new WebhookReceiver.Target(
+        new UpstreamRoute("github.com/acme", "https://github.com/acme", Optional.empty(), ".git"),
+        dir.resolve("hook.secret"))), scheduler, clock);
+    String gh = githubPush("lib");
+    Map<String, String> h = new HashMap<>(Map.of("x-hub-signature-256", "sha256="
+        + hmac(SECRET, gh), "x-github-delivery", "replayed-delivery-1"));
+    byte[] body = gh.getBytes(StandardCharsets.UTF_8);
+    assertEquals(WebhookReceiver.Outcome.ACCEPTED, timed.receive(WebhookProvider.GITHUB, h::get,
+        body).outcome());
+    scheduler.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS);
+    int before = counting.total.get();
+    clock.advance(WebhookReceiver.DEDUPE_TTL.minusSeconds(1));
+    assertEquals(WebhookReceiver.Outcome.DUPLICATE, timed.receive(WebhookProvider.GITHUB, h::get,
+        body).outcome(), "W02: a redelivery within the dedupe TTL must be a duplicate");
+    assertEquals(before, counting.total.get(), "W02: a duplicate synced");
+
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(WebhookReceiver.Outcome.ACCEPTED, timed.receive(WebhookProvider.GITHUB, h::get,
+        body).outcome(), "W02: a redelivery after the dedupe TTL is a new delivery");
+    for (int i = 0; i < 19; i++) {
+      assertEquals(WebhookReceiver.Outcome.DUPLICATE, timed.receive(WebhookProvider.GITHUB,
+          h::get, body).outcome(), "W02: the replay after the TTL is remembered again");
+    }
+    scheduler.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS);
+    int after = counting.total.get() - before;
+    assertTrue(after >= 1 && after <= 2, "W02: 20 replays after the TTL made " + after
+        + " syncs besides the draining one's; at most one more is allowed");
+  }
+
+  @Test
   void w02_aGenericSignatureOlderThanFiveMinutes_isRefused() {
     String generic = "{\"repository\":\"https://github.com/acme/lib.git\"}";
     String old = HookSignatures.sign(generic.getBytes(StandardCharsets.UTF_8),
