@@ -177,7 +177,7 @@ class CachingIdentitySourceTest {
   }
 
   @Test
-  void cacheKeys_areHashes_neverTheCredential() {
+  void t06_cacheKeys_areHashes_neverTheCredential() {
     String key = CachingIdentitySource.key(AccessToken.of("s3cret-token-value")).orElseThrow();
     assertTrue(!key.contains("s3cret"), key);
     assertEquals(2 + 64, key.length());

@@ -149,7 +149,7 @@ class CentralIdentityTest {
   }
 
   @Test
-  void anIntrospectedToken_clones_andIsRefusedWithinTheCacheTtlAfterRevocation()
+  void t06_anIntrospectedToken_clones_andIsRefusedWithinTheCacheTtlAfterRevocation()
       throws Exception {
     activeTokens.put("opaque-dave-1", "dave");
     ClientHome dave = gw.client("dave");
@@ -171,7 +171,7 @@ class CentralIdentityTest {
   }
 
   @Test
-  void whileIntrospectionIsDown_aRecentTokenStillWorks_andANewOneGets503() throws Exception {
+  void t06_whileIntrospectionIsDown_aRecentTokenStillWorks_andANewOneGets503() throws Exception {
     activeTokens.put("opaque-known", "dave");
     activeTokens.put("opaque-new", "dave");
     ClientHome known = gw.client("known");
@@ -301,6 +301,74 @@ class CentralIdentityTest {
         assertTrue(r.stderr().contains("Permission denied (publickey)"), r.describe());
       }
     }
+  }
+
+  // ------------------------------------------------------------------------- T05
+
+  /**
+   * Sends {@code GET path} with {@code token} as bearer over a raw TLS connection (curl and
+   * Java's client refuse headers this large) and returns the status line; the request is
+   * written from another thread, since the server may answer and close before reading it all.
+   */
+  private String rawGet(String path, String token) throws Exception {
+    javax.net.ssl.SSLSocketFactory f = io.gitedge.testing.TrustingHttp.sslContext(
+        gw.certificate()).getSocketFactory();
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) f.createSocket("127.0.0.1",
+        gw.port())) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+          + token + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      Thread writer = new Thread(() -> {
+        try {
+          socket.getOutputStream().write(request);
+          socket.getOutputStream().flush();
+        } catch (java.io.IOException e) {
+          // the server answered and closed before taking it all: that is the point
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+          socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      String status = in.readLine();
+      return status == null ? "(closed without an answer)" : status;
+    }
+  }
+
+  /**
+   * T05 at the door: a 1 MiB bearer token is refused by the HTTP parser (431) before any
+   * identity source sees it, quickly, and a forged JWT with a deeply nested payload that fits
+   * the 8 KiB header limit (2,500 levels) is a plain 401; a real clone works right after.
+   */
+  @Test
+  void t05_aOneMebibyteToken_is431_aNestedOne401_quickly_andCloningGoesOn() throws Exception {
+    String huge = "eyJhbGciOiJSUzI1NiJ9." + "A".repeat(1 << 20) + ".sig";
+    String deep = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("{\"x\":" + "[".repeat(2_500) + "]".repeat(2_500) + "}")
+            .getBytes(StandardCharsets.UTF_8));
+    // the provider's own header (its kid), keys already fetched by a real clone: the refusal
+    // of the forged payload needs no network, so its time is the gateway's alone
+    String valid = jwt("carol", "gitedge", List.of("eng"));
+    ClientHome warm = gw.client("t05-warm");
+    warm.addNetrc("127.0.0.1", "carol", valid);
+    lsRemote(warm).assertOk();
+    String nested = valid.substring(0, valid.indexOf('.')) + "." + deep + ".c2ln";
+    String path = "/" + LIB + ".git/info/refs?service=git-upload-pack";
+    StringBuilder figures = new StringBuilder();
+    for (String[] c : new String[][] {{huge, " 431 ", "1 MiB token"},
+        {nested, " 401 ", "2,500-deep nested payload"}}) {
+      long start = System.nanoTime();
+      String status = rawGet(path, c[0]);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      figures.append(c[2]).append(": ").append(status).append(" in ").append(ms)
+          .append(" ms; ");
+      assertTrue(status.contains(c[1]), "T05: " + c[2] + " must get" + c[1] + "but got: "
+          + status);
+      assertTrue(ms < 2_000, "T05: " + c[2] + " took " + ms + " ms");
+    }
+    System.out.println("T05 door figures: " + figures);
+    lsRemote(gw.clientWithNetrc("alice")).assertOk();
   }
 
   // ------------------------------------------------------------------------- T08, metrics

@@ -182,8 +182,13 @@ abstract class ReadPathSpec {
     clientFor("bob").git(work, "ls-remote", url(VAULT)).assertOk();
   }
 
+  /**
+   * H01: an authenticated push (to an existing and to a new branch) is refused with the upstream
+   * to push to, and the mirror's folder is byte-for-byte what it was: every file, its size and
+   * its modification time, refs and objects alike.
+   */
   @Test
-  void push_isRefusedWithTheUpstreamToPushTo_andChangesNothing() throws Exception {
+  void h01_push_isRefusedWithTheUpstreamToPushTo_andChangesNothing() throws Exception {
     ClientHome alice = clientFor("alice");
     Path work = gw.workDir("push");
     alice.git(work, "clone", url(LIB), "lib").assertOk();
@@ -194,6 +199,7 @@ abstract class ReadPathSpec {
     Map<String, String> before = lsRemote(alice.git(work, "ls-remote", url(LIB)));
     Map<String, String> upstreamBefore = gw.upstream().refs("acme/lib");
     String onDisk = mirrorOnDisk(alice);
+    Map<String, String> files = mirrorFiles();
 
     ProcessResult push = alice.git(lib, "push", "origin", "HEAD:main").assertFailed();
 
@@ -202,7 +208,21 @@ abstract class ReadPathSpec {
     alice.git(lib, "push", "origin", "HEAD:refs/heads/new-branch").assertFailed();
     assertEquals(before, lsRemote(alice.git(work, "ls-remote", url(LIB))));
     assertEquals(upstreamBefore, gw.upstream().refs("acme/lib"));
-    assertEquals(onDisk, mirrorOnDisk(alice), "the mirror's refs and objects must not change");
+    assertEquals(onDisk, mirrorOnDisk(alice), "H01: the mirror's refs or objects changed");
+    assertEquals(files, mirrorFiles(), "H01: a file of the mirror was written by a push");
+  }
+
+  /** Every file of the mirror's folder with its size and modification time. */
+  private Map<String, String> mirrorFiles() throws Exception {
+    Path mirror = gw.mirrorDir(LIB);
+    try (var all = Files.walk(mirror)) {
+      Map<String, String> out = new TreeMap<>();
+      for (Path p : all.filter(Files::isRegularFile).toList()) {
+        out.put(mirror.relativize(p).toString(), Files.size(p) + " "
+            + Files.getLastModifiedTime(p).toMillis());
+      }
+      return out;
+    }
   }
 
   /** The mirror's refs and object counts, read straight from its folder with git. */
@@ -231,10 +251,57 @@ abstract class ReadPathSpec {
     assertTrue(Files.readString(sub.resolve("lib.go")).contains("v1.0.0"));
   }
 
+  /**
+   * R17: a superproject whose submodules are named as its upstream names them, one by a
+   * relative URL ({@code ../lib.git}, resolved against wherever the superproject was cloned
+   * from: the gateway) and one by its upstream's absolute URL (rewritten to the gateway by
+   * {@code insteadOf}); {@code clone --recurse-submodules} checks both out at the recorded
+   * commits, through the gateway only.
+   */
+  @Test
+  void r17_cloneRecurseSubmodules_withRelativeAndInsteadOfUrls_checksOutTheRecordedCommits()
+      throws Exception {
+    String pinnedLib = gw.upstream().refs("acme/lib").get("refs/tags/v1.0.0");
+    String pinnedApp = gw.upstream().refs("acme/app").get("refs/heads/main");
+    gw.upstream().commitSubmodule("acme/super", "main", "vendor/lib", "../lib.git", pinnedLib);
+    gw.upstream().commitSubmodule("acme/super", "main", "vendor/app",
+        "https://github.com/acme/app.git", pinnedApp);
+    assertTrue(gw.sync("github.com/acme/super").succeeded());
+    ClientHome alice = clientFor("alice");
+    alice.git(dir, "config", "--global", "url." + githubBase() + ".insteadOf",
+        "https://github.com/").assertOk();
+    Path work = gw.workDir("r17-submodules");
+
+    ProcessResult clone = alice.git(work, "clone", "--recurse-submodules",
+        url("github.com/acme/super"), "super");
+
+    assertTrue(clone.ok(), "R17: clone --recurse-submodules failed: " + clone.describe());
+    Path sup = work.resolve("super");
+    assertEquals(pinnedLib, alice.git(sup.resolve("vendor/lib"), "rev-parse", "HEAD")
+        .assertOk().stdout().trim(), "R17: relative submodule not at its recorded commit");
+    assertEquals(pinnedApp, alice.git(sup.resolve("vendor/app"), "rev-parse", "HEAD")
+        .assertOk().stdout().trim(), "R17: insteadOf submodule not at its recorded commit");
+    String remotes = alice.git(sup, "submodule", "foreach", "-q", "git remote get-url origin")
+        .assertOk().stdout();
+    String gateway = url(LIB).substring(0, url(LIB).indexOf("github.com/"));
+    for (String remote : remotes.strip().split("\n")) {
+      assertTrue(remote.startsWith(gateway),
+          "R17: a submodule was fetched from somewhere else than the gateway: " + remote);
+    }
+    assertFalse(remotes.contains(gw.upstreamHttp().url()), "R17: the upstream was contacted");
+    alice.git(sup.resolve("vendor/lib"), "fsck", "--full").assertOk();
+  }
+
   // ------------------------------------------------------------------------- go
 
+  /**
+   * R17 (Go): {@code GOPRIVATE} + {@code GOPROXY=direct} through this door gives the go.sum the
+   * upstream itself gives, and a fresh client gives the same go.sum again after the gateway
+   * restarted (new port, same data folder).
+   */
   @Test
-  void goModDownload_givesTheSameSumsAsTheUpstreamItself() throws Exception {
+  void r17_goModDownload_givesTheSameSumsAsTheUpstreamItself_andAgainAfterARestart()
+      throws Exception {
     Requires.tools("go");
     ClientHome viaGateway = clientFor("alice");
     viaGateway.git(dir, "config", "--global", "url." + githubBase() + ".insteadOf",
@@ -247,8 +314,16 @@ abstract class ReadPathSpec {
     List<String> throughGateway = goSums(viaGateway, gw.workDir("go-gateway"));
     List<String> fromUpstream = goSums(direct, gw.workDir("go-direct"));
 
-    assertEquals(fromUpstream, throughGateway);
+    assertEquals(fromUpstream, throughGateway, "R17: go.sum through the gateway differs");
     assertEquals(6, throughGateway.size(), String.join("\n", throughGateway));
+
+    gw.restart(data -> { });
+    Files.deleteIfExists(dir.resolve("known_hosts")); // it names the old SSH port
+    ClientHome afterRestart = clientFor("alice");
+    afterRestart.git(dir, "config", "--global", "url." + githubBase() + ".insteadOf",
+        "https://github.com/").assertOk();
+    assertEquals(throughGateway, goSums(afterRestart, gw.workDir("go-after-restart")),
+        "R17: go.sum changed across a gateway restart");
   }
 
   /** go.sum lines of lib v1.0.0 and v1.1.0 (downloaded) and app v1.0.0 with its dependency. */

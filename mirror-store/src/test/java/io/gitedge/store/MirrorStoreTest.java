@@ -199,7 +199,7 @@ class MirrorStoreTest {
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"packed-refs.lock",
       "refs/heads/main.lock"})
-  void staleLock_failsTheSyncWithTheLockReason_changesNoRef_andIsClearedForTheNext(String name)
+  void r02_staleLock_failsTheSyncWithTheLockReason_changesNoRef_andIsClearedForTheNext(String name)
       throws Exception {
     store.sync(lib, libUpstream);
     Map<String, String> before = mirrorRefs(lib);

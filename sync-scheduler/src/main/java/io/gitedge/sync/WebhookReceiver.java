@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,11 @@ public final class WebhookReceiver {
   private static final Logger log = LoggerFactory.getLogger(WebhookReceiver.class);
   /** Bodies larger than this are refused (413) before they are read. */
   public static final int MAX_BODY = 1 << 20;
+  /**
+   * How long a delivery id is remembered: a redelivery within it is a duplicate, after it a new
+   * delivery (at most one more sync). Measured on the receiver's clock.
+   */
+  static final Duration DEDUPE_TTL = Duration.ofHours(1);
   private static final Set<String> URL_FIELDS = Set.of("clone_url", "html_url", "ssh_url",
       "git_url", "url", "http_url", "git_http_url", "git_ssh_url", "web_url", "homepage", "href");
   private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -99,7 +105,9 @@ public final class WebhookReceiver {
     this.scheduler = scheduler;
     this.clock = clock;
     this.deliveries = Caffeine.newBuilder().maximumSize(100_000)
-        .expireAfterWrite(Duration.ofHours(1)).build();
+        .expireAfterWrite(DEDUPE_TTL)
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .build();
   }
 
   /**

@@ -141,6 +141,22 @@ class WebhookReceiverTest {
     awaitSyncs(0);
   }
 
+  /**
+   * W01, the code check: signatures and tokens are compared with {@code MessageDigest.isEqual}
+   * (constant time), never with {@code equals} or {@code Arrays.equals}, which stop at the first
+   * differing byte.
+   */
+  @Test
+  void w01_signaturesAreComparedInConstantTime() throws Exception {
+    String source = Files.readString(Path.of("src/main/java/io/gitedge/sync/HookSignatures.java"));
+    assertTrue(source.split("MessageDigest\\.isEqual\\(", -1).length - 1 >= 2,
+        "W01: HMAC and token comparisons must use MessageDigest.isEqual");
+    for (String unsafe : List.of("Arrays.equals(", "equalsIgnoreCase(", ".equals(expected",
+        ".equals(secret", ".equals(given", ".equals(hex", ".equals(token")) {
+      assertTrue(!source.contains(unsafe), "W01: HookSignatures compares with " + unsafe);
+    }
+  }
+
   private static byte[] sha1(String secret, String body) throws Exception {
     javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
     mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8),
@@ -164,6 +180,38 @@ class WebhookReceiverTest {
       assertEquals(WebhookReceiver.Outcome.DUPLICATE, a.outcome());
     }
     assertEquals(before, counting.total.get(), "duplicates must not sync");
+  }
+
+  @Test
+  void w02_aReplayAfterTheDedupeTtl_syncsAtMostOnceMore() throws Exception {
+    io.gitedge.testing.TestClock clock = new io.gitedge.testing.TestClock();
+    WebhookReceiver timed = new WebhookReceiver(List.of(new WebhookReceiver.Target(
+        new UpstreamRoute("github.com/acme", "https://github.com/acme", Optional.empty(), ".git"),
+        dir.resolve("hook.secret"))), scheduler, clock);
+    String gh = githubPush("lib");
+    Map<String, String> h = new HashMap<>(Map.of("x-hub-signature-256", "sha256="
+        + hmac(SECRET, gh), "x-github-delivery", "replayed-delivery-1"));
+    byte[] body = gh.getBytes(StandardCharsets.UTF_8);
+    assertEquals(WebhookReceiver.Outcome.ACCEPTED, timed.receive(WebhookProvider.GITHUB, h::get,
+        body).outcome());
+    scheduler.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS);
+    int before = counting.total.get();
+    clock.advance(WebhookReceiver.DEDUPE_TTL.minusSeconds(1));
+    assertEquals(WebhookReceiver.Outcome.DUPLICATE, timed.receive(WebhookProvider.GITHUB, h::get,
+        body).outcome(), "W02: a redelivery within the dedupe TTL must be a duplicate");
+    assertEquals(before, counting.total.get(), "W02: a duplicate synced");
+
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(WebhookReceiver.Outcome.ACCEPTED, timed.receive(WebhookProvider.GITHUB, h::get,
+        body).outcome(), "W02: a redelivery after the dedupe TTL is a new delivery");
+    for (int i = 0; i < 19; i++) {
+      assertEquals(WebhookReceiver.Outcome.DUPLICATE, timed.receive(WebhookProvider.GITHUB,
+          h::get, body).outcome(), "W02: the replay after the TTL is remembered again");
+    }
+    scheduler.requestSync(lib, Trigger.ADMIN).get(60, TimeUnit.SECONDS);
+    int after = counting.total.get() - before;
+    assertTrue(after >= 1 && after <= 2, "W02: 20 replays after the TTL made " + after
+        + " syncs besides the draining one's; at most one more is allowed");
   }
 
   @Test

@@ -40,7 +40,7 @@ class WebhookStormTest {
   @TempDir Path dir;
 
   @Test
-  void w04_aStormOfDeliveries_isSerialisedPerMirror_andConverges() throws Exception {
+  void w04_aStormOfDeliveries_isAnsweredQuickly_serialisedPerMirror_andConverges() throws Exception {
     TestUpstream upstream = TestUpstream.create(dir);
     ClientHome dev = ClientHome.create(Files.createDirectories(dir.resolve("dev")));
     StringBuilder script = new StringBuilder("set -e\ngit init -q -b main work\ncd work\n");
@@ -66,6 +66,7 @@ class WebhookStormTest {
         WebhookReceiver receiver = new WebhookReceiver(
             List.of(new WebhookReceiver.Target(route, secret)), scheduler, Clock.systemUTC());
         ExecutorService senders = Executors.newFixedThreadPool(8);
+        java.util.Queue<Long> answerNanos = new java.util.concurrent.ConcurrentLinkedQueue<>();
         List<Future<List<WebhookReceiver.Outcome>>> answers = new ArrayList<>();
         for (int s = 0; s < 8; s++) {
           int sender = s;
@@ -81,11 +82,13 @@ class WebhookStormTest {
                   SECRET.getBytes(StandardCharsets.UTF_8), bytes));
               // a third are redeliveries of an earlier event of this sender
               String id = sender + "-" + (d % 3 == 2 ? d - 1 : d);
+              long start = System.nanoTime();
               outcomes.add(receiver.receive(WebhookProvider.GITHUB, h -> switch (h) {
                 case "x-hub-signature-256" -> sig;
                 case "x-github-delivery" -> id;
                 default -> null;
               }, bytes).outcome());
+              answerNanos.add(System.nanoTime() - start);
             }
             return outcomes;
           }));
@@ -97,6 +100,13 @@ class WebhookStormTest {
           }
         }
         senders.shutdown();
+        long[] sorted = answerNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        double p99Ms = sorted[(int) (sorted.length * 0.99)] / 1e6;
+        System.out.printf("W04 figures: %d deliveries answered, p50 %.2f ms, p99 %.2f ms,"
+            + " max %.2f ms%n", sorted.length, sorted[sorted.length / 2] / 1e6, p99Ms,
+            sorted[sorted.length - 1] / 1e6);
+        assertEquals(DELIVERIES, sorted.length);
+        assertTrue(p99Ms < 1000, "W04: p99 answer time " + p99Ms + " ms, bound 1 s");
         for (SyncPlan p : plans) {
           scheduler.requestSync(p.name(), Trigger.ADMIN).get(2, TimeUnit.MINUTES);
         }

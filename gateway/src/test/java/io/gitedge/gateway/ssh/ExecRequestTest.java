@@ -57,7 +57,7 @@ class ExecRequestTest {
   }
 
   @Test
-  void theAuthenticator_neverTouchesTheSession() throws Exception {
+  void s02_theAuthenticator_neverTouchesTheSession() throws Exception {
     // catalogue S02: a key query must grant and record nothing; null proves nothing is stored
     var key = org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair("ssh-ed25519", 256);
     String fingerprint = org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(
