@@ -63,7 +63,7 @@ final class FileMirrorStore implements MirrorStore {
   private final Path root;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final MirrorFetcher fetcher;
+  private final StoreConfig config;
   private final TagPins pins;
   private volatile boolean closed;
   private final Repacker repacker;
@@ -78,7 +78,7 @@ final class FileMirrorStore implements MirrorStore {
     this.pins = pins;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.fetcher = new MirrorFetcher(config.fetchTimeout(), config.ingest());
+    this.config = config;
     this.repacker = new Repacker(config.repackAfterPacks());
   }
 
@@ -201,7 +201,7 @@ final class FileMirrorStore implements MirrorStore {
       existing = find(name);
       SyncResult r;
       try {
-        r = attempt(name, existing, upstream, policy, approved, started);
+        r = attempt(name, existing, upstream, policy, approved, started, fetcher());
       } catch (SyncFailedException e) {
         if (upstream.fallback().isEmpty()) {
           throw e;
@@ -209,7 +209,7 @@ final class FileMirrorStore implements MirrorStore {
         Upstream fallback = upstream.fallback().get().withFleet(upstream.fleet());
         log.warn("sync {}: {}; syncing from the fallback {} instead", name, e.getMessage(),
             fallback.url());
-        r = attempt(name, existing, fallback, policy, approved, started);
+        r = attempt(name, existing, fallback, policy, approved, started, fetcher());
         upstream = fallback;
       }
       log.info("sync {} from {}: {} ({} refs changed{}) in {} ms", name, upstream.url(),
@@ -262,16 +262,21 @@ final class FileMirrorStore implements MirrorStore {
     return t;
   }
 
+  /** The upstream side of one sync attempt, its time bound starting now. */
+  private MirrorFetcher fetcher() {
+    return new MirrorFetcher(config.fetchTimeout(), config.ingest(), config.maxFetchTime());
+  }
+
   private SyncResult attempt(MirrorName name, Optional<Mirror> existing, Upstream upstream,
-      MirrorPolicy policy, boolean approved, Instant started)
+      MirrorPolicy policy, boolean approved, Instant started, MirrorFetcher fetcher)
       throws IOException, SyncFailedException {
     return existing.isPresent()
-        ? update(existing.get(), upstream, policy, approved, started)
-        : create(name, upstream, policy, started);
+        ? update(existing.get(), upstream, policy, approved, started, fetcher)
+        : create(name, upstream, policy, started, fetcher);
   }
 
   private SyncResult create(MirrorName name, Upstream upstream, MirrorPolicy policy,
-      Instant started) throws IOException, SyncFailedException {
+      Instant started, MirrorFetcher fetcher) throws IOException, SyncFailedException {
     Path scratch = root.resolve(INCOMING).resolve(UUID.randomUUID() + ".git");
     Path target = root.resolve(name.relativeDirectory());
     List<RefChange> changes;
@@ -281,7 +286,7 @@ final class FileMirrorStore implements MirrorStore {
         repo.create(true);
         MirrorSetup.configureNew(repo);
         Map<String, ObjectId> pinned = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE
-            ? fleetTags(name, repo, upstream.fleet()) : Map.of();
+            ? fleetTags(name, repo, upstream.fleet(), fetcher) : Map.of();
         Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
         Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
         List<String> names = MirrorFetcher.toFetch(RefPlan.of(pinned, listed, policy.tags(),
@@ -314,7 +319,7 @@ final class FileMirrorStore implements MirrorStore {
    * the mirror, is skipped; with none to ask, the upstream's tags are taken as they are.
    */
   private Map<String, ObjectId> fleetTags(MirrorName name, Repository repo,
-      List<Upstream> fleet) {
+      List<Upstream> fleet, MirrorFetcher fetcher) {
     for (Upstream region : fleet) {
       try {
         Map<String, ObjectId> tags = new TreeMap<>();
@@ -369,12 +374,15 @@ final class FileMirrorStore implements MirrorStore {
     private final Repository repo;
     private final List<Upstream> fleet;
     private final MirrorPolicy policy;
+    private final MirrorFetcher fetcher;
     private final Map<String, ObjectId> heard;
     /** The tags taken at the fleet's commit, their objects here. */
     final Map<String, ObjectId> adopted = new TreeMap<>();
 
-    FleetTags(MirrorName name, Repository repo, List<Upstream> fleet, MirrorPolicy policy) {
+    FleetTags(MirrorName name, Repository repo, List<Upstream> fleet, MirrorPolicy policy,
+        MirrorFetcher fetcher) {
       this.name = name;
+      this.fetcher = fetcher;
       this.repo = repo;
       this.fleet = fleet;
       this.policy = policy;
@@ -446,13 +454,14 @@ final class FileMirrorStore implements MirrorStore {
   }
 
   private SyncResult update(Mirror mirror, Upstream upstream, MirrorPolicy policy,
-      boolean massDeleteApproved, Instant started) throws IOException, SyncFailedException {
+      boolean massDeleteApproved, Instant started, MirrorFetcher fetcher)
+      throws IOException, SyncFailedException {
     Repository repo = mirror.repository();
     MirrorState before = state(mirror.name()).orElse(MirrorState.none(upstream.url()));
     Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
     Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
     Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
-    FleetTags fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy);
+    FleetTags fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy, fetcher);
     listed = fleetTags.apply(local, listed);
     RefPlan plan = RefPlan.of(with(local, fleetTags.adopted), listed, policy.tags(),
         before.tagConflicts(), started);

@@ -44,10 +44,21 @@ final class MirrorFetcher {
 
   private final Duration timeout;
   private final IngestLimits limits;
+  private final FetchDeadline deadline;
 
-  MirrorFetcher(Duration timeout, IngestLimits limits) {
+  /**
+   * A fetcher for one sync: every upstream connection it opens may stay silent for
+   * {@code timeout}, and all of them together must be done {@code maxTime} from now.
+   */
+  MirrorFetcher(Duration timeout, IngestLimits limits, Duration maxTime) {
     this.timeout = timeout;
     this.limits = limits;
+    this.deadline = FetchDeadline.in(maxTime);
+  }
+
+  /** {@link #MirrorFetcher(Duration, IngestLimits, Duration)} with the default time bound. */
+  MirrorFetcher(Duration timeout, IngestLimits limits) {
+    this(timeout, limits, StoreConfig.DEFAULT_MAX_FETCH_TIME);
   }
 
   /**
@@ -56,7 +67,7 @@ final class MirrorFetcher {
    * @param local the mirror, or null when there is none (a listing only)
    */
   Map<String, Ref> listRemote(Repository local, Upstream upstream) throws SyncFailedException {
-    try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout);
+    try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout, deadline);
         FetchConnection c = t.transport().openFetch(MIRRORED, Constants.HEAD)) {
       Map<String, Ref> out = new TreeMap<>();
       for (Ref r : c.getRefs()) {
@@ -129,7 +140,7 @@ final class MirrorFetcher {
     List<RefSpec> specs = names.stream().map(RefSpec::new).toList();
     IngestCheck check = new IngestCheck(limits);
     FetchResult result;
-    try (UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout)) {
+    try (UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout, deadline)) {
       Transport t = ut.transport();
       t.setTagOpt(TagOpt.NO_TAGS);
       t.setObjectChecker(check);

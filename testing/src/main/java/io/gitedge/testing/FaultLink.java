@@ -49,7 +49,7 @@ public final class FaultLink implements AutoCloseable {
   private static final int CHUNK = 16 * 1024;
   private static final long JOIN_MILLIS = 10_000;
 
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final ServerSocket listener;
   private final String name;
   private final Set<Pair> open = new HashSet<>(); // guarded by this
@@ -81,6 +81,14 @@ public final class FaultLink implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a loopback port", e);
     }
+  }
+
+  /**
+   * Forwards connections accepted from now on to {@code newTarget}: a link is put in a config
+   * before the server behind it has a port.
+   */
+  public void retarget(InetSocketAddress newTarget) {
+    target = Objects.requireNonNull(newTarget, "newTarget");
   }
 
   public int port() {
