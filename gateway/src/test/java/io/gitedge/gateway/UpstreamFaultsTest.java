@@ -76,7 +76,6 @@ class UpstreamFaultsTest {
           + "    syncInterval: 1h\n");
     }
     try (GatewayHarness gw = GatewayHarness.start(dir, options)) {
-      cleanup.add(0, gw); // closed last, after the links
       InetSocketAddress upstream = address(gw.upstreamHttp().url());
       links.values().forEach(l -> l.retarget(upstream));
       for (String fault : FAULTS) {
