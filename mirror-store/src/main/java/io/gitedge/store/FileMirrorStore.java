@@ -281,6 +281,7 @@ final class FileMirrorStore implements MirrorStore {
     Path target = root.resolve(name.relativeDirectory());
     List<RefChange> changes;
     RefPlan plan;
+    String digest;
     try {
       try (Repository repo = new FileRepositoryBuilder().setGitDir(scratch.toFile()).build()) {
         repo.create(true);
@@ -297,8 +298,9 @@ final class FileMirrorStore implements MirrorStore {
         changes = MirrorFetcher.apply(repo, creations(pinned, plan.commands()));
         MirrorFetcher.followHead(repo, remote);
         repacker.gc(repo, true);
+        digest = MirrorRefs.read(repo).digest();
         MirrorStateFile.write(scratch, MirrorState.none(upstream.url())
-            .succeeded(upstream.url(), started, plan.conflicts()));
+            .succeeded(upstream.url(), started, plan.conflicts(), digest));
       }
       Files.createDirectories(target.getParent());
       Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
@@ -306,7 +308,7 @@ final class FileMirrorStore implements MirrorStore {
       Leftovers.deleteRecursively(scratch);
     }
     states.put(name, MirrorState.none(upstream.url())
-        .succeeded(upstream.url(), started, plan.conflicts()));
+        .succeeded(upstream.url(), started, plan.conflicts(), digest));
     logConflicts(name, plan.newConflicts());
     return new SyncResult(name, SyncResult.Outcome.CREATED, changes, plan.newConflicts(),
         Duration.between(started, Instant.now()), Optional.empty());
@@ -458,6 +460,7 @@ final class FileMirrorStore implements MirrorStore {
       throws IOException, SyncFailedException {
     Repository repo = mirror.repository();
     MirrorState before = state(mirror.name()).orElse(MirrorState.none(upstream.url()));
+    boolean tampered = tampered(mirror, before);
     Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
     Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
     Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
@@ -492,10 +495,32 @@ final class FileMirrorStore implements MirrorStore {
       log.warn("sync of {} applied its refs, but could not finish: {}", mirror.name(),
           e.toString());
     }
-    recordState(mirror.name(), before.succeeded(upstream.url(), started, plan.conflicts()));
+    recordState(mirror.name(), before.succeeded(upstream.url(), started, plan.conflicts(),
+        MirrorRefs.read(repo).digest()));
     return new SyncResult(mirror.name(),
         changes.isEmpty() ? SyncResult.Outcome.UNCHANGED : SyncResult.Outcome.UPDATED, changes,
-        plan.newConflicts(), Duration.between(started, Instant.now()), Optional.empty());
+        plan.newConflicts(), Duration.between(started, Instant.now()), Optional.empty(),
+        tampered);
+  }
+
+  /**
+   * Whether the mirror's refs differ from those the last successful sync left (its recorded
+   * digest): nothing but a sync writes them, so someone or something else did. Logged; the sync
+   * that follows puts the upstream's refs back (a tag kept under immutable tags stays as found,
+   * and shows as a tag conflict).
+   */
+  private static boolean tampered(Mirror mirror, MirrorState before) throws IOException {
+    if (before.refsDigest().isEmpty()) {
+      return false; // synced before digests were recorded
+    }
+    String now = MirrorRefs.read(mirror.repository()).digest();
+    if (now.equals(before.refsDigest().get())) {
+      return false;
+    }
+    log.warn("mirror {}: refs changed outside a sync since the last one ({}): digest {}, now {};"
+        + " restoring the upstream's", mirror.name(), before.lastSuccess().map(Object::toString)
+        .orElse("?"), before.refsDigest().get(), now);
+    return true;
   }
 
   private SyncResult hold(MirrorName name, Upstream upstream, RefPlan plan, MirrorState before,

@@ -49,7 +49,8 @@ final class MirrorStateFile {
     return Optional.of(new MirrorState(p.getProperty("upstream", ""),
         instant(p.getProperty("lastSuccess")), instant(p.getProperty("lastAttempt")),
         Optional.ofNullable(p.getProperty("lastError")),
-        Boolean.parseBoolean(p.getProperty("held")), conflicts));
+        Boolean.parseBoolean(p.getProperty("held")), conflicts,
+        Optional.ofNullable(p.getProperty("refsDigest"))));
   }
 
   static void write(Path gitDir, MirrorState s) throws IOException {
@@ -58,6 +59,7 @@ final class MirrorStateFile {
     s.lastSuccess().ifPresent(t -> p.setProperty("lastSuccess", t.toString()));
     s.lastAttempt().ifPresent(t -> p.setProperty("lastAttempt", t.toString()));
     s.lastError().ifPresent(e -> p.setProperty("lastError", e));
+    s.refsDigest().ifPresent(d -> p.setProperty("refsDigest", d));
     if (s.held()) {
       p.setProperty("held", "true");
     }

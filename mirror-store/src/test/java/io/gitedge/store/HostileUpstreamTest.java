@@ -64,9 +64,9 @@ class HostileUpstreamTest {
     upstream.createRepo("acme/lib").createRepo("acme/app");
     upstream.commit("acme/lib", "main", Map.of("go.mod", "module github.com/acme/lib\n"), "one");
     upstream.commit("acme/app", "main", Map.of("main.go", "package main\n"), "app");
-    // small limits, so that a bomb is stopped at 32 MiB and not at the default 32 GiB
+    // small limits, so that a bomb is stopped at 8 MiB and not at the default 32 GiB
     store = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors"))
-        .withIngest(new IngestLimits(1_000_000, 32L << 20, true)));
+        .withIngest(new IngestLimits(1_000_000, 8L << 20, true)));
     libUpstream = new Upstream(upstream.fileUrl() + "/acme/lib.git", Optional.empty());
     appUpstream = new Upstream(upstream.fileUrl() + "/acme/app.git", Optional.empty());
     assertTrue(store.sync(lib, libUpstream).succeeded());
@@ -174,8 +174,8 @@ class HostileUpstreamTest {
         yield pack(1, concat(objectHeader(7, delta.length), base, deflate(delta)));
       }
       case "zlib bomb" -> {
-        // a blob of 256 MiB of zeros, 256 KiB on the wire; the limit here is 32 MiB
-        long size = 256L << 20;
+        // a blob of 64 MiB of zeros, 64 KiB on the wire; the limit here is 8 MiB
+        long size = 64L << 20;
         Deflater d = new Deflater(9);
         ByteArrayOutputStream z = new ByteArrayOutputStream();
         byte[] zeros = new byte[1 << 20];
