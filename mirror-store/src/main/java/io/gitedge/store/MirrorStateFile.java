@@ -69,16 +69,23 @@ final class MirrorStateFile {
           + c.since());
     }
     Path tmp = gitDir.resolve(NAME + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      p.store(out, "GitEdge mirror state; written by the gateway, do not edit");
-    }
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
     try {
-      Files.move(tmp, gitDir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, gitDir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING);
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        p.store(out, "GitEdge mirror state; written by the gateway, do not edit");
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, gitDir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, gitDir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      // a write cut short (a full disk, or the interrupt of a shutdown closing the channel)
+      // must not leave its temporary file, which would count as a leftover of a broken sync
+      Files.deleteIfExists(tmp);
+      throw e;
     }
   }
 
