@@ -63,7 +63,7 @@ final class FileMirrorStore implements MirrorStore {
   private final Path root;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final MirrorFetcher fetcher;
+  private final StoreConfig config;
   private final TagPins pins;
   private volatile boolean closed;
   private final Repacker repacker;
@@ -78,7 +78,7 @@ final class FileMirrorStore implements MirrorStore {
     this.pins = pins;
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.fetcher = new MirrorFetcher(config.fetchTimeout(), config.ingest());
+    this.config = config;
     this.repacker = new Repacker(config.repackAfterPacks());
   }
 
@@ -201,7 +201,7 @@ final class FileMirrorStore implements MirrorStore {
       existing = find(name);
       SyncResult r;
       try {
-        r = attempt(name, existing, upstream, policy, approved, started);
+        r = attempt(name, existing, upstream, policy, approved, started, fetcher());
       } catch (SyncFailedException e) {
         if (upstream.fallback().isEmpty()) {
           throw e;
@@ -209,7 +209,7 @@ final class FileMirrorStore implements MirrorStore {
         Upstream fallback = upstream.fallback().get().withFleet(upstream.fleet());
         log.warn("sync {}: {}; syncing from the fallback {} instead", name, e.getMessage(),
             fallback.url());
-        r = attempt(name, existing, fallback, policy, approved, started);
+        r = attempt(name, existing, fallback, policy, approved, started, fetcher());
         upstream = fallback;
       }
       log.info("sync {} from {}: {} ({} refs changed{}) in {} ms", name, upstream.url(),
@@ -262,26 +262,32 @@ final class FileMirrorStore implements MirrorStore {
     return t;
   }
 
+  /** The upstream side of one sync attempt, its time bound starting now. */
+  private MirrorFetcher fetcher() {
+    return new MirrorFetcher(config.fetchTimeout(), config.ingest(), config.maxFetchTime());
+  }
+
   private SyncResult attempt(MirrorName name, Optional<Mirror> existing, Upstream upstream,
-      MirrorPolicy policy, boolean approved, Instant started)
+      MirrorPolicy policy, boolean approved, Instant started, MirrorFetcher fetcher)
       throws IOException, SyncFailedException {
     return existing.isPresent()
-        ? update(existing.get(), upstream, policy, approved, started)
-        : create(name, upstream, policy, started);
+        ? update(existing.get(), upstream, policy, approved, started, fetcher)
+        : create(name, upstream, policy, started, fetcher);
   }
 
   private SyncResult create(MirrorName name, Upstream upstream, MirrorPolicy policy,
-      Instant started) throws IOException, SyncFailedException {
+      Instant started, MirrorFetcher fetcher) throws IOException, SyncFailedException {
     Path scratch = root.resolve(INCOMING).resolve(UUID.randomUUID() + ".git");
     Path target = root.resolve(name.relativeDirectory());
     List<RefChange> changes;
     RefPlan plan;
+    String digest;
     try {
       try (Repository repo = new FileRepositoryBuilder().setGitDir(scratch.toFile()).build()) {
         repo.create(true);
         MirrorSetup.configureNew(repo);
         Map<String, ObjectId> pinned = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE
-            ? fleetTags(name, repo, upstream.fleet()) : Map.of();
+            ? fleetTags(name, repo, upstream.fleet(), fetcher) : Map.of();
         Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
         Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
         List<String> names = MirrorFetcher.toFetch(RefPlan.of(pinned, listed, policy.tags(),
@@ -292,8 +298,9 @@ final class FileMirrorStore implements MirrorStore {
         changes = MirrorFetcher.apply(repo, creations(pinned, plan.commands()));
         MirrorFetcher.followHead(repo, remote);
         repacker.gc(repo, true);
+        digest = MirrorRefs.read(repo).digest();
         MirrorStateFile.write(scratch, MirrorState.none(upstream.url())
-            .succeeded(upstream.url(), started, plan.conflicts()));
+            .succeeded(upstream.url(), started, plan.conflicts(), digest));
       }
       Files.createDirectories(target.getParent());
       Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
@@ -301,7 +308,7 @@ final class FileMirrorStore implements MirrorStore {
       Leftovers.deleteRecursively(scratch);
     }
     states.put(name, MirrorState.none(upstream.url())
-        .succeeded(upstream.url(), started, plan.conflicts()));
+        .succeeded(upstream.url(), started, plan.conflicts(), digest));
     logConflicts(name, plan.newConflicts());
     return new SyncResult(name, SyncResult.Outcome.CREATED, changes, plan.newConflicts(),
         Duration.between(started, Instant.now()), Optional.empty());
@@ -314,7 +321,7 @@ final class FileMirrorStore implements MirrorStore {
    * the mirror, is skipped; with none to ask, the upstream's tags are taken as they are.
    */
   private Map<String, ObjectId> fleetTags(MirrorName name, Repository repo,
-      List<Upstream> fleet) {
+      List<Upstream> fleet, MirrorFetcher fetcher) {
     for (Upstream region : fleet) {
       try {
         Map<String, ObjectId> tags = new TreeMap<>();
@@ -369,12 +376,15 @@ final class FileMirrorStore implements MirrorStore {
     private final Repository repo;
     private final List<Upstream> fleet;
     private final MirrorPolicy policy;
+    private final MirrorFetcher fetcher;
     private final Map<String, ObjectId> heard;
     /** The tags taken at the fleet's commit, their objects here. */
     final Map<String, ObjectId> adopted = new TreeMap<>();
 
-    FleetTags(MirrorName name, Repository repo, List<Upstream> fleet, MirrorPolicy policy) {
+    FleetTags(MirrorName name, Repository repo, List<Upstream> fleet, MirrorPolicy policy,
+        MirrorFetcher fetcher) {
       this.name = name;
+      this.fetcher = fetcher;
       this.repo = repo;
       this.fleet = fleet;
       this.policy = policy;
@@ -446,13 +456,15 @@ final class FileMirrorStore implements MirrorStore {
   }
 
   private SyncResult update(Mirror mirror, Upstream upstream, MirrorPolicy policy,
-      boolean massDeleteApproved, Instant started) throws IOException, SyncFailedException {
+      boolean massDeleteApproved, Instant started, MirrorFetcher fetcher)
+      throws IOException, SyncFailedException {
     Repository repo = mirror.repository();
     MirrorState before = state(mirror.name()).orElse(MirrorState.none(upstream.url()));
+    boolean tampered = tampered(mirror, before);
     Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
     Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
     Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
-    FleetTags fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy);
+    FleetTags fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy, fetcher);
     listed = fleetTags.apply(local, listed);
     RefPlan plan = RefPlan.of(with(local, fleetTags.adopted), listed, policy.tags(),
         before.tagConflicts(), started);
@@ -483,10 +495,32 @@ final class FileMirrorStore implements MirrorStore {
       log.warn("sync of {} applied its refs, but could not finish: {}", mirror.name(),
           e.toString());
     }
-    recordState(mirror.name(), before.succeeded(upstream.url(), started, plan.conflicts()));
+    recordState(mirror.name(), before.succeeded(upstream.url(), started, plan.conflicts(),
+        MirrorRefs.read(repo).digest()));
     return new SyncResult(mirror.name(),
         changes.isEmpty() ? SyncResult.Outcome.UNCHANGED : SyncResult.Outcome.UPDATED, changes,
-        plan.newConflicts(), Duration.between(started, Instant.now()), Optional.empty());
+        plan.newConflicts(), Duration.between(started, Instant.now()), Optional.empty(),
+        tampered);
+  }
+
+  /**
+   * Whether the mirror's refs differ from those the last successful sync left (its recorded
+   * digest): nothing but a sync writes them, so someone or something else did. Logged; the sync
+   * that follows puts the upstream's refs back (a tag kept under immutable tags stays as found,
+   * and shows as a tag conflict).
+   */
+  private static boolean tampered(Mirror mirror, MirrorState before) throws IOException {
+    if (before.refsDigest().isEmpty()) {
+      return false; // synced before digests were recorded
+    }
+    String now = MirrorRefs.read(mirror.repository()).digest();
+    if (now.equals(before.refsDigest().get())) {
+      return false;
+    }
+    log.warn("mirror {}: refs changed outside a sync since the last one ({}): digest {}, now {};"
+        + " restoring the upstream's", mirror.name(), before.lastSuccess().map(Object::toString)
+        .orElse("?"), before.refsDigest().get(), now);
+    return true;
   }
 
   private SyncResult hold(MirrorName name, Upstream upstream, RefPlan plan, MirrorState before,

@@ -9,7 +9,9 @@ package io.gitedge.store;
  * @param maxBytes total uncompressed size of the objects one fetch may bring
  * @param checkObjects check every object on the way in, as {@code git fetch} with
  *     {@code fetch.fsckObjects} does: malformed commits, trees and tags fail the sync (the
- *     findings git only warns about, such as zero-padded file modes, are let through)
+ *     findings git only warns about, such as zero-padded file modes, are let through, except
+ *     tree entries named {@code .}, {@code ..} or {@code .git}); so does a {@code .gitmodules}
+ *     git's fsck rejects, such as one with a URL starting with {@code -}
  */
 public record IngestLimits(long maxObjects, long maxBytes, boolean checkObjects) {
   /** 25 million objects, 32 GiB, objects checked. */

@@ -1,19 +1,25 @@
 package io.gitedge.store;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -44,10 +50,21 @@ final class MirrorFetcher {
 
   private final Duration timeout;
   private final IngestLimits limits;
+  private final FetchDeadline deadline;
 
-  MirrorFetcher(Duration timeout, IngestLimits limits) {
+  /**
+   * A fetcher for one sync: every upstream connection it opens may stay silent for
+   * {@code timeout}, and all of them together must be done {@code maxTime} from now.
+   */
+  MirrorFetcher(Duration timeout, IngestLimits limits, Duration maxTime) {
     this.timeout = timeout;
     this.limits = limits;
+    this.deadline = FetchDeadline.in(maxTime);
+  }
+
+  /** {@link #MirrorFetcher(Duration, IngestLimits, Duration)} with the default time bound. */
+  MirrorFetcher(Duration timeout, IngestLimits limits) {
+    this(timeout, limits, StoreConfig.DEFAULT_MAX_FETCH_TIME);
   }
 
   /**
@@ -56,7 +73,7 @@ final class MirrorFetcher {
    * @param local the mirror, or null when there is none (a listing only)
    */
   Map<String, Ref> listRemote(Repository local, Upstream upstream) throws SyncFailedException {
-    try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout);
+    try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout, deadline);
         FetchConnection c = t.transport().openFetch(MIRRORED, Constants.HEAD)) {
       Map<String, Ref> out = new TreeMap<>();
       for (Ref r : c.getRefs()) {
@@ -129,11 +146,18 @@ final class MirrorFetcher {
     List<RefSpec> specs = names.stream().map(RefSpec::new).toList();
     IngestCheck check = new IngestCheck(limits);
     FetchResult result;
-    try (UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout)) {
+    Set<String> packsBefore = packs(local);
+    try (UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout, deadline)) {
       Transport t = ut.transport();
       t.setTagOpt(TagOpt.NO_TAGS);
       t.setObjectChecker(check);
       result = t.fetch(check.monitor(), specs);
+    } catch (OutOfMemoryError e) {
+      // JGit sizes its table of a pack's objects by the count in the pack's header before it
+      // reads one, so a header announcing 2^31 objects fails that one allocation ("Requested
+      // array size exceeds VM limit"); nothing else was allocated, the heap is as it was
+      throw new SyncFailedException("refused what " + upstream.url() + " sent: a pack whose"
+          + " header announces more objects than the heap can index (" + e.getMessage() + ")");
     } catch (TransportException | NotSupportedException e) {
       if (check.exceeded() != null) {
         throw new SyncFailedException("refused what " + upstream.url() + " sent: "
@@ -141,6 +165,16 @@ final class MirrorFetcher {
       }
       throw new SyncFailedException("cannot fetch from " + upstream.url() + ": "
           + SyncFailedException.describe(e), e);
+    }
+    String unsafe;
+    try (ObjectReader reader = local.newObjectReader()) {
+      unsafe = check.unsafeGitmodules(reader);
+    } catch (IOException e) {
+      unsafe = "cannot read a .gitmodules it sent: " + e.getMessage();
+    }
+    if (unsafe != null) {
+      dropPacksSince(local, packsBefore);
+      throw new SyncFailedException("refused what " + upstream.url() + " sent: " + unsafe);
     }
     Map<String, ObjectId> advertised = new TreeMap<>();
     for (String name : names) {
@@ -150,6 +184,37 @@ final class MirrorFetcher {
       }
     }
     return advertised;
+  }
+
+  /** The names of the mirror's pack files, such as {@code pack-1a2b….pack}. */
+  private static Set<String> packs(Repository local) {
+    File[] files = new File(local.getObjectDatabase() instanceof ObjectDirectory od
+        ? od.getDirectory() : new File(local.getDirectory(), "objects"), "pack").listFiles();
+    Set<String> out = new HashSet<>();
+    if (files != null) {
+      for (File f : files) {
+        out.add(f.getName());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes what a refused fetch wrote: the packs that were not there before it (no ref points
+   * into them, and this thread holds the mirror's only writer lock), so the mirror's objects
+   * stay clean for {@code git fsck}. A file that cannot be deleted is left to the next gc.
+   */
+  private static void dropPacksSince(Repository local, Set<String> before) {
+    File dir = new File(local.getDirectory(), "objects/pack");
+    for (String name : packs(local)) {
+      if (!before.contains(name)) {
+        try {
+          Files.deleteIfExists(new File(dir, name).toPath());
+        } catch (IOException e) {
+          // left for gc
+        }
+      }
+    }
   }
 
   /**

@@ -49,7 +49,8 @@ final class MirrorStateFile {
     return Optional.of(new MirrorState(p.getProperty("upstream", ""),
         instant(p.getProperty("lastSuccess")), instant(p.getProperty("lastAttempt")),
         Optional.ofNullable(p.getProperty("lastError")),
-        Boolean.parseBoolean(p.getProperty("held")), conflicts));
+        Boolean.parseBoolean(p.getProperty("held")), conflicts,
+        Optional.ofNullable(p.getProperty("refsDigest"))));
   }
 
   static void write(Path gitDir, MirrorState s) throws IOException {
@@ -58,6 +59,7 @@ final class MirrorStateFile {
     s.lastSuccess().ifPresent(t -> p.setProperty("lastSuccess", t.toString()));
     s.lastAttempt().ifPresent(t -> p.setProperty("lastAttempt", t.toString()));
     s.lastError().ifPresent(e -> p.setProperty("lastError", e));
+    s.refsDigest().ifPresent(d -> p.setProperty("refsDigest", d));
     if (s.held()) {
       p.setProperty("held", "true");
     }
@@ -67,16 +69,23 @@ final class MirrorStateFile {
           + c.since());
     }
     Path tmp = gitDir.resolve(NAME + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      p.store(out, "GitEdge mirror state; written by the gateway, do not edit");
-    }
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
     try {
-      Files.move(tmp, gitDir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, gitDir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING);
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        p.store(out, "GitEdge mirror state; written by the gateway, do not edit");
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, gitDir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, gitDir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      // a write cut short (a full disk, or the interrupt of a shutdown closing the channel)
+      // must not leave its temporary file, which would count as a leftover of a broken sync
+      Files.deleteIfExists(tmp);
+      throw e;
     }
   }
 

@@ -11,16 +11,30 @@ import java.util.Objects;
  * @param fetchTimeout how long one upstream connection may stay silent before a sync fails
  * @param repackAfterPacks repack with bitmaps once this many packs lack a bitmap
  * @param ingest what one fetch may bring in
+ * @param maxFetchTime how long one sync may take talking to its upstream(s), however steadily
+ *     the bytes come: past it the sync fails and frees its worker (an upstream dripping a byte
+ *     now and then never trips {@code fetchTimeout})
  */
 public record StoreConfig(Path root, Duration fetchTimeout, int repackAfterPacks,
-    IngestLimits ingest) {
+    IngestLimits ingest, Duration maxFetchTime) {
   /** Repack once this many packs arrived since the last bitmapped one. */
   public static final int DEFAULT_REPACK_AFTER_PACKS = 8;
+  /** One hour: a first sync of a multi-gigabyte repository over a slow link fits. */
+  public static final Duration DEFAULT_MAX_FETCH_TIME = Duration.ofHours(1);
 
-  /** Defaults: 2 minute fetch timeout, repack after 8 unbitmapped packs, default limits. */
+  /**
+   * Defaults: 2 minute fetch timeout, repack after 8 unbitmapped packs, default limits, one
+   * hour per sync.
+   */
   public static StoreConfig defaults(Path root) {
     return new StoreConfig(root, Duration.ofMinutes(2), DEFAULT_REPACK_AFTER_PACKS,
         IngestLimits.DEFAULT);
+  }
+
+  /** With {@link #DEFAULT_MAX_FETCH_TIME}. */
+  public StoreConfig(Path root, Duration fetchTimeout, int repackAfterPacks,
+      IngestLimits ingest) {
+    this(root, fetchTimeout, repackAfterPacks, ingest, DEFAULT_MAX_FETCH_TIME);
   }
 
   public StoreConfig {
@@ -30,6 +44,10 @@ public record StoreConfig(Path root, Duration fetchTimeout, int repackAfterPacks
     if (fetchTimeout.isNegative() || fetchTimeout.isZero()) {
       throw new IllegalArgumentException("fetch timeout must be positive, got " + fetchTimeout);
     }
+    Objects.requireNonNull(maxFetchTime, "maxFetchTime");
+    if (maxFetchTime.isNegative() || maxFetchTime.isZero()) {
+      throw new IllegalArgumentException("maxFetchTime must be positive, got " + maxFetchTime);
+    }
     if (repackAfterPacks < 1) {
       throw new IllegalArgumentException("repackAfterPacks must be at least 1, got "
           + repackAfterPacks);
@@ -38,6 +56,6 @@ public record StoreConfig(Path root, Duration fetchTimeout, int repackAfterPacks
 
   /** The same with other ingest limits. */
   public StoreConfig withIngest(IngestLimits limits) {
-    return new StoreConfig(root, fetchTimeout, repackAfterPacks, limits);
+    return new StoreConfig(root, fetchTimeout, repackAfterPacks, limits, maxFetchTime);
   }
 }

@@ -11,9 +11,18 @@ import java.util.Optional;
  *
  * @param newTagConflicts tags this sync found moved or deleted upstream for the first time (the
  *     mirror kept them)
+ * @param tamperDetected the mirror's refs were not as the last successful sync left them: they
+ *     were changed outside a sync (by hand, or by damage); the sync put the upstream's back
  */
 public record SyncResult(MirrorName name, Outcome outcome, List<RefChange> changes,
-    List<TagConflict> newTagConflicts, Duration duration, Optional<String> error) {
+    List<TagConflict> newTagConflicts, Duration duration, Optional<String> error,
+    boolean tamperDetected) {
+  /** A result without a tamper finding. */
+  public SyncResult(MirrorName name, Outcome outcome, List<RefChange> changes,
+      List<TagConflict> newTagConflicts, Duration duration, Optional<String> error) {
+    this(name, outcome, changes, newTagConflicts, duration, error, false);
+  }
+
   /** How a sync ended. */
   public enum Outcome {
     /** The mirror did not exist and now does. */

@@ -24,12 +24,14 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.HttpTransport;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.http.HttpConnection;
+import org.eclipse.jgit.transport.http.HttpConnectionFactory;
 import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
@@ -43,15 +45,23 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 final class UpstreamTransport implements AutoCloseable {
   private final Transport transport;
   private final SshdSessionFactory ssh;
+  private final DeadlineConnections http;
 
-  private UpstreamTransport(Transport transport, SshdSessionFactory ssh) {
+  private UpstreamTransport(Transport transport, SshdSessionFactory ssh,
+      DeadlineConnections http) {
     this.transport = transport;
     this.ssh = ssh;
+    this.http = http;
   }
 
-  /** @param local the mirror, or null to only list the upstream's refs */
-  static UpstreamTransport open(Repository local, Upstream upstream, Duration timeout)
-      throws SyncFailedException {
+  /**
+   * @param local the mirror, or null to only list the upstream's refs
+   * @param timeout how long a connection may stay silent
+   * @param deadline when the sync must be done with the upstream (HTTP(S) upstreams; over SSH
+   *     only {@code timeout} applies)
+   */
+  static UpstreamTransport open(Repository local, Upstream upstream, Duration timeout,
+      FetchDeadline deadline) throws SyncFailedException {
     Transport t;
     try {
       URIish url = new URIish(upstream.url());
@@ -63,6 +73,7 @@ final class UpstreamTransport implements AutoCloseable {
     }
     t.setTimeout((int) Math.max(1, timeout.toSeconds()));
     SshdSessionFactory ssh = null;
+    DeadlineConnections bounded = null;
     try {
       Upstream.Credentials c = upstream.credentials().orElse(null);
       if (t instanceof SshTransport st) {
@@ -88,12 +99,19 @@ final class UpstreamTransport implements AutoCloseable {
         throw new SyncFailedException("upstream " + upstream.url()
             + " is not an ssh:// URL but has an SSH key as credentials");
       }
-      if (upstream.trust().isPresent() && t instanceof TransportHttp http) {
-        http.setHttpConnectionFactory(new TrustingConnections(upstream.trust().get()));
+      if (t instanceof TransportHttp http) {
+        HttpConnectionFactory base = upstream.trust().isPresent()
+            ? new TrustingConnections(upstream.trust().get())
+            : HttpTransport.getConnectionFactory();
+        bounded = new DeadlineConnections(base, deadline);
+        http.setHttpConnectionFactory(bounded);
       }
-      return new UpstreamTransport(t, ssh);
+      return new UpstreamTransport(t, ssh, bounded);
     } catch (SyncFailedException | RuntimeException e) {
       t.close();
+      if (bounded != null) {
+        bounded.close();
+      }
       if (ssh != null) {
         ssh.close();
       }
@@ -182,6 +200,9 @@ final class UpstreamTransport implements AutoCloseable {
   @Override
   public void close() {
     transport.close();
+    if (http != null) {
+      http.close();
+    }
     if (ssh != null) {
       ssh.close();
     }

@@ -4,6 +4,7 @@ import io.gitedge.config.ConfigException;
 import io.gitedge.config.ConfigMap;
 import io.gitedge.config.ConfigNode;
 import io.gitedge.store.IngestLimits;
+import io.gitedge.store.StoreConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -23,9 +24,12 @@ import java.util.Objects;
  * @param ingest what one fetch may bring in
  * @param jitter each wait between syncs is stretched or shrunk by up to this fraction, so mirrors
  *     with the same interval do not all hit the upstream at once; not read from the config file
+ * @param maxFetchTime how long one sync may spend with its upstream however steadily bytes come
+ *     (a slow drip never trips {@code fetchTimeout}); past it the sync fails and frees its worker
  */
 public record SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncWait,
-    Duration backoffInitial, Duration readWait, IngestLimits ingest, double jitter) {
+    Duration backoffInitial, Duration readWait, IngestLimits ingest, double jitter,
+    Duration maxFetchTime) {
   private static final int DEFAULT_WORKERS = 4;
   private static final int MAX_WORKERS = 64;
   private static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofMinutes(2);
@@ -33,14 +37,23 @@ public record SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncW
   private static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(5);
   private static final Duration DEFAULT_READ_WAIT = Duration.ofSeconds(5);
   private static final double DEFAULT_JITTER = 0.1;
+  private static final Duration DEFAULT_MAX_FETCH_TIME = StoreConfig.DEFAULT_MAX_FETCH_TIME;
 
   /**
    * What an absent {@code sync:} section means: 4 workers, 2 min fetch timeout, 30 s first-sync
-   * wait, 5 s first retry, 5 s read wait, {@link IngestLimits#DEFAULT}, 10 % jitter.
+   * wait, 5 s first retry, 5 s read wait, {@link IngestLimits#DEFAULT}, 10 % jitter, one hour
+   * per sync.
    */
   public static final SyncConfig DEFAULT = new SyncConfig(DEFAULT_WORKERS, DEFAULT_FETCH_TIMEOUT,
       DEFAULT_FIRST_SYNC_WAIT, DEFAULT_BACKOFF_INITIAL, DEFAULT_READ_WAIT, IngestLimits.DEFAULT,
-      DEFAULT_JITTER);
+      DEFAULT_JITTER, DEFAULT_MAX_FETCH_TIME);
+
+  /** With the default {@code maxFetchTime} (one hour). */
+  public SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncWait,
+      Duration backoffInitial, Duration readWait, IngestLimits ingest, double jitter) {
+    this(workers, fetchTimeout, firstSyncWait, backoffInitial, readWait, ingest, jitter,
+        DEFAULT_MAX_FETCH_TIME);
+  }
 
   public SyncConfig {
     if (workers < 1) {
@@ -55,6 +68,10 @@ public record SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncW
     }
     Objects.requireNonNull(readWait, "readWait");
     Objects.requireNonNull(ingest, "ingest");
+    Objects.requireNonNull(maxFetchTime, "maxFetchTime");
+    if (maxFetchTime.isNegative() || maxFetchTime.isZero()) {
+      throw new IllegalArgumentException("maxFetchTime must be positive, got " + maxFetchTime);
+    }
     if (jitter < 0 || jitter >= 1) {
       throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
     }
@@ -74,7 +91,9 @@ public record SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncW
         keys.getOrDefault("backoffInitial", ConfigNode::asPositiveDuration,
             DEFAULT_BACKOFF_INITIAL),
         keys.getOrDefault("readWait", ConfigNode::asDuration, DEFAULT_READ_WAIT),
-        readIngest(keys), DEFAULT_JITTER);
+        readIngest(keys), DEFAULT_JITTER,
+        keys.getOrDefault("maxFetchTime", ConfigNode::asPositiveDuration,
+            DEFAULT_MAX_FETCH_TIME));
     keys.finish();
     return config;
   }

@@ -32,7 +32,7 @@ class SyncConfigTest {
   void everyKey_isRead() throws Exception {
     assertEquals(new SyncConfig(8, Duration.ofMinutes(3), Duration.ofSeconds(20),
         Duration.ofSeconds(2), Duration.ofSeconds(1), new IngestLimits(1000, 1L << 30, false),
-        0.1), read("""
+        0.1, Duration.ofMinutes(20)), read("""
         sync:
           workers: 8
           fetchTimeout: 3m
@@ -42,6 +42,7 @@ class SyncConfigTest {
           maxObjects: 1_000
           maxObjectBytes: 1GiB
           checkObjects: false
+          maxFetchTime: 20m
         """));
   }
 

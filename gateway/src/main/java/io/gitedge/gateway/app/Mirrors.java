@@ -43,7 +43,8 @@ record Mirrors(MirrorStore store, MirrorCatalog catalog, List<SyncPlan> plans,
     MirrorStore store;
     try {
       store = MirrorStore.open(new StoreConfig(config.mirrorsDir(), config.sync().fetchTimeout(),
-          StoreConfig.DEFAULT_REPACK_AFTER_PACKS, config.sync().ingest()), pins);
+          StoreConfig.DEFAULT_REPACK_AFTER_PACKS, config.sync().ingest(),
+          config.sync().maxFetchTime()), pins);
     } catch (IOException e) {
       throw config.origin().error("dataDir", e.getMessage(), e);
     }

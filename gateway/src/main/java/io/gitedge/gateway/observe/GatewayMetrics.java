@@ -237,6 +237,11 @@ public final class GatewayMetrics {
         .register(registry).increment();
     Timer.builder("gitedge_sync_duration").description("Time a sync took, listing to refs")
         .tag("mirror", r.name().value()).register(registry).record(r.duration());
+    if (r.tamperDetected()) {
+      Counter.builder("gitedge_mirror_tamper_detected")
+          .description("Syncs that found a mirror's refs changed outside a sync, and restored them")
+          .tag("mirror", r.name().value()).register(registry).increment();
+    }
   }
 
   /** The current values in Prometheus text exposition format. */
