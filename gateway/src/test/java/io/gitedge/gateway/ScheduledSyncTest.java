@@ -15,7 +15,7 @@ class ScheduledSyncTest {
   @TempDir Path dir;
 
   @Test
-  void a100PushesWhoseWebhooksWereLost_reachClientsWithinASyncInterval() throws Exception {
+  void w06_a100PushesWhoseWebhooksWereLost_reachClientsWithinASyncInterval() throws Exception {
     try (GatewayHarness gw = GatewayHarness.start(dir,
         GatewayHarness.Options.defaults().withSyncInterval("2s"))) {
       ClientHome alice = gw.clientWithNetrc("alice");
