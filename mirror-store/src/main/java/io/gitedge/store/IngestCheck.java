@@ -2,6 +2,7 @@ package io.gitedge.store;
 
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.AnyObjectId;
@@ -28,12 +29,15 @@ final class IngestCheck extends ObjectChecker {
       ErrorType.BAD_UTF8, ErrorType.WIN32_BAD_NAME);
 
   private final IngestLimits limits;
+  private final BooleanSupplier aborted;
   private long objects;
   private long bytes;
   private String exceeded;
 
-  IngestCheck(IngestLimits limits) {
+  /** @param aborted also stops the fetch, between two objects, once true */
+  IngestCheck(IngestLimits limits, BooleanSupplier aborted) {
     this.limits = limits;
+    this.aborted = aborted;
     setIgnore(GIT_WARNINGS);
   }
 
@@ -83,7 +87,10 @@ final class IngestCheck extends ObjectChecker {
     throw new CorruptObjectException(why);
   }
 
-  /** Refuses a pack whose header announces more objects than allowed, before reading them. */
+  /**
+   * Refuses a pack whose header announces more objects than allowed, before reading them; and
+   * cancels the fetch once the store aborts its syncs.
+   */
   ProgressMonitor monitor() {
     return new ProgressMonitor() {
       @Override
@@ -110,7 +117,7 @@ final class IngestCheck extends ObjectChecker {
 
       @Override
       public boolean isCancelled() {
-        return exceeded != null;
+        return exceeded != null || aborted.getAsBoolean();
       }
 
       @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.BatchRefUpdate;
@@ -44,11 +45,31 @@ final class MirrorFetcher {
 
   private final Duration timeout;
   private final IngestLimits limits;
+  private final BooleanSupplier aborted;
 
   MirrorFetcher(Duration timeout, IngestLimits limits) {
+    this(timeout, limits, () -> false);
+  }
+
+  /** @param aborted whether the store is aborting its syncs ({@link MirrorStore#abortSyncs}) */
+  MirrorFetcher(Duration timeout, IngestLimits limits, BooleanSupplier aborted) {
     this.timeout = timeout;
     this.limits = limits;
+    this.aborted = aborted;
   }
+
+  /**
+   * Fails if the store is aborting its syncs: called before every step that would talk to the
+   * upstream or change the mirror.
+   */
+  void checkNotAborted() throws SyncFailedException {
+    if (aborted.getAsBoolean()) {
+      throw new SyncFailedException(ABORTED);
+    }
+  }
+
+  /** What an aborted sync records as its error. */
+  static final String ABORTED = "aborted: the gateway is stopping";
 
   /**
    * The upstream's HEAD and its branches and tags (peeled entries left out).
@@ -56,6 +77,7 @@ final class MirrorFetcher {
    * @param local the mirror, or null when there is none (a listing only)
    */
   Map<String, Ref> listRemote(Repository local, Upstream upstream) throws SyncFailedException {
+    checkNotAborted();
     try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout);
         FetchConnection c = t.transport().openFetch(MIRRORED, Constants.HEAD)) {
       Map<String, Ref> out = new TreeMap<>();
@@ -126,8 +148,9 @@ final class MirrorFetcher {
     if (names.isEmpty()) {
       return Map.of();
     }
+    checkNotAborted();
     List<RefSpec> specs = names.stream().map(RefSpec::new).toList();
-    IngestCheck check = new IngestCheck(limits);
+    IngestCheck check = new IngestCheck(limits, aborted);
     FetchResult result;
     try (UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout)) {
       Transport t = ut.transport();
@@ -135,6 +158,8 @@ final class MirrorFetcher {
       t.setObjectChecker(check);
       result = t.fetch(check.monitor(), specs);
     } catch (TransportException | NotSupportedException e) {
+      // JGit's pack parser asks the monitor between objects and drops its temporary pack
+      checkNotAborted();
       if (check.exceeded() != null) {
         throw new SyncFailedException("refused what " + upstream.url() + " sent: "
             + check.exceeded(), e);
