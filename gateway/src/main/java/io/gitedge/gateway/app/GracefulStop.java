@@ -159,8 +159,8 @@ final class GracefulStop {
     String cutBy = awaitDrained(start, activity);
     if (cutBy == null) {
       app.closeAfterDrain(SSH_FLUSH);
-      log.info("drained in {} ms: every request finished, {} syncs aborted without changing a"
-          + " ref; stopped", millisSince(start), syncs);
+      log.info("drained in {} ms: every request finished, and the {} syncs running at the"
+          + " signal ended; stopped", millisSince(start), syncs);
       return;
     }
     int cut = activity.inFlight();

@@ -45,6 +45,7 @@ public final class HttpFrontDoor implements AutoCloseable {
   private final Optional<URI> configuredPublicUrl;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile int boundPort = -1; // kept: a closed listener answers -2
 
   /** What the endpoints beyond git's own answer from. */
   public record Services(GatewayMetrics metrics, HookEndpoint hooks,
@@ -127,6 +128,7 @@ public final class HttpFrontDoor implements AutoCloseable {
   public void start() throws IOException {
     try {
       server.start();
+      boundPort = connector.getLocalPort();
     } catch (IOException e) {
       stopQuietly();
       throw e;
@@ -171,7 +173,7 @@ public final class HttpFrontDoor implements AutoCloseable {
 
   /** The port actually bound. */
   public int port() {
-    return connector.getLocalPort();
+    return boundPort;
   }
 
   /** The configured public URL, or this listener's own URL. */
