@@ -9,8 +9,12 @@ import io.gitedge.auth.AccessToken;
 import io.gitedge.testing.ClientHome;
 import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.HttpBackendServer;
+import io.gitedge.testing.ShapedLink;
+import io.gitedge.testing.TestScale;
 import io.gitedge.testing.TestUpstream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,15 +36,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kill -9} of a real gateway process (the shipped launcher and jar) at random moments of
- * a sync, 20 times: after each restart the mirror passes {@code git fsck}, its refs are the
- * upstream's old or new state and nothing else, no lock or temporary file is left, and the next
- * sync brings it level.
+ * R01: {@code kill -9} of a real gateway process (the shipped launcher and jar) at random moments
+ * of a sync stretched by a 2 MB/s link to the upstream, 20 times ({@code -Plong}: 200): after
+ * each restart the mirror passes {@code git fsck}, its refs are the upstream's old or new state
+ * and nothing else, no lock or temporary file is left, and the next sync brings it level.
+ *
+ * <p>Each round starts a sync, waits until its fetch is receiving (JGit's temporary
+ * {@code incoming_*} pack exists), then kills after a random delay, so kills land in the pack
+ * download, after it (pack rename, ref batch, repack) or after the sync. A kill counts as
+ * mid-sync only if it provably landed in one: the dead process left what only a running sync
+ * writes (a temporary or kept pack, a lock, a half-made mirror). At least half the kills must.
  */
 class CrashRecoveryIT {
   private static final String MIRROR = "github.com/acme/big";
   private static final Pattern SERVING = Pattern.compile("serving (http://127\\.0\\.0\\.1:\\d+)");
-  private static final int ROUNDS = 20;
+  private static final int ROUNDS = TestScale.pick(20, 200);
+  /** The upstream's bandwidth as the gateway sees it: a round's push takes ~0.5 s to fetch. */
+  private static final long UPSTREAM_BYTES_PER_SECOND = 2 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -65,8 +77,11 @@ class CrashRecoveryIT {
       push(upstream, i);
     }
     HttpBackendServer server = upstream.serveHttp(null, null);
+    ShapedLink link = ShapedLink.open(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        URI.create(server.url()).getPort()),
+        ShapedLink.Shape.NONE.withBandwidth(UPSTREAM_BYTES_PER_SECOND));
     AccessToken token = AccessToken.generate();
-    Path config = writeConfig(server.url(), token);
+    Path config = writeConfig("http://127.0.0.1:" + link.port(), token);
     ClientHome git = ClientHome.create(Files.createDirectories(dir.resolve("checker")));
     Path mirror = dir.resolve("data/mirrors/" + MIRROR + ".git");
     Map<String, String> old = Map.of(); // nothing mirrored yet
@@ -79,9 +94,19 @@ class CrashRecoveryIT {
         Map<String, String> next = refs(git, upstream.bare("acme/big"));
 
         Gateway victim = start(launcher, config, "victim-" + round);
-        Thread.sleep(random.nextInt(1_500));
-        boolean midSync = !Files.readString(victim.log()).contains("sync " + MIRROR);
+        if (round > 0) { // the first round creates the mirror at start
+          HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(
+                  victim.url() + "/api/v1/mirrors/" + MIRROR + "/sync"))
+              .header("Authorization", "Bearer " + token.reveal())
+              .POST(HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertEquals(202, started.statusCode(), started.body());
+        }
+        awaitFetchUnderWay(victim);
+        Thread.sleep(random.nextInt(600));
         victim.kill();
+        List<String> leftBehind = leftovers(dir.resolve("data/mirrors"));
+        boolean midSync = !leftBehind.isEmpty();
         killedMidSync += midSync ? 1 : 0;
 
         server.setDown(true); // the restart's first sync fails: what is checked is the crash's
@@ -117,12 +142,36 @@ class CrashRecoveryIT {
         }
       }
     } finally {
+      link.close();
       upstream.close();
     }
     System.out.println("CrashRecoveryIT: " + killedMidSync + " of " + ROUNDS
-        + " kills hit a running sync");
-    // the kills must have hit syncs, not only idle gateways, for the test to mean anything
-    assertTrue(killedMidSync >= ROUNDS / 4, "only " + killedMidSync + " kills during a sync");
+        + " kills provably landed in a running sync (it left files only a sync writes)");
+    // the kills must have hit syncs, not idle gateways, for the test to mean anything
+    assertTrue(killedMidSync >= ROUNDS / 2, "R01: only " + killedMidSync + " of " + ROUNDS
+        + " kills provably landed in a running sync");
+  }
+
+  /**
+   * Waits until the sync's fetch is receiving its pack (JGit's temporary pack exists, in the
+   * mirror or in the scratch folder of a new one), or the sync has ended already.
+   */
+  private void awaitFetchUnderWay(Gateway g) throws Exception {
+    Path root = dir.resolve("data/mirrors");
+    for (int i = 0; i < 6_000; i++) {
+      try (Stream<Path> all = Files.walk(root, 7)) {
+        if (all.anyMatch(p -> p.getFileName().toString().startsWith("incoming_"))) {
+          return;
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        // a file went while walking: look again
+      }
+      if (Files.readString(g.log()).contains("sync " + MIRROR + " from")) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("R01: the sync's fetch did not start:\n" + Files.readString(g.log()));
   }
 
   /** Three commits of incompressible data on main, a branch moved by force, tags, a deletion. */

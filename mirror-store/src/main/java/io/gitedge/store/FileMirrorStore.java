@@ -50,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * only when complete. <b>Update</b>: list the upstream's refs (one round trip); if they equal
  * ours, record the success and stop; else fetch, whose ref changes JGit applies as one atomic
  * batch (see {@link MirrorFetcher}), follow HEAD, maybe repack. Any failure leaves the refs as
- * they were and is recorded in the state.
+ * they were and is recorded in the state. <b>Abort</b> ({@link #abortSyncs}, a gateway stopping):
+ * every step that talks to the upstream or writes checks a flag first, and so does JGit's pack
+ * parser between objects (through the fetch's progress monitor), so an aborted sync ends as a
+ * failed one: temporary pack dropped by JGit, scratch folder deleted, refs as they were.
  *
  * <h2>Serving</h2>
  * One JGit {@link Repository} per mirror is opened on first use and shared by readers and the
@@ -66,6 +69,7 @@ final class FileMirrorStore implements MirrorStore {
   private final StoreConfig config;
   private final TagPins pins;
   private volatile boolean closed;
+  private volatile boolean aborting;
   private final Repacker repacker;
   private final Map<MirrorName, ReentrantLock> syncLocks = new ConcurrentHashMap<>();
   private final Map<MirrorName, Repository> repositories = new ConcurrentHashMap<>();
@@ -192,6 +196,10 @@ final class FileMirrorStore implements MirrorStore {
       return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(), List.of(), Duration.ZERO,
           Optional.of("the mirror store is closed"));
     }
+    if (aborting) {
+      return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(), List.of(), Duration.ZERO,
+          Optional.of(MirrorFetcher.ABORTED));
+    }
     ReentrantLock l = syncLocks.computeIfAbsent(name, n -> new ReentrantLock());
     l.lock();
     Instant started = Instant.now();
@@ -264,7 +272,8 @@ final class FileMirrorStore implements MirrorStore {
 
   /** The upstream side of one sync attempt, its time bound starting now. */
   private MirrorFetcher fetcher() {
-    return new MirrorFetcher(config.fetchTimeout(), config.ingest(), config.maxFetchTime());
+    return new MirrorFetcher(config.fetchTimeout(), config.ingest(), config.maxFetchTime(),
+        () -> aborting);
   }
 
   private SyncResult attempt(MirrorName name, Optional<Mirror> existing, Upstream upstream,
@@ -295,8 +304,10 @@ final class FileMirrorStore implements MirrorStore {
         Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, names);
         plan = RefPlan.of(pinned, MirrorFetcher.merge(listed, names, fetched), policy.tags(),
             List.of(), started);
+        fetcher.checkNotAborted();
         changes = MirrorFetcher.apply(repo, creations(pinned, plan.commands()));
         MirrorFetcher.followHead(repo, remote);
+        fetcher.checkNotAborted(); // a mirror not yet in place: its scratch folder just goes
         repacker.gc(repo, true);
         digest = MirrorRefs.read(repo).digest();
         MirrorStateFile.write(scratch, MirrorState.none(upstream.url())
@@ -481,6 +492,8 @@ final class FileMirrorStore implements MirrorStore {
       if (plan.massDeletion() && !massDeleteApproved) {
         return hold(mirror.name(), upstream, plan, before, started);
       }
+      // the last safe point: an abort seen here leaves the fetched objects unreferenced
+      fetcher.checkNotAborted();
       changes = MirrorFetcher.apply(repo, creations(fleetTags.adopted, plan.commands()));
     }
     logConflicts(mirror.name(), plan.newConflicts());
@@ -488,7 +501,7 @@ final class FileMirrorStore implements MirrorStore {
     // as failed (the next sync tries again)
     try {
       MirrorFetcher.followHead(repo, remote);
-      if (!changes.isEmpty()) {
+      if (!changes.isEmpty() && !aborting) {
         repacker.maybeRepack(repo);
       }
     } catch (IOException | SyncFailedException | RuntimeException e) {
@@ -544,6 +557,11 @@ final class FileMirrorStore implements MirrorStore {
         log.warn("cannot record the state of {}: {}", name, e.toString());
       }
     }
+  }
+
+  @Override
+  public void abortSyncs() {
+    aborting = true;
   }
 
   @Override

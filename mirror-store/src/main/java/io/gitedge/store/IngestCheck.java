@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.internal.submodule.SubmoduleValidator;
@@ -40,12 +41,15 @@ final class IngestCheck extends ObjectChecker {
   private static final int MAX_GITMODULES = 1 << 20;
 
   private final IngestLimits limits;
+  private final BooleanSupplier aborted;
   private long objects;
   private long bytes;
   private String exceeded;
 
-  IngestCheck(IngestLimits limits) {
+  /** @param aborted also stops the fetch, between two objects, once true */
+  IngestCheck(IngestLimits limits, BooleanSupplier aborted) {
     this.limits = limits;
+    this.aborted = aborted;
     setIgnore(GIT_WARNINGS);
   }
 
@@ -121,7 +125,10 @@ final class IngestCheck extends ObjectChecker {
     return null;
   }
 
-  /** Refuses a pack whose header announces more objects than allowed, before reading them. */
+  /**
+   * Refuses a pack whose header announces more objects than allowed, before reading them; and
+   * cancels the fetch once the store aborts its syncs.
+   */
   ProgressMonitor monitor() {
     return new ProgressMonitor() {
       @Override
@@ -148,7 +155,7 @@ final class IngestCheck extends ObjectChecker {
 
       @Override
       public boolean isCancelled() {
-        return exceeded != null;
+        return exceeded != null || aborted.getAsBoolean();
       }
 
       @Override

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.BatchRefUpdate;
@@ -51,21 +52,39 @@ final class MirrorFetcher {
   private final Duration timeout;
   private final IngestLimits limits;
   private final FetchDeadline deadline;
+  private final BooleanSupplier aborted;
 
   /**
    * A fetcher for one sync: every upstream connection it opens may stay silent for
    * {@code timeout}, and all of them together must be done {@code maxTime} from now.
+   *
+   * @param aborted whether the store is aborting its syncs ({@link MirrorStore#abortSyncs})
    */
-  MirrorFetcher(Duration timeout, IngestLimits limits, Duration maxTime) {
+  MirrorFetcher(Duration timeout, IngestLimits limits, Duration maxTime,
+      BooleanSupplier aborted) {
     this.timeout = timeout;
     this.limits = limits;
     this.deadline = FetchDeadline.in(maxTime);
+    this.aborted = aborted;
   }
 
-  /** {@link #MirrorFetcher(Duration, IngestLimits, Duration)} with the default time bound. */
+  /** A fetcher with the default time bound that is never aborted (listings). */
   MirrorFetcher(Duration timeout, IngestLimits limits) {
-    this(timeout, limits, StoreConfig.DEFAULT_MAX_FETCH_TIME);
+    this(timeout, limits, StoreConfig.DEFAULT_MAX_FETCH_TIME, () -> false);
   }
+
+  /**
+   * Fails if the store is aborting its syncs: called before every step that would talk to the
+   * upstream or change the mirror.
+   */
+  void checkNotAborted() throws SyncFailedException {
+    if (aborted.getAsBoolean()) {
+      throw new SyncFailedException(ABORTED);
+    }
+  }
+
+  /** What an aborted sync records as its error. */
+  static final String ABORTED = "aborted: the gateway is stopping";
 
   /**
    * The upstream's HEAD and its branches and tags (peeled entries left out).
@@ -73,6 +92,7 @@ final class MirrorFetcher {
    * @param local the mirror, or null when there is none (a listing only)
    */
   Map<String, Ref> listRemote(Repository local, Upstream upstream) throws SyncFailedException {
+    checkNotAborted();
     try (UpstreamTransport t = UpstreamTransport.open(local, upstream, timeout, deadline);
         FetchConnection c = t.transport().openFetch(MIRRORED, Constants.HEAD)) {
       Map<String, Ref> out = new TreeMap<>();
@@ -143,8 +163,9 @@ final class MirrorFetcher {
     if (names.isEmpty()) {
       return Map.of();
     }
+    checkNotAborted();
     List<RefSpec> specs = names.stream().map(RefSpec::new).toList();
-    IngestCheck check = new IngestCheck(limits);
+    IngestCheck check = new IngestCheck(limits, aborted);
     FetchResult result;
     Set<String> packsBefore = packs(local);
     try (UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout, deadline)) {
@@ -159,6 +180,8 @@ final class MirrorFetcher {
       throw new SyncFailedException("refused what " + upstream.url() + " sent: a pack whose"
           + " header announces more objects than the heap can index (" + e.getMessage() + ")");
     } catch (TransportException | NotSupportedException e) {
+      // JGit's pack parser asks the monitor between objects and drops its temporary pack
+      checkNotAborted();
       if (check.exceeded() != null) {
         throw new SyncFailedException("refused what " + upstream.url() + " sent: "
             + check.exceeded(), e);

@@ -57,6 +57,18 @@ public interface MirrorStore extends AutoCloseable {
    */
   void approveMassDelete(MirrorName name);
 
+  /**
+   * Aborts the running syncs at their next safe point and fails every sync from now on, for a
+   * gateway that is stopping; returns at once. An aborted sync changes no ref (its ref batch,
+   * if it got that far, applied whole before the abort was seen), removes what it was writing
+   * (its temporary pack, a new mirror's scratch folder) and records the abort as its error, so
+   * the next start syncs the mirror again. The safe points: before each upstream round trip,
+   * between the objects of the pack being received, before the ref batch and before a repack.
+   * A sync blocked on a silent upstream sees the abort when its data arrives or its
+   * {@code fetchTimeout} passes.
+   */
+  void abortSyncs();
+
   /** The mirrors on disk, by name. */
   List<MirrorName> mirrors() throws IOException;
 

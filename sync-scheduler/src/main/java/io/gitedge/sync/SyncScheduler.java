@@ -55,6 +55,8 @@ public final class SyncScheduler implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Map<MirrorName, Flight> flights = new ConcurrentHashMap<>();
   private volatile boolean started;
+  private volatile boolean aborting;
+  private final AtomicInteger running = new AtomicInteger();
 
   /** Per mirror: the running sync, the one waiting behind it, the timer. Guarded by itself. */
   private static final class Flight {
@@ -171,6 +173,9 @@ public final class SyncScheduler implements AutoCloseable {
    *     exceptionally with {@link IllegalArgumentException} for a mirror without a plan
    */
   public CompletableFuture<SyncResult> requestSync(MirrorName name, Trigger trigger) {
+    if (aborting) {
+      return CompletableFuture.failedFuture(stopping());
+    }
     SyncPlan plan = plans.get(name);
     if (plan == null) {
       return CompletableFuture.failedFuture(
@@ -220,9 +225,11 @@ public final class SyncScheduler implements AutoCloseable {
       f.next = null;
       f.nextAt = null;
     }
+    running.incrementAndGet();
     try {
       workers.execute(() -> runSync(plan, f, run));
     } catch (RejectedExecutionException e) {
+      running.decrementAndGet();
       f.running = null;
       run.completeExceptionally(new IllegalStateException("the scheduler is closed", e));
     }
@@ -254,9 +261,11 @@ public final class SyncScheduler implements AutoCloseable {
       Set<Trigger> nextTriggers = f.pendingTriggers;
       f.pending = null;
       f.pendingTriggers = null;
-      if (next != null) {
+      if (next != null && aborting) {
+        next.completeExceptionally(stopping());
+      } else if (next != null) {
         launch(plan, f, next, nextTriggers);
-      } else if (started && plans.get(plan.name()) == plan) {
+      } else if (started && !aborting && plans.get(plan.name()) == plan) {
         scheduleNext(plan, f);
       }
     }
@@ -270,6 +279,7 @@ public final class SyncScheduler implements AutoCloseable {
     } else {
       run.completeExceptionally(failure);
     }
+    running.decrementAndGet(); // after the listener: the pack cache has heard of the sync
     if (failure instanceof Error error) {
       throw error;
     }
@@ -299,6 +309,27 @@ public final class SyncScheduler implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       f.nextAt = null; // closing
     }
+  }
+
+  /**
+   * For a gateway that is stopping: starts no sync from now on (timers stopped, every request
+   * fails at once with "the gateway is stopping", syncs waiting behind a running one too) and
+   * has the store abort the running ones ({@link MirrorStore#abortSyncs}). Returns at once;
+   * {@link #running()} says when they have ended.
+   */
+  public void abort() {
+    aborting = true;
+    timer.shutdownNow();
+    store.abortSyncs();
+  }
+
+  /** Syncs running now (or handed to a worker), over all mirrors. */
+  public int running() {
+    return running.get();
+  }
+
+  private static IllegalStateException stopping() {
+    return new IllegalStateException("the gateway is stopping");
   }
 
   @Override

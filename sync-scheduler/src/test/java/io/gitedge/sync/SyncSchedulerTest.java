@@ -66,6 +66,34 @@ class SyncSchedulerTest {
   }
 
   @Test
+  void abort_refusesNewSyncs_failsTheWaitingOne_andTheRunningOneChangesNothing()
+      throws Exception {
+    WatchedStore store = new WatchedStore(real, true);
+    try (SyncScheduler s = new SyncScheduler(store, List.of(plan), settings(4),
+        (r, t) -> { })) {
+      CompletableFuture<SyncResult> running = s.requestSync(lib, Trigger.WEBHOOK);
+      CompletableFuture<SyncResult> waiting = s.requestSync(lib, Trigger.WEBHOOK);
+      assertEquals(1, s.running());
+      s.abort();
+      ExecutionException refused = assertThrows(ExecutionException.class,
+          () -> s.requestSync(lib, Trigger.ADMIN).get(5, TimeUnit.SECONDS));
+      assertEquals("the gateway is stopping", refused.getCause().getMessage());
+      store.open(); // the held sync reaches the store, which is aborting
+      SyncResult r = running.get(30, TimeUnit.SECONDS);
+      assertEquals(SyncResult.Outcome.FAILED, r.outcome());
+      assertEquals(Optional.of("aborted: the gateway is stopping"), r.error());
+      assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS),
+          "the sync waiting behind the aborted one never starts");
+      assertTrue(real.find(lib).isEmpty(), "an aborted first sync made no mirror");
+      for (int i = 0; i < 100 && s.running() > 0; i++) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, s.running());
+      assertEquals(1, store.total.get(), "one sync reached the store");
+    }
+  }
+
+  @Test
   void manyTriggers_runOneSyncAndQueueAtMostOneMore() throws Exception {
     WatchedStore store = new WatchedStore(real, true);
     List<SyncResult> seen = new CopyOnWriteArrayList<>();

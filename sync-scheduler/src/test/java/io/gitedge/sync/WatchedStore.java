@@ -41,6 +41,11 @@ class WatchedStore implements MirrorStore {
   }
 
   @Override
+  public void abortSyncs() {
+    delegate.abortSyncs();
+  }
+
+  @Override
   public SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy) {
     AtomicInteger mine = perMirror.computeIfAbsent(name, n -> new AtomicInteger());
     if (mine.incrementAndGet() > 1) {

@@ -103,6 +103,7 @@ public final class ShapedLink implements AutoCloseable {
 
   private volatile InetSocketAddress target;
   private final Shape shape;
+  private final int window;
   private final ServerSocket listener;
   private final String name;
   private final Set<Connection> open = new HashSet<>(); // guarded by this
@@ -112,9 +113,10 @@ public final class ShapedLink implements AutoCloseable {
   private boolean cut; // guarded by this
   private boolean closed; // guarded by this
 
-  private ShapedLink(InetSocketAddress target, Shape shape, ServerSocket listener) {
+  private ShapedLink(InetSocketAddress target, Shape shape, int window, ServerSocket listener) {
     this.target = target;
     this.shape = shape;
+    this.window = window;
     this.listener = listener;
     this.name = "shaped-link-" + listener.getLocalPort();
   }
@@ -126,11 +128,28 @@ public final class ShapedLink implements AutoCloseable {
    * @throws UncheckedIOException if no loopback port can be opened
    */
   public static ShapedLink open(InetSocketAddress target, Shape shape) {
+    return open(target, shape, IN_FLIGHT);
+  }
+
+  /**
+   * The same with at most {@code windowBytes} in flight per direction instead of 8 MiB, and a
+   * receive buffer of that size on the socket to the target: a slow reader then holds the
+   * target back after little more than that (and the target's own send buffer),
+   * as a slow client holds a server's response back, instead of the link taking a whole pack
+   * at once and dripping it out after the server is done.
+   *
+   * @throws IllegalArgumentException if {@code windowBytes} is below 32 KiB (one read)
+   */
+  public static ShapedLink open(InetSocketAddress target, Shape shape, int windowBytes) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(shape, "shape");
+    if (windowBytes < CHUNK) {
+      throw new IllegalArgumentException("the window must hold one read of " + CHUNK
+          + " bytes, got " + windowBytes);
+    }
     try {
       ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      ShapedLink link = new ShapedLink(target, shape, listener);
+      ShapedLink link = new ShapedLink(target, shape, windowBytes, listener);
       link.spawn("accept", link::accept);
       return link;
     } catch (IOException e) {
@@ -322,6 +341,10 @@ public final class ShapedLink implements AutoCloseable {
         server = s; // so that close() can end a connect in progress
       }
       s.setTcpNoDelay(true);
+      if (window < IN_FLIGHT) {
+        // the kernel's buffer would otherwise take megabytes ahead of the window
+        s.setReceiveBufferSize(window);
+      }
       s.connect(target, (int) TimeUnit.SECONDS.toMillis(10));
       return s;
     }
@@ -383,7 +406,7 @@ public final class ShapedLink implements AutoCloseable {
     private final class Direction {
       private final long delay;
       private final BlockingQueue<Chunk> wire = new LinkedBlockingQueue<>();
-      private final Semaphore window = new Semaphore(IN_FLIGHT);
+      private final Semaphore window = new Semaphore(ShapedLink.this.window);
       private long free = Long.MIN_VALUE; // when the wire is free again; reader thread only
 
       Direction(Duration delay) {

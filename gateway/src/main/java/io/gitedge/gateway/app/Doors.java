@@ -29,6 +29,7 @@ import io.gitedge.keys.TlsCredentials;
 import io.gitedge.keys.TrustedCertificates;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -152,9 +153,34 @@ final class Doors implements AutoCloseable {
         reads.packCache(), reads.metrics());
   }
 
+  /**
+   * Both doors refuse new connections from now on, at once, and {@code /readyz} says
+   * "stopping"; connections and sessions already open are served on.
+   */
+  void stopAccepting() {
+    https.stopAccepting();
+    ssh.ifPresent(SshFrontDoor::stopAccepting);
+  }
+
   @Override
   public void close() {
     ssh.ifPresent(SshFrontDoor::close);
     https.close();
+  }
+
+  /**
+   * Closes both doors once drained: SSH sessions send what they still hold for a slow client
+   * (at most {@code sshFlush}), HTTPS connections end after their response (their bytes are in
+   * the kernel's hands already).
+   */
+  void closeAfterDrain(Duration sshFlush) {
+    ssh.ifPresent(s -> s.closeFlushing(sshFlush));
+    https.close();
+  }
+
+  /** Closes both doors without waiting for the requests on them. */
+  void closeNow() {
+    ssh.ifPresent(SshFrontDoor::close);
+    https.closeNow();
   }
 }

@@ -3,6 +3,8 @@ package io.gitedge.gateway.app;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.GatewayConfig;
 import io.gitedge.gateway.config.HttpConfig;
+import io.gitedge.gateway.config.ShutdownConfig;
+import io.gitedge.gateway.observe.Activity;
 import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.MirrorResolver;
 import io.gitedge.gateway.git.UploadPackFactory;
@@ -31,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +63,18 @@ public final class GatewayApp implements AutoCloseable {
   private final SyncEventFlow sync;
   private final Doors doors;
   private final List<AutoCloseable> parts;
+  private final Activity activity;
+  private final ShutdownConfig shutdown;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private GatewayApp(Optional<TlsCredentials> tls, SyncEventFlow sync, Doors doors,
-      List<AutoCloseable> parts) {
+      List<AutoCloseable> parts, Activity activity, ShutdownConfig shutdown) {
     this.tls = tls;
     this.sync = sync;
     this.doors = doors;
     this.parts = parts;
+    this.activity = activity;
+    this.shutdown = shutdown;
   }
 
   /**
@@ -138,9 +146,11 @@ public final class GatewayApp implements AutoCloseable {
       bitmaps.setDaemon(true);
       bitmaps.start();
       sync.start();
-      GatewayApp app = new GatewayApp(tls, sync, doors, parts);
-      log.info("GitEdge region {} serving {} ({} mirrors, {} warmed up)", config.region(),
-          app.publicUrl(), mirrors.plans().size(), warmed);
+      GatewayApp app = new GatewayApp(tls, sync, doors, parts, metrics.activity(),
+          config.shutdown());
+      log.info("GitEdge region {} serving {}{} ({} mirrors, {} warmed up)", config.region(),
+          app.publicUrl(), app.sshPort().map(p -> " and SSH on port " + p).orElse(""),
+          mirrors.plans().size(), warmed);
       return app;
     } catch (ConfigException e) {
       closeAll(parts);
@@ -235,13 +245,72 @@ public final class GatewayApp implements AutoCloseable {
     return sync.scheduler.requestSync(name, Trigger.ADMIN);
   }
 
+  // ---- stopping: GracefulStop drives these on SIGTERM ----
+
+  /** How SIGTERM drains this gateway. */
+  ShutdownConfig shutdownConfig() {
+    return shutdown;
+  }
+
+  /** The clients' requests in flight on both doors. */
+  Activity activity() {
+    return activity;
+  }
+
+  /** Begins a drain: both doors refuse new connections, and no sync starts or goes on. */
+  void stopAcceptingAndAbortSyncs() {
+    doors.stopAccepting();
+    sync.scheduler.abort();
+  }
+
+  /** Syncs running now (aborting, once {@link #stopAcceptingAndAbortSyncs} was called). */
+  int syncsRunning() {
+    return sync.scheduler.running();
+  }
+
   /**
    * Stops in the reverse order of the start: the doors first, then the sync side, then the pack
    * cache (which writes its memory tier to disk) once no request can reach it, the store last.
+   * Only the first call does anything.
    */
   @Override
   public void close() {
-    closeAll(parts);
+    if (closed.compareAndSet(false, true)) {
+      closeAll(parts);
+    }
+  }
+
+  /**
+   * {@link #close} after a drain: the doors first let SSH sessions send what a finished
+   * upload-pack left in their windows, for at most {@code sshFlush}.
+   */
+  void closeAfterDrain(Duration sshFlush) {
+    if (!closed.get()) {
+      doors.closeAfterDrain(sshFlush);
+    }
+    close();
+  }
+
+  /**
+   * Stops without waiting for clients: the doors close with the requests on them, and syncs
+   * (aborted already) get at most {@code syncGrace} to end and remove what they were writing.
+   * Nothing else is closed: the process is about to exit, which releases the store's lock, and
+   * the pack cache's memory tier is not written to disk (its disk tier stays whole). Only the
+   * first call of this or {@link #close} does anything.
+   */
+  void closeNow(Duration syncGrace) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    doors.closeNow();
+    long until = System.nanoTime() + syncGrace.toNanos();
+    try {
+      while (sync.scheduler.running() > 0 && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs a start-up task in a thread of its own that a failed start does not wait for. */

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code gitedge serve --config FILE}: runs the gateway until it is stopped. */
 final class ServeCommand {
@@ -36,16 +35,12 @@ final class ServeCommand {
     }
   }
 
-  /** Serves until the JVM is asked to stop (SIGTERM, Ctrl-C), then closes {@code app}. */
+  /**
+   * Serves until SIGTERM or Ctrl-C, then drains and closes {@code app} ({@link GracefulStop});
+   * returns once it is closed.
+   */
   static void runUntilStopped(GatewayApp app) {
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "gitedge-shutdown"));
-    markServing();
-    try {
-      new CountDownLatch(1).await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      app.close();
-    }
+    GracefulStop.serve(app, ServeCommand::markServing);
   }
 
   /**

@@ -48,9 +48,12 @@ public final class ConfigLoader {
         EventsConfig.NONE);
     JGitConfig jgit = sections.getOrDefault("jgit", JGitConfigReader::read,
         JGitConfig.defaults());
+    ShutdownConfig shutdown = sections.getOrDefault("shutdown", ShutdownConfigReader::read,
+        ShutdownConfig.DEFAULTS);
     sections.finish();
     return new GatewayConfig(region, dataDir, http, ssh, identity, access, sync, packCache,
-        goProxy, upstreams, peers, events, jgit, new ConfigOrigin(root.file(), root.lines()));
+        goProxy, upstreams, peers, events, jgit, shutdown,
+        new ConfigOrigin(root.file(), root.lines()));
   }
 
   /** Lower-case letters, digits and hyphens ({@code eu-west}). */

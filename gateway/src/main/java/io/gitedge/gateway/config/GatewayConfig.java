@@ -23,13 +23,14 @@ import java.util.Optional;
  * @param peers the gateways of other regions told about webhook-triggered syncs, if any
  * @param events the fleet's event bus (Kafka), if any, beside or instead of the peers
  * @param jgit how JGit caches pack data, for the whole process
+ * @param shutdown how SIGTERM drains the gateway
  * @param origin where each key was written, for startup errors found after parsing
  */
 public record GatewayConfig(String region, Path dataDir, HttpConfig http, Optional<SshConfig> ssh,
     IdentityConfig identity, AccessConfig access, SyncConfig sync, PackCacheConfig packCache,
     GoProxyConfig goProxy,
     List<UpstreamConfig> upstreams, Optional<PeersConfig> peers, EventsConfig events,
-    JGitConfig jgit, ConfigOrigin origin) {
+    JGitConfig jgit, ShutdownConfig shutdown, ConfigOrigin origin) {
   public GatewayConfig {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -44,6 +45,7 @@ public record GatewayConfig(String region, Path dataDir, HttpConfig http, Option
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(jgit, "jgit");
+    Objects.requireNonNull(shutdown, "shutdown");
     Objects.requireNonNull(origin, "origin");
   }
 

@@ -44,6 +44,8 @@ public final class HttpFrontDoor implements AutoCloseable {
   private final boolean tls;
   private final Optional<URI> configuredPublicUrl;
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile int boundPort = -1; // kept: a closed listener answers -2
 
   /** What the endpoints beyond git's own answer from. */
   public record Services(GatewayMetrics metrics, HookEndpoint hooks,
@@ -100,7 +102,7 @@ public final class HttpFrontDoor implements AutoCloseable {
 
   /** Every endpoint, in the order requests are matched against them; the last takes the rest. */
   private Routes routes(HttpConfig config, Services services) {
-    Probes probes = new Probes(ready::get);
+    Probes probes = new Probes(ready::get, stopping::get);
     Routes routes = new Routes()
         .exact("/healthz", "healthz", Access.PROBE, probes::health)
         .exact("/readyz", "readyz", Access.PROBE, probes::ready)
@@ -126,6 +128,7 @@ public final class HttpFrontDoor implements AutoCloseable {
   public void start() throws IOException {
     try {
       server.start();
+      boundPort = connector.getLocalPort();
     } catch (IOException e) {
       stopQuietly();
       throw e;
@@ -170,7 +173,7 @@ public final class HttpFrontDoor implements AutoCloseable {
 
   /** The port actually bound. */
   public int port() {
-    return connector.getLocalPort();
+    return boundPort;
   }
 
   /** Connections open now (TLS and plain), idle keep-alive ones included. */
@@ -189,6 +192,25 @@ public final class HttpFrontDoor implements AutoCloseable {
       return "localhost";
     }
     return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  /**
+   * Begins a drain: {@code /readyz} answers 503 "stopping" and the listening socket closes, so
+   * new connections are refused, while connections already open go on as before (kept alive:
+   * a clone's next request, on the connection of its first, is still served).
+   */
+  public void stopAccepting() {
+    stopping.set(true);
+    ready.set(false);
+    // not Jetty's graceful shutdown(): it would also end every connection after its current
+    // response, and a git clone makes two or three requests over one connection
+    connector.close();
+  }
+
+  /** Stops at once: open connections are closed, the requests on them cut. */
+  public void closeNow() {
+    server.setStopTimeout(0);
+    close();
   }
 
   private void stopQuietly() {

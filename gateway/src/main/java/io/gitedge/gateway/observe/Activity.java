@@ -30,6 +30,14 @@ public final class Activity {
   }
 
   /**
+   * Whether no request runs now and none ended within {@code quiet}: a git client making its
+   * next request of the same clone (a few milliseconds after the last) is not yet done.
+   */
+  public boolean isQuiet(Duration quiet) {
+    return inFlight.get() == 0 && System.nanoTime() - lastEnd.get() >= quiet.toNanos();
+  }
+
+  /**
    * Waits until no request has run for {@code quiet}, counted from this call at the earliest,
    * at most {@code max}; returns whether it got quiet (false when {@code max} ran out first).
    *

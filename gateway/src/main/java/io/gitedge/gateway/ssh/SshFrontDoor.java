@@ -21,6 +21,7 @@ import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
@@ -46,7 +47,7 @@ public final class SshFrontDoor implements AutoCloseable {
   /** Failed keys a client may offer, as OpenSSH's MaxAuthTries counts them. */
   private static final int MAX_AUTH_TRIES = 6;
 
-  private final SshServer server;
+  private final ListeningServer server;
   private final ExecutorService workers;
 
   /**
@@ -68,7 +69,8 @@ public final class SshFrontDoor implements AutoCloseable {
     SshPublicKeyAuthenticator authenticator = new SshPublicKeyAuthenticator(identity);
     GitCommand.Services services = new GitCommand.Services(reads, workers);
 
-    SshServer s = SshServer.setUpDefaultServer();
+    ListeningServer s = (ListeningServer) ServerBuilder.builder().factory(ListeningServer::new)
+        .build();
     s.setHost(config.listenHost());
     s.setPort(config.listenPort());
     s.setKeyPairProvider(KeyPairProvider.wrap(hostKeys.keyPairs()));
@@ -130,6 +132,14 @@ public final class SshFrontDoor implements AutoCloseable {
     server.start();
   }
 
+  /**
+   * Begins a drain: the listening socket closes, so new connections are refused, while sessions
+   * already open go on (their commands run to the end, and may start new ones).
+   */
+  public void stopAccepting() {
+    server.unbindListener();
+  }
+
   /** The port actually bound. */
   public int port() {
     return server.getPort();
@@ -138,6 +148,29 @@ public final class SshFrontDoor implements AutoCloseable {
   /** Sessions open now, logged in or not. */
   public int openSessions() {
     return server.getActiveSessions().size();
+  }
+
+  /** MINA's server with a way to stop listening and keep the sessions it has. */
+  private static final class ListeningServer extends SshServer {
+    void unbindListener() {
+      if (acceptor != null) {
+        acceptor.unbind();
+      }
+    }
+  }
+
+  /**
+   * Closes after a drain: sessions close gracefully, so what a finished upload-pack wrote and a
+   * slow client has not received yet (up to the client's channel window, megabytes) is sent
+   * before the connection closes, for at most {@code max}; then {@link #close}.
+   */
+  public void closeFlushing(Duration max) {
+    try {
+      server.close(false).await(max);
+    } catch (IOException e) {
+      // closing anyway
+    }
+    close();
   }
 
   @Override

@@ -293,6 +293,18 @@ class SectionReadersTest {
   }
 
   @Test
+  void shutdown_drainsForThirtySecondsByDefault_zeroStopsAtOnce() throws Exception {
+    assertEquals(Duration.ofSeconds(30), ShutdownConfigReader.read(section("shutdown: {}\n"))
+        .drainTimeout());
+    assertEquals(Duration.ZERO, ShutdownConfigReader.read(section(
+        "shutdown:\n  drainTimeout: 0s\n")).drainTimeout());
+    assertEquals("shutdown.drainTimeout", error(() -> ShutdownConfigReader.read(section(
+        "shutdown:\n  drainTimeout: soon\n"))).key());
+    assertEquals("shutdown.timeout", error(() -> ShutdownConfigReader.read(section(
+        "shutdown:\n  timeout: 5s\n"))).key());
+  }
+
+  @Test
   void jgit_keepsTheHeapDefaultsForKeysNotGiven() throws Exception {
     JGitConfig d = JGitConfig.defaults();
     JGitConfig c = JGitConfigReader.read(section("jgit:\n  packedGitOpenFiles: 512\n"));
