@@ -151,7 +151,11 @@ final class FileMirrorStore implements MirrorStore {
     if (s != null) {
       return Optional.of(s);
     }
-    Optional<MirrorState> disk = MirrorStateFile.read(root.resolve(name.relativeDirectory()));
+    Path dir = root.resolve(name.relativeDirectory());
+    if (!insideRoot(dir)) {
+      return Optional.empty();
+    }
+    Optional<MirrorState> disk = MirrorStateFile.read(dir);
     disk.ifPresent(d -> states.putIfAbsent(name, d));
     return disk;
   }
@@ -547,10 +551,22 @@ final class FileMirrorStore implements MirrorStore {
         Duration.between(started, Instant.now()), Optional.of(why));
   }
 
+  /** Whether {@code dir}, with symbolic links followed, is under the root (absent: true). */
+  private boolean insideRoot(Path dir) {
+    try {
+      return dir.toRealPath().startsWith(root);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private void recordState(MirrorName name, MirrorState s) {
     states.put(name, s);
     Path dir = root.resolve(name.relativeDirectory());
-    if (Files.isDirectory(dir)) {
+    // a mirror folder symlinked out of the root is not ours to write in
+    if (Files.isDirectory(dir) && insideRoot(dir)) {
       try {
         MirrorStateFile.write(dir, s);
       } catch (IOException e) {

@@ -16,14 +16,38 @@ import java.util.Optional;
  * @param idleTimeout how long a connection may stay silent (a large repository can take a while
  *     before the first pack byte)
  * @param maxRequestBytes cap on an upload-pack request body after decompression
+ * @param requestHeaderTimeout how long a client has to send a whole request header, counted
+ *     from the connection's start (TLS handshake included) or from the first byte of a later
+ *     request on it; slower connections (slowloris) are closed
+ * @param requestBodyTimeout how long the gateway's reads of one request body may wait for the
+ *     client in total; a client that drips its body loses the connection
+ * @param maxConnections open connections at most; at the cap Jetty stops accepting until one
+ *     closes
  */
 public record HttpConfig(String listenHost, int listenPort, Optional<URI> publicUrl, Tls tls,
-    Duration idleTimeout, long maxRequestBytes) {
+    Duration idleTimeout, long maxRequestBytes, Duration requestHeaderTimeout,
+    Duration requestBodyTimeout, int maxConnections) {
+  /** Default of {@link #requestHeaderTimeout}: git sends its headers at once. */
+  public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(30);
+  /** Default of {@link #requestBodyTimeout}: a 64 MiB body at 1 MB/s, git's are far smaller. */
+  public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(60);
+  /** Default of {@link #maxConnections}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 2048;
+
   public HttpConfig {
     Objects.requireNonNull(listenHost, "listenHost");
     Objects.requireNonNull(publicUrl, "publicUrl");
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
+    Objects.requireNonNull(requestBodyTimeout, "requestBodyTimeout");
+  }
+
+  /** The front door with the default slow-client limits. */
+  public HttpConfig(String listenHost, int listenPort, Optional<URI> publicUrl, Tls tls,
+      Duration idleTimeout, long maxRequestBytes) {
+    this(listenHost, listenPort, publicUrl, tls, idleTimeout, maxRequestBytes,
+        DEFAULT_REQUEST_HEADER_TIMEOUT, DEFAULT_REQUEST_BODY_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
   }
 
   /** Where TLS key material comes from. */

@@ -15,6 +15,7 @@ final class HttpConfigReader {
   private static final int DEFAULT_MAX_REQUEST_MIB = 64;
   private static final int MAX_REQUEST_MIB = 1024;
   private static final long BYTES_PER_MIB = 1024L * 1024L;
+  private static final int MAX_CONNECTIONS = 1_000_000;
 
   private HttpConfigReader() {}
 
@@ -27,9 +28,15 @@ final class HttpConfigReader {
         DEFAULT_IDLE_TIMEOUT);
     int maxRequestMib = keys.getOrDefault("maxRequestSize",
         node -> node.asInt(1, MAX_REQUEST_MIB), DEFAULT_MAX_REQUEST_MIB);
+    Duration headerTimeout = keys.getOrDefault("requestHeaderTimeout",
+        ConfigNode::asPositiveDuration, HttpConfig.DEFAULT_REQUEST_HEADER_TIMEOUT);
+    Duration bodyTimeout = keys.getOrDefault("requestBodyTimeout",
+        ConfigNode::asPositiveDuration, HttpConfig.DEFAULT_REQUEST_BODY_TIMEOUT);
+    int maxConnections = keys.getOrDefault("maxConnections",
+        node -> node.asInt(1, MAX_CONNECTIONS), HttpConfig.DEFAULT_MAX_CONNECTIONS);
     keys.finish();
     return new HttpConfig(listen.host(), listen.port(), publicUrl, tls, idleTimeout,
-        maxRequestMib * BYTES_PER_MIB);
+        maxRequestMib * BYTES_PER_MIB, headerTimeout, bodyTimeout, maxConnections);
   }
 
   /** Absent or empty: a generated certificate; {@code off}: plain HTTP; or certFile + keyFile. */

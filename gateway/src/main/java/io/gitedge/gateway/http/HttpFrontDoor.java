@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -33,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * The HTTPS listener: Jetty 12 with one servlet ({@link HttpRouter}) on {@code /*} that answers
  * each request through the row of {@link #routes} it matches, HTTP/1.1 over TLS (or plain HTTP
  * when TLS is off), no server version header, and an idle timeout long enough for a large
- * repository's silent "counting objects" phase. Start once, close once.
+ * repository's silent "counting objects" phase. HTTP/2 is not spoken: ALPN offers only
+ * {@code http/1.1}, and neither {@code Upgrade: h2c} nor the HTTP/2 preface is understood, so
+ * HTTP/2's stream-reset floods (CVE-2023-44487, CVE-2025-5115) have nothing to reach; git needs
+ * nothing else. Slow clients are bounded by {@link SlowRequestGuard} and a connection
+ * cap. Start once, close once.
  */
 public final class HttpFrontDoor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpFrontDoor.class);
@@ -46,6 +51,7 @@ public final class HttpFrontDoor implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile int boundPort = -1; // kept: a closed listener answers -2
+  private final SlowRequestGuard slowRequests;
 
   /** What the endpoints beyond git's own answer from. */
   public record Services(GatewayMetrics metrics, HookEndpoint hooks,
@@ -88,6 +94,13 @@ public final class HttpFrontDoor implements AutoCloseable {
     connector.setPort(config.listenPort());
     connector.setIdleTimeout(config.idleTimeout().toMillis());
     server.addConnector(connector);
+    // slowloris: headers and bodies must arrive within deadlines, and at the connection cap
+    // Jetty pauses accepting (the backlog holds newcomers) until a deadline frees a slot
+    this.slowRequests = new SlowRequestGuard(config.requestHeaderTimeout(),
+        config.requestBodyTimeout());
+    connector.addEventListener(slowRequests);
+    server.addBean(slowRequests);
+    server.addBean(new ConnectionLimit(config.maxConnections(), connector));
     ServletContextHandler ctx = new ServletContextHandler();
     ctx.addServlet(new ServletHolder("gitedge", new HttpRouter(reads,
         routes(config, services))), "/*");
@@ -117,7 +130,8 @@ public final class HttpFrontDoor implements AutoCloseable {
     return routes
         .when(GoImportEndpoint::asks, "go-get", Access.CALLER,
             new GoImportEndpoint(this::publicUrl))
-        .otherwise("other", Access.CALLER, new SmartHttpEndpoint(config.maxRequestBytes()));
+        .otherwise("other", Access.CALLER, new SmartHttpEndpoint(config.maxRequestBytes(),
+            slowRequests));
   }
 
   /**

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jgit.errors.PackProtocolException;
 
 /**
@@ -61,11 +62,21 @@ final class SmartHttp {
 
   /**
    * The request body, gunzipped if git sent it compressed (it does above 1 KiB), and cut off
-   * past {@code max} bytes after decompression so a gzip bomb cannot exhaust the server.
+   * past {@code max} bytes after decompression so a gzip bomb cannot exhaust the server. A body
+   * that announces more than {@code max} bytes is refused before a byte of it is read: gzip
+   * does not shrink git's requests below their compressed size, so it could only be cut off
+   * later, after the gateway had read all of it.
+   *
+   * @throws GatewayException.TooLarge when the Content-Length is over {@code max}
    */
-  static InputStream requestBody(HttpServletRequest req, long max)
-      throws IOException, GatewayException.BadRequest {
-    InputStream in = req.getInputStream();
+  static InputStream requestBody(HttpServletRequest req, long max, SlowRequestGuard slow)
+      throws IOException, GatewayException.BadRequest, GatewayException.TooLarge {
+    if (req.getContentLengthLong() > max) {
+      throw new GatewayException.TooLarge("gitedge: request body larger than " + max
+          + " bytes");
+    }
+    InputStream in = slow.watch(req.getInputStream(), ServletContextRequest
+        .getServletContextRequest(req).getConnectionMetaData().getConnection().getEndPoint());
     String enc = req.getHeader("Content-Encoding");
     if ("gzip".equalsIgnoreCase(enc) || "x-gzip".equalsIgnoreCase(enc)) {
       try {

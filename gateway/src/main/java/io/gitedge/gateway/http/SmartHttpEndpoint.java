@@ -31,10 +31,15 @@ final class SmartHttpEndpoint implements Endpoint {
   private static final String RECEIVE_PACK_SERVICE = "git-receive-pack";
 
   private final long maxRequestBytes;
+  private final SlowRequestGuard slowRequests;
 
-  /** @param maxRequestBytes cap on an upload-pack request body after decompression */
-  SmartHttpEndpoint(long maxRequestBytes) {
+  /**
+   * @param maxRequestBytes cap on an upload-pack request body after decompression
+   * @param slowRequests times the request body, so a client that drips it loses the connection
+   */
+  SmartHttpEndpoint(long maxRequestBytes, SlowRequestGuard slowRequests) {
     this.maxRequestBytes = maxRequestBytes;
+    this.slowRequests = slowRequests;
   }
 
   @Override
@@ -83,7 +88,8 @@ final class SmartHttpEndpoint implements Endpoint {
     }
     ResolvedMirror m = call.session().open(repo);
     HttpServletResponse rsp = call.response();
-    try (InputStream in = SmartHttp.requestBody(req, maxRequestBytes)) {
+    try (InputStream in = SmartHttp.requestBody(req, maxRequestBytes,
+        slowRequests)) {
       rsp.setStatus(200);
       rsp.setContentType("application/x-git-upload-pack-result");
       SmartHttp.noCache(rsp);

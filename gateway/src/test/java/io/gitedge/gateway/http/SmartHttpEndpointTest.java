@@ -117,7 +117,8 @@ class SmartHttpEndpointTest {
     server.addConnector(local);
     ServletContextHandler ctx = new ServletContextHandler();
     ctx.addServlet(new ServletHolder(new HttpRouter(reads, new Routes().otherwise("other",
-        Access.CALLER, new SmartHttpEndpoint(1 << 20)))), "/*");
+        Access.CALLER, new SmartHttpEndpoint(1 << 20,
+        new SlowRequestGuard(Duration.ofMinutes(1), Duration.ofMinutes(1)))))), "/*");
     server.setHandler(ctx);
     server.start();
   }
