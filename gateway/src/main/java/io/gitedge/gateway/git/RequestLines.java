@@ -19,7 +19,9 @@ import org.eclipse.jgit.errors.PackProtocolException;
  *   <li>{@code deepen} and {@code deepen-since} with a number that is no {@code int}
  *       ({@code NumberFormatException});
  *   <li>{@code deepen-relative}, as a v2 argument or a v0 capability, which JGit does not
- *       implement ({@code UnsupportedOperationException}).
+ *       implement ({@code UnsupportedOperationException});
+ *   <li>a length header that is not one ({@code 0p00}, {@code 0003}) among a v2 command's
+ *       arguments (JGit's own refusal of it comes wrapped in an {@code UncheckedIOException}).
  * </ul>
  *
  * Framing is left to JGit: past a length that is not four hex digits of a data line, the rest is
@@ -34,6 +36,7 @@ final class RequestLines extends InputStream {
   private static final int DATA = 1;
   private static final int FLUSH = 2;
   private static final int OTHER = 3;
+  private static final int BAD = 4;
 
   private final InputStream in;
   private final byte[] pkt = new byte[MAX_PKT];
@@ -87,9 +90,10 @@ final class RequestLines extends InputStream {
 
   /**
    * Reads and checks the next pkt-line; for the first line of a v2 command, the whole command up
-   * to its flush, so that a bad argument is refused while JGit reads the command line (JGit reads
-   * a v2 command's arguments through an iterator that would turn the refusal into an
-   * {@code UncheckedIOException}, an "internal server error" again). False at the end of input.
+   * to its flush, so that a bad argument, or a bad length header among them, is refused while
+   * JGit reads the command line (JGit reads a v2 command's arguments through an iterator that
+   * turns any IOException into an {@code UncheckedIOException}, an "internal server error"
+   * again). False at the end of input.
    */
   private boolean fill() throws IOException {
     ahead.reset();
@@ -107,6 +111,9 @@ final class RequestLines extends InputStream {
         }
         if (kind == DATA && refusal == null) {
           refusal = problem(line);
+        } else if (kind == BAD && refusal == null) {
+          refusal = refused("invalid packet line header",
+              new String(pkt, 0, 4, StandardCharsets.ISO_8859_1));
         }
       }
     }
@@ -128,11 +135,11 @@ final class RequestLines extends InputStream {
     }
     int length = n == 4 ? hexLength() : -1;
     if (length < 0 || length > MAX_PKT) {
-      unchecked = true; // JGit refuses the framing itself
-      return OTHER;
+      unchecked = true; // JGit refuses the framing itself, except inside a v2 command
+      return BAD;
     }
     if (length <= 4) {
-      return length == 0 ? FLUSH : OTHER; // delimiter, response end, or JGit's to refuse
+      return length == 0 ? FLUSH : length == 3 ? BAD : OTHER; // delimiter, response end, empty
     }
     n = readUpTo(pkt, 4, length - 4);
     ahead.write(pkt, 4, n);
