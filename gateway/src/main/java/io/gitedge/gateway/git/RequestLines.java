@@ -21,7 +21,8 @@ import org.eclipse.jgit.errors.PackProtocolException;
  *   <li>{@code deepen-relative}, as a v2 argument or a v0 capability, which JGit does not
  *       implement ({@code UnsupportedOperationException});
  *   <li>a length header that is not one ({@code 0p00}, {@code 0003}) among a v2 command's
- *       arguments (JGit's own refusal of it comes wrapped in an {@code UncheckedIOException}).
+ *       arguments, or the end of the request before the command's flush packet (JGit's own
+ *       refusal comes wrapped in an {@code UncheckedIOException}).
  * </ul>
  *
  * Framing is left to JGit: past a length that is not four hex digits of a data line, the rest is
@@ -37,6 +38,7 @@ final class RequestLines extends InputStream {
   private static final int FLUSH = 2;
   private static final int OTHER = 3;
   private static final int BAD = 4;
+  private static final int CUT = 5;
 
   private final InputStream in;
   private final byte[] pkt = new byte[MAX_PKT];
@@ -106,7 +108,13 @@ final class RequestLines extends InputStream {
       v2 = true;
       while (!unchecked && ahead.size() < MAX_LOOKAHEAD) {
         kind = next();
-        if (kind == EOF || kind == FLUSH) {
+        if (kind == FLUSH) {
+          break;
+        }
+        if (kind == EOF || kind == CUT) {
+          if (refusal == null) {
+            refusal = new PackProtocolException("the request ended before its flush packet");
+          }
           break;
         }
         if (kind == DATA && refusal == null) {
@@ -144,7 +152,7 @@ final class RequestLines extends InputStream {
     n = readUpTo(pkt, 4, length - 4);
     ahead.write(pkt, 4, n);
     if (n < length - 4) {
-      return OTHER; // cut short: JGit's to notice
+      return CUT; // JGit's to notice, except inside a v2 command
     }
     line = new String(pkt, 4, length - 4, StandardCharsets.UTF_8);
     return DATA;
