@@ -14,7 +14,8 @@ import org.eclipse.jgit.errors.PackProtocolException;
  * ours (found by the upload-pack fuzz test, catalogue row F01; JGit 7.8):
  *
  * <ul>
- *   <li>{@code want}, {@code have} and {@code shallow} lines whose object id is not 40 hex digits
+ *   <li>{@code want}, {@code have}, {@code shallow} and {@code object-info}'s {@code oid} lines
+ *       whose object id is not 40 hex digits
  *       ({@code ObjectId.fromString} throws {@code InvalidObjectIdException});
  *   <li>{@code deepen} and {@code deepen-since} with a number that is no {@code int}
  *       ({@code NumberFormatException});
@@ -194,7 +195,7 @@ final class RequestLines extends InputStream {
           .contains(" deepen-relative ")) {
         return new PackProtocolException("deepen-relative is not supported");
       }
-    } else if (l.startsWith("have ") || l.startsWith("shallow ")) {
+    } else if (l.startsWith("have ") || l.startsWith("shallow ") || l.startsWith("oid ")) {
       if (!objectId(l.substring(l.indexOf(' ') + 1), false)) {
         return refused("invalid " + l.substring(0, l.indexOf(' ')) + " line", l);
       }
