@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  *
  * <p>Only names made of a host ({@code [a-z0-9.-]}, not starting with a dot or hyphen) and one
  * or more segments of {@code [A-Za-z0-9._-]} are accepted; {@code .}, {@code ..}, empty segments,
- * segments starting with {@code -}, a {@code .git} suffix inside the path, backslashes, NUL,
+ * segments starting with {@code -}, a {@code .git} suffix anywhere but at the end (the host
+ * included, so {@code .git} folders are only ever the mirrors themselves), backslashes, NUL,
  * percent signs (a second round of URL encoding) and absolute paths are all rejected. A valid
  * name therefore can never resolve outside the mirror root. Immutable; compares by value.
  */
@@ -50,7 +51,7 @@ public final class MirrorName implements Comparable<MirrorName> {
     if (segments.size() < 2) {
       throw new InvalidMirrorNameException("a repository name is <host>/<path>: " + describe(raw));
     }
-    if (!HOST.matcher(segments.get(0)).matches()) {
+    if (!HOST.matcher(segments.get(0)).matches() || segments.get(0).endsWith(".git")) {
       throw new InvalidMirrorNameException("not a host name: " + describe(segments.get(0)));
     }
     for (String seg : segments.subList(1, segments.size())) {

@@ -290,7 +290,7 @@ public final class ReadSession {
   private boolean upload(UploadPack up, ResolvedMirror mirror, InputStream in, OutputStream out,
       OutputStream err) throws IOException {
     try {
-      up.upload(in, out, err);
+      UploadPackFactory.upload(up, in, out, err);
       return true;
     } catch (UploadPackInternalServerErrorException | ServiceMayNotContinueException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();

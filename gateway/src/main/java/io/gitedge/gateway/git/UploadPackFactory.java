@@ -2,7 +2,9 @@ package io.gitedge.gateway.git;
 
 import io.gitedge.sync.MirrorAge;
 import io.gitedge.sync.ReadFreshness;
+import io.gitedge.sync.SyncPlan;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.List;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.PreUploadHook;
 import org.eclipse.jgit.transport.ServiceMayNotContinueException;
@@ -65,14 +68,23 @@ public final class UploadPackFactory {
    *     variable split on {@code :}, e.g. {@code [version=2]}; empty for protocol v0
    */
   public UploadPack create(ResolvedMirror mirror, List<String> protocolParameters) {
-    UploadPack up = new UploadPack(mirror.mirror().repository());
+    return create(mirror.mirror().repository(), mirror.plan(), mirror.age(), protocolParameters);
+  }
+
+  /**
+   * {@link #create(ResolvedMirror, List)} for a repository given apart from its plan: the same
+   * settings and hooks over any repository (the upload-pack fuzz test's in-memory one).
+   */
+  UploadPack create(Repository repository, SyncPlan plan, MirrorAge age,
+      List<String> protocolParameters) {
+    UploadPack up = new UploadPack(repository);
     up.setTransferConfig(transferConfig);
     up.setPackConfig(packConfig);
     up.setTimeout(timeoutSeconds);
     up.setExtraParameters(protocolParameters);
-    up.setRequestValidator(new WaitForMissingObjects(mirror));
-    if (mirror.age().stale()) {
-      up.setPreUploadHook(new StaleNotice(mirror.age()));
+    up.setRequestValidator(new WaitForMissingObjects(plan));
+    if (age.stale()) {
+      up.setPreUploadHook(new StaleNotice(age));
     }
     return up;
   }
@@ -81,7 +93,7 @@ public final class UploadPackFactory {
    * An UploadPack with the same settings for a request of the gateway's own ({@link Warmup}):
    * protocol v2, stateless, no client to wait for or to tell about staleness.
    */
-  UploadPack createForWarmup(org.eclipse.jgit.lib.Repository repo) {
+  UploadPack createForWarmup(Repository repo) {
     UploadPack up = new UploadPack(repo);
     up.setTransferConfig(transferConfig);
     up.setPackConfig(packConfig);
@@ -96,18 +108,17 @@ public final class UploadPackFactory {
    * reachability (from branches and tags) against the refs as they are now.
    */
   private final class WaitForMissingObjects implements RequestValidator {
-    private final ResolvedMirror mirror;
+    private final SyncPlan plan;
 
-    WaitForMissingObjects(ResolvedMirror mirror) {
-      this.mirror = mirror;
+    WaitForMissingObjects(SyncPlan plan) {
+      this.plan = plan;
     }
 
     @Override
     public void checkWants(UploadPack up, List<ObjectId> wants) throws IOException {
       if (!allPresent(up, wants)) {
-        log.info("{}: a client wants objects the mirror lacks; syncing first",
-            mirror.mirror().name());
-        freshness.awaitNewerSync(mirror.plan());
+        log.info("{}: a client wants objects the mirror lacks; syncing first", plan.name());
+        freshness.awaitNewerSync(plan);
         up.setAdvertisedRefs(null); // the refs as they are after that sync
       }
       new ReachableCommitRequestValidator().checkWants(up, wants);
@@ -155,6 +166,17 @@ public final class UploadPackFactory {
         // the client is gone or took no messages; the pack will tell
       }
     }
+  }
+
+  /**
+   * Runs {@code up} on a client's request, its lines checked on the way in ({@link RequestLines}:
+   * a line JGit would fail on with an unchecked exception is refused as a protocol error).
+   *
+   * @throws IOException as {@link UploadPack#upload} does
+   */
+  static void upload(UploadPack up, InputStream in, OutputStream out, OutputStream err)
+      throws IOException {
+    up.upload(RequestLines.checked(in), out, err);
   }
 
   /** Splits a {@code Git-Protocol} value ({@code version=2:other}) into parameters. */
