@@ -3,6 +3,7 @@ package io.gitedge.gateway.git;
 import io.gitedge.sync.MirrorAge;
 import io.gitedge.sync.ReadFreshness;
 import io.gitedge.sync.SyncPlan;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,17 +12,20 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import org.eclipse.jgit.errors.PackProtocolException;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.pack.PackConfig;
+import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.PreUploadHook;
 import org.eclipse.jgit.transport.ServiceMayNotContinueException;
 import org.eclipse.jgit.transport.TransferConfig;
 import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.UploadPack.ReachableCommitRequestValidator;
 import org.eclipse.jgit.transport.UploadPack.RequestValidator;
+import org.eclipse.jgit.transport.UploadPackInternalServerErrorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,11 +176,39 @@ public final class UploadPackFactory {
    * Runs {@code up} on a client's request, its lines checked on the way in ({@link RequestLines}:
    * a line JGit would fail on with an unchecked exception is refused as a protocol error).
    *
+   * <p>JGit tells the client in-band about refusals it raises itself ({@code ERR <message>}), but
+   * not about one raised by the request stream while JGit reads the first lines (a refusal of
+   * {@link RequestLines}, a body over the size limit): the client would get an empty answer. When
+   * nothing has been sent yet, the refusal is sent here as git's {@code ERR} line, which git
+   * prints as {@code fatal: remote error: <message>}.
+   *
    * @throws IOException as {@link UploadPack#upload} does
    */
   static void upload(UploadPack up, InputStream in, OutputStream out, OutputStream err)
       throws IOException {
-    up.upload(RequestLines.checked(in), out, err);
+    long[] sent = {0};
+    OutputStream counted = new FilterOutputStream(out) {
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        sent[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        sent[0] += len;
+      }
+    };
+    try {
+      up.upload(RequestLines.checked(in), counted, err);
+    } catch (UploadPackInternalServerErrorException e) {
+      if (e.getCause() instanceof PackProtocolException refusal && sent[0] == 0) {
+        new PacketLineOut(out).writeString("ERR " + refusal.getMessage() + "\n");
+        out.flush();
+      }
+      throw e;
+    }
   }
 
   /** Splits a {@code Git-Protocol} value ({@code version=2:other}) into parameters. */
