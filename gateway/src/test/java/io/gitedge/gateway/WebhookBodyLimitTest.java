@@ -76,6 +76,17 @@ class WebhookBodyLimitTest {
     return r.stdout().trim() + (r.ok() ? "" : " (curl: " + r.stderr().trim() + ")");
   }
 
+  /**
+   * 413, or the connection closed under a sender still sending: the gateway answers 413 without
+   * reading the rest, and closing a connection with unread bytes makes the kernel reset it, so a
+   * sender that is still writing (curl with {@code Expect:} off) may meet the reset before it
+   * reads the answer. Either way nothing was taken; what must never come is a 2xx or a 5xx.
+   */
+  private static boolean refused(String status) {
+    return status.startsWith("413") || (status.startsWith("000")
+        && (status.contains("Broken pipe") || status.contains("Connection reset")));
+  }
+
   private static long heapAfterGc() throws InterruptedException {
     long min = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
@@ -132,8 +143,8 @@ class WebhookBodyLimitTest {
     long allocated = allocatedSince(allocBefore);
     long heapDelta = heapAfterGc() - heapBefore;
 
-    assertTrue(declared.startsWith("413"), "W03: 26 MB with a Content-Length got " + declared);
-    assertTrue(chunked.startsWith("413"), "W03: 26 MB chunked got " + chunked);
+    assertTrue(refused(declared), "W03: 26 MB with a Content-Length got " + declared);
+    assertTrue(refused(chunked), "W03: 26 MB chunked got " + chunked);
     long limit = WebhookReceiver.MAX_BODY;
     System.out.printf("W03 figures: 2 x 26 MB bodies refused 413 in %d ms; https threads"
         + " allocated %d KiB; heap after GC %+d KiB (limit %d KiB)%n", ms, allocated >> 10,
