@@ -102,7 +102,8 @@ public final class UploadPackFactory {
    * protocol v2 only the capability list ({@code version 2}, {@code ls-refs}, {@code fetch=...}),
    * which depends on this factory's settings alone, never on a mirror or its refs; so it is
    * computed once and served from memory after that, without an {@link UploadPack} per
-   * request. For v0 the ref advertisement of {@code mirror}, computed each time. The array returned is shared: callers must not modify it.
+   * request. For v0 the ref advertisement of {@code mirror}, computed each time. The array
+   * returned is shared: callers must not modify it.
    *
    * @param protocolParameters as for {@link #create}
    */
@@ -125,10 +126,17 @@ public final class UploadPackFactory {
       }
     }
     byte[] out = buf.toByteArray();
-    if (v2) {
+    if (v2 && isV2Capabilities(out)) {
       v2Capabilities = out; // the same bytes whichever request computes them first
     }
     return out;
+  }
+
+  /** Whether {@code advertisement} is v2's capability list (JGit chose v2, not v0). */
+  private static boolean isV2Capabilities(byte[] advertisement) {
+    byte[] first = "version 2".getBytes(StandardCharsets.US_ASCII);
+    return advertisement.length >= 4 + first.length && Arrays.equals(advertisement, 4,
+        4 + first.length, first, 0, first.length);
   }
 
   /**
