@@ -7,7 +7,6 @@ import io.gitedge.gateway.packcache.CachedPack;
 import io.gitedge.gateway.packcache.PackCache;
 import io.gitedge.store.MirrorName;
 import io.gitedge.sync.SyncPlan;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +15,6 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.errors.PackProtocolException;
-import org.eclipse.jgit.transport.PacketLineOut;
-import org.eclipse.jgit.transport.RefAdvertiser.PacketLineOutRefAdvertiser;
 import org.eclipse.jgit.transport.ServiceMayNotContinueException;
 import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.UploadPackInternalServerErrorException;
@@ -202,22 +199,14 @@ public final class ReadSession {
 
   /**
    * The stateless ref advertisement (protocol v0) or capability advertisement (v2) of
-   * {@code mirror}, fully buffered.
+   * {@code mirror}, fully buffered; the v2 one, the same for every mirror, from memory
+   * ({@link UploadPackFactory#advertisement}). The array is shared: do not modify it.
    *
    * @param gitProtocol the {@code Git-Protocol} header, or null
    */
   public byte[] advertise(ResolvedMirror mirror, String gitProtocol) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(4096);
-    try (UploadPack up = uploadPack(mirror, gitProtocol)) {
-      up.setBiDirectionalPipe(false);
-      try {
-        up.sendAdvertisedRefs(new PacketLineOutRefAdvertiser(new PacketLineOut(buf)),
-            "git-upload-pack");
-      } finally {
-        up.getRevWalk().close();
-      }
-    }
-    return buf.toByteArray();
+    return path.uploadPacks.advertisement(mirror,
+        UploadPackFactory.protocolParameters(gitProtocol));
   }
 
   /**

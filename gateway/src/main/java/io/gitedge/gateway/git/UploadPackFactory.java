@@ -3,6 +3,7 @@ package io.gitedge.gateway.git;
 import io.gitedge.sync.MirrorAge;
 import io.gitedge.sync.ReadFreshness;
 import io.gitedge.sync.SyncPlan;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,10 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.pack.PackConfig;
+import org.eclipse.jgit.transport.GitProtocolConstants;
 import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.PreUploadHook;
+import org.eclipse.jgit.transport.RefAdvertiser.PacketLineOutRefAdvertiser;
 import org.eclipse.jgit.transport.ServiceMayNotContinueException;
 import org.eclipse.jgit.transport.TransferConfig;
 import org.eclipse.jgit.transport.UploadPack;
@@ -53,6 +56,7 @@ public final class UploadPackFactory {
   private final PackConfig packConfig;
   private final int timeoutSeconds;
   private final ReadFreshness freshness;
+  private volatile byte[] v2Capabilities; // null until the first v2 advertisement
 
   public UploadPackFactory(Duration ioTimeout, ReadFreshness freshness) {
     Config c = new Config();
@@ -91,6 +95,48 @@ public final class UploadPackFactory {
       up.setPreUploadHook(new StaleNotice(age));
     }
     return up;
+  }
+
+  /**
+   * The stateless advertisement a client asking with {@code protocolParameters} gets: for
+   * protocol v2 only the capability list ({@code version 2}, {@code ls-refs}, {@code fetch=...}),
+   * which depends on this factory's settings alone, never on a mirror or its refs; so it is
+   * computed once and served from memory after that, without an {@link UploadPack} per
+   * request. For v0 the ref advertisement of {@code mirror}, computed each time. The array
+   * returned is shared: callers must not modify it.
+   *
+   * @param protocolParameters as for {@link #create}
+   */
+  byte[] advertisement(ResolvedMirror mirror, List<String> protocolParameters)
+      throws IOException {
+    byte[] cached = v2Capabilities;
+    // JGit's own test (UploadPack.setExtraParameters): v2 when the parameters hold version=2
+    boolean v2 = protocolParameters.contains(GitProtocolConstants.VERSION_2_REQUEST);
+    if (v2 && cached != null) {
+      return cached;
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream(v2 ? 128 : 4096);
+    try (UploadPack up = create(mirror, protocolParameters)) {
+      up.setBiDirectionalPipe(false);
+      try {
+        up.sendAdvertisedRefs(new PacketLineOutRefAdvertiser(new PacketLineOut(buf)),
+            "git-upload-pack");
+      } finally {
+        up.getRevWalk().close();
+      }
+    }
+    byte[] out = buf.toByteArray();
+    if (v2 && isV2Capabilities(out)) {
+      v2Capabilities = out; // the same bytes whichever request computes them first
+    }
+    return out;
+  }
+
+  /** Whether {@code advertisement} is v2's capability list (JGit chose v2, not v0). */
+  private static boolean isV2Capabilities(byte[] advertisement) {
+    byte[] first = "version 2".getBytes(StandardCharsets.US_ASCII);
+    return advertisement.length >= 4 + first.length && Arrays.equals(advertisement, 4,
+        4 + first.length, first, 0, first.length);
   }
 
   /**

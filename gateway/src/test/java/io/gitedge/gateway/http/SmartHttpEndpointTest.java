@@ -170,6 +170,15 @@ class SmartHttpEndpointTest {
         Map.of("Git-Protocol", "version=2"));
     assertTrue(body(v2).contains("version 2") && body(v2).contains("ls-refs"), body(v2));
     assertFalse(body(v2).contains(main), "v2 lists refs only when asked");
+    // the v2 answer is kept after the first one: a v0 client still gets the refs, and a v2
+    // client gets the same capabilities again
+    HttpTester.Response v0Again = get(LIB + "/info/refs?service=git-upload-pack", ALICE,
+        Map.of("Git-Protocol", "version=1"));
+    assertTrue(body(v0Again).contains(main + " refs/tags/v1.0.0"), body(v0Again));
+    HttpTester.Response v2Again = get(LIB + "/info/refs?service=git-upload-pack", ALICE,
+        Map.of("Git-Protocol", "object-format=sha1:version=2"));
+    assertEquals(body(v2), body(v2Again));
+    assertEquals(v2.get("Content-Length"), v2Again.get("Content-Length"));
   }
 
   @Test
