@@ -54,6 +54,17 @@ final class ComparisonTable {
     CompareWithCGit.log(rows.get(rows.size() - 1));
   }
 
+  /** The rows under their header, a blank line, then the notes as a list. */
+  String tableAndNotes() {
+    StringBuilder s = new StringBuilder();
+    s.append("| workload | door | GitEdge | C git | ratio | target | |\n");
+    s.append("|---|---|---|---|---|---|---|\n");
+    rows.forEach(r -> s.append(r).append('\n'));
+    s.append('\n');
+    notes.forEach(n -> s.append("- ").append(n).append('\n'));
+    return s.toString();
+  }
+
   static String verdict(boolean met) {
     return met ? "met" : "**missed**";
   }
@@ -71,11 +82,7 @@ final class ComparisonTable {
         + " `git-upload-pack` behind OpenSSH sshd; repository with bitmap, commit-graph, packed"
         + " refs. **GitEdge**: `gitedge serve` (its own JVM, `-Xmx2g`), Bearer token"
         + " sent preemptively (`http.extraHeader`), mirroring the same repositories.\n\n");
-    s.append("| workload | door | GitEdge | C git | ratio | target | |\n");
-    s.append("|---|---|---|---|---|---|---|\n");
-    rows.forEach(r -> s.append(r).append('\n'));
-    s.append('\n');
-    notes.forEach(n -> s.append("- ").append(n).append('\n'));
+    s.append(tableAndNotes());
     s.append("\nReproduce: `bench/run compare` (`bench/run compare /path/to/bare.git` for your own"
         + " repository).\n\n");
     return s.toString();

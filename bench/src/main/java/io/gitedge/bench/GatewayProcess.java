@@ -28,6 +28,8 @@ final class GatewayProcess implements AutoCloseable {
   /** Mirror names are {@code <prefix>/<repo>}. */
   private final String prefix;
   private Process process;
+  /** The JDK the launcher runs under ({@code JAVA_HOME}, first on {@code PATH}); null: as found. */
+  private Path jdk;
   private HttpClient http;
   private double readySeconds;
 
@@ -57,6 +59,12 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
       String prefix, List<String> repos, String sshPublicKey) throws Exception {
+    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, null);
+  }
+
+  /** The same under {@code jdk} (see {@link #useJdk}); null runs the {@code java} on the PATH. */
+  static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
+      String prefix, List<String> repos, String sshPublicKey, Path jdk) throws Exception {
     Files.createDirectories(dir);
     AccessToken token = AccessToken.generate();
     Files.writeString(dir.resolve("identity.yaml"), """
@@ -88,6 +96,7 @@ final class GatewayProcess implements AutoCloseable {
         """.formatted(https, ssh, prefix, projectRoot, String.join(", ", repos)));
     GatewayProcess g = new GatewayProcess(dir, launcher, jvmOptions, https, ssh, token.reveal(),
         prefix);
+    g.jdk = jdk;
     g.launch();
     for (String r : repos) {
       g.sync(r);
@@ -103,6 +112,11 @@ final class GatewayProcess implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
     pb.environment().put("GITEDGE_LOG_LEVEL", "warn");
     pb.environment().put("GITEDGE_JAVA_OPTS", String.join(" ", jvmOptions));
+    if (jdk != null) { // as a user picks a JDK: the launcher runs the `java` it finds first
+      pb.environment().put("JAVA_HOME", jdk.toString());
+      pb.environment().put("PATH", jdk.resolve("bin") + java.io.File.pathSeparator
+          + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
     process = pb.start();
     URI readyz = URI.create("https://127.0.0.1:" + httpsPort + "/readyz");
     Path cert = certificate();
@@ -132,6 +146,14 @@ final class GatewayProcess implements AutoCloseable {
     readySeconds = (System.nanoTime() - t0) / 1e9;
   }
 
+  /**
+   * Runs the next {@link #launch} under {@code jdk} (a JDK's home folder): {@code JAVA_HOME} set
+   * to it and its {@code bin} first on the {@code PATH}; null: the {@code java} on the PATH.
+   */
+  void useJdk(Path jdk) {
+    this.jdk = jdk;
+  }
+
   /** Stops the JVM as an orchestrator would (SIGTERM) and waits for it. */
   void stop() throws InterruptedException {
     process.destroy();
@@ -156,6 +178,11 @@ final class GatewayProcess implements AutoCloseable {
   /** The gateway's {@code dataDir}: mirrors, keys, caches (the module proxy's zips: goproxy/). */
   Path dataDir() {
     return dir.resolve("data");
+  }
+
+  /** The folder with {@code gitedge.yaml}, {@code gateway.log} and the data folder. */
+  Path dir() {
+    return dir;
   }
 
   Path certificate() {

@@ -24,10 +24,17 @@ import java.util.Random;
  *       with a commit of its own) and an annotated tag every 56 commits: over 5,000 refs.
  *   <li><b>small</b>: a Go module {@code github.com/acme/small} with 300 commits and 16 release
  *       tags {@code v1.0.0} to {@code v1.0.15}, for {@code go mod download} and many clones.
+ *   <li><b>ginlike</b>: a Go module {@code github.com/acme/ginlike} shaped like a popular web
+ *       framework's repository: 240 Go files in 14 packages (median about 65 lines, a few over a
+ *       thousand; about 1 MB in all), an initial import and 1,000 commits each editing a few lines of two or three
+ *       files, and 100 annotated release tags ({@code v0.1.0}…, {@code v1.0.0} to
+ *       {@code v1.0.15}, {@code v1.1.0}…), for the small-request benchmark
+ *       ({@link SmallRequests}).
  * </ul>
  */
 final class RepoGen {
   static final String SMALL_MODULE = "github.com/acme/small";
+  static final String GINLIKE_MODULE = "github.com/acme/ginlike";
 
   private final Random random;
   private final OutputStream out;
@@ -57,6 +64,11 @@ final class RepoGen {
 
   static Path small(Path bare, Map<String, String> env) throws IOException, InterruptedException {
     return make(bare, env, 7, g -> g.writeSmall(300));
+  }
+
+  /** The gin-like Go module at {@code bare}, made unless it is there already. */
+  static Path ginLike(Path bare, Map<String, String> env) throws IOException, InterruptedException {
+    return make(bare, env, 16, g -> g.writeGinLike(1_001, 10));
   }
 
   /** Appends {@code n} commits to {@code main} of {@code bare}, each changing a few files. */
@@ -190,6 +202,67 @@ final class RepoGen {
       if (tagged) {
         tag("v1.0." + release, mark);
         release++;
+      }
+    }
+  }
+
+  private static final String[] PACKAGES = {"", "binding", "render", "internal/bytesconv",
+      "internal/json", "internal/fs", "middleware/logger", "middleware/recovery",
+      "middleware/cors", "testdata/protoexample", "examples/basic", "examples/upload",
+      "ginS", "codec/json"};
+
+  /**
+   * 240 Go files (a third of them tests) over {@link #PACKAGES}, plus go.mod, README, CHANGELOG
+   * and LICENSE; {@code commits} commits each editing a few lines of two or three files; an
+   * annotated tag every {@code tagEvery} commits: 20 {@code v0.x.y}, then {@code v1.0.0} to
+   * {@code v1.0.15}, then {@code v1.1.0} onwards, ten patch releases per minor.
+   */
+  private void writeGinLike(int commits, int tagEvery) throws IOException {
+    List<List<String>> files = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    Map<String, String> first = new java.util.LinkedHashMap<>();
+    first.put("go.mod", "module " + GINLIKE_MODULE + "\n\ngo 1.19\n");
+    first.put("README.md", "# ginlike\n\n" + lines(120));
+    first.put("CHANGELOG.md", "# Changelog\n\n" + lines(400));
+    first.put("LICENSE", "MIT License\n\n" + lines(18));
+    for (int f = 0; f < 240; f++) {
+      String dir = PACKAGES[f % PACKAGES.length];
+      String pkg = dir.isEmpty() ? "ginlike" : dir.substring(dir.lastIndexOf('/') + 1);
+      String path = (dir.isEmpty() ? "" : dir + "/") + "file" + f + (f % 3 == 2 ? "_test" : "")
+          + ".go";
+      // log-normal line counts, as in real packages: median about 65, a few over a thousand
+      int n = (int) Math.min(1_500, 15 + Math.exp(3.9 + 0.9 * random.nextGaussian()));
+      List<String> body = new ArrayList<>(List.of("package " + pkg, "", "import (",
+          "\t\"fmt\"", "\t\"net/http\"", ")", ""));
+      body.addAll(lines(n).lines().toList());
+      files.add(body);
+      paths.add(path);
+      first.put(path, String.join("\n", body) + "\n");
+    }
+    int tags = 0;
+    commit("refs/heads/main", null, "initial import", first);
+    for (int c = 1; c < commits; c++) {
+      Map<String, String> changes = new java.util.LinkedHashMap<>();
+      int n = 2 + random.nextInt(2);
+      for (int k = 0; k < n; k++) {
+        int i = random.nextInt(files.size());
+        List<String> body = files.get(i);
+        for (int e = 1 + random.nextInt(4); e > 0; e--) {
+          int at = 7 + random.nextInt(body.size() - 6);
+          if (random.nextInt(3) == 0 || at >= body.size()) {
+            body.add(at, line());
+          } else {
+            body.set(at, line());
+          }
+        }
+        changes.put(paths.get(i), String.join("\n", body) + "\n");
+      }
+      int mark = commit("refs/heads/main", null, "change " + c + ": " + line().trim(), changes);
+      if (c % tagEvery == 0) {
+        int t = tags++;
+        tag(t < 20 ? "v0." + (1 + t / 10) + "." + (t % 10)
+            : t < 36 ? "v1.0." + (t - 20)
+            : "v1." + (1 + (t - 36) / 10) + "." + ((t - 36) % 10), mark);
       }
     }
   }
