@@ -57,6 +57,13 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
       String prefix, List<String> repos, String sshPublicKey) throws Exception {
+    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, "");
+  }
+
+  /** The same with {@code topLevelYaml} appended to the config (e.g. a {@code packCache:} block). */
+  static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
+      String prefix, List<String> repos, String sshPublicKey, String topLevelYaml)
+      throws Exception {
     Files.createDirectories(dir);
     AccessToken token = AccessToken.generate();
     Files.writeString(dir.resolve("identity.yaml"), """
@@ -85,7 +92,7 @@ final class GatewayProcess implements AutoCloseable {
             url: file://%4$s
             repos: [%5$s]
             syncInterval: 1h
-        """.formatted(https, ssh, prefix, projectRoot, String.join(", ", repos)));
+        """.formatted(https, ssh, prefix, projectRoot, String.join(", ", repos)) + topLevelYaml);
     GatewayProcess g = new GatewayProcess(dir, launcher, jvmOptions, https, ssh, token.reveal(),
         prefix);
     g.launch();
