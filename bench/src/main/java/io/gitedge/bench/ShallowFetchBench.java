@@ -42,7 +42,7 @@ public final class ShallowFetchBench {
     Path launcher = Path.of(args[1]).toAbsolutePath();
     int reps = Integer.getInteger("reps", 5);
     Map<String, String> env = ClientProcess.baseEnvironment();
-    Files.createDirectories(work);
+    Files.createDirectories(work.resolve("cache"));
     Path small = RepoGen.small(work.resolve("cache/small.git"), env);
     Path projects = Files.createDirectories(work.resolve("projects"));
     RepoGen.linkOrCopy(work, env, small, projects.resolve("small.git"));
@@ -95,8 +95,9 @@ public final class ShallowFetchBench {
   private static void row(StringBuilder md, String what, List<List<Double>> v, double scale) {
     Stats a = new Stats(v.get(0).stream().map(x -> x * scale).toList());
     Stats b = new Stats(v.get(1).stream().map(x -> x * scale).toList());
-    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f× |%n", what, a.describe(),
-        b.describe(), a.median() / b.median()));
+    md.append(String.format(Locale.ROOT, "| %s | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f× |%n",
+        what, a.median(), a.min(), a.max(), b.median(), b.min(), b.max(),
+        a.median() / b.median()));
   }
 
   private static long hits(GatewayProcess g) throws Exception {
