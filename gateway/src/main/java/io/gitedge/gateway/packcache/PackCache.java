@@ -30,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * each would otherwise cost a full {@code PackWriter} run.
  *
  * <h2>What may be answered from the cache</h2>
- * Only a stateless request without haves that {@link PackRequest} accepts (read from at most
+ * Only a stateless request that {@link PackRequest} accepts (read from at most
  * {@link #MAX_REQUEST} bytes of body), for a mirror that is not stale (upload-pack then writes a
  * notice into the stream), whose wants are all ids of the mirror's current refs or the objects
- * their annotated tags point to. Everything else (a {@link Result#BYPASS}) goes to upload-pack as
+ * their annotated tags point to. A shallow fetch that carries the client's shallow commits and
+ * haves (go's fetch of each further version of a module) is answered only when each of those
+ * is such an id too: then whether the mirror has them, and so the acknowledgments, the
+ * shallow-info section and the pack, are fixed by the refs and the request. Everything else (a {@link Result#BYPASS}) goes to upload-pack as
  * if there were no cache: the bytes read are replayed ahead of the rest of the body, and a read that failed
  * fails again at the same point. A want that is not a ref tip is never answered from here, so
  * upload-pack's own checks (reachability, waiting for a sync) decide as they always did; access to
@@ -94,12 +97,17 @@ public final class PackCache implements AutoCloseable {
   public enum Request {
     /** A pack ({@code fetch}, or protocol v0's wants). */
     FETCH,
+    /**
+     * A shallow fetch ({@code deepen}) that carries the client's shallow commits or haves: what
+     * {@code go} sends for each version after the first of a module in direct mode.
+     */
+    SHALLOW_FETCH,
     /** A ref listing ({@code ls-refs}). */
     LS_REFS,
-    /** Something the cache cannot answer (haves, unknown arguments, too big). */
+    /** Something the cache cannot answer (haves without deepen, unknown arguments, too big). */
     OTHER;
 
-    /** The metric label: {@code fetch}, {@code ls-refs}, {@code other}. */
+    /** The metric label: {@code fetch}, {@code shallow-fetch}, {@code ls-refs}, {@code other}. */
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -220,7 +228,8 @@ public final class PackCache implements AutoCloseable {
     RefsSnapshot refs;
     try {
       refs = refsOf(name, repo);
-      if (!refs.advertises(request.get().wants())) {
+      if (!refs.advertises(request.get().wants())
+          || !refs.advertises(request.get().clientObjects())) {
         return counted(Exchange.bypass(buffered.replay()), request);
       }
     } catch (IOException | RuntimeException e) {
@@ -280,8 +289,8 @@ public final class PackCache implements AutoCloseable {
   }
 
   private Exchange counted(Exchange x, Optional<PackRequest> request) {
-    listener.onRequest(x.result(), request.map(r -> r.fetch() ? Request.FETCH : Request.LS_REFS)
-        .orElse(Request.OTHER));
+    listener.onRequest(x.result(), request.map(r -> !r.fetch() ? Request.LS_REFS
+        : r.carriesClientState() ? Request.SHALLOW_FETCH : Request.FETCH).orElse(Request.OTHER));
     return x;
   }
 

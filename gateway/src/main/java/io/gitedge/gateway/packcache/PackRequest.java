@@ -11,7 +11,8 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * A stateless upload-pack request that {@link PackCache} may answer from a stored response: a
- * fresh clone (wants, and no haves), in protocol v2 or v0, reduced to a normal form so that
+ * fresh clone (wants, and no haves), or a shallow fetch that carries what the client already has
+ * (go's fetch of each further version), in protocol v2 or v0, reduced to a normal form so that
  * requests meaning the same thing compare equal. Parsing never depends on a transport; the
  * bytes are the pkt-lines of git's {@code Documentation/gitprotocol-v2.txt} ({@code fetch}) and
  * {@code gitprotocol-pack.txt} (stateless {@code want ... done}).
@@ -25,22 +26,35 @@ import org.eclipse.jgit.lib.ObjectId;
  * v2  command=fetch LF  capability lines (agent=, session-id=, object-format=, server-option=)
  *     0001  thin-pack, no-progress, include-tag, ofs-delta, sideband-all, want &lt;oid&gt;,
  *           deepen &lt;n&gt;, filter &lt;spec&gt;, done  0000  (end of body)
+ *     with deepen &lt;n&gt; also: shallow &lt;oid&gt;, have &lt;oid&gt; (then done may be missing)
  * v0  want &lt;oid&gt; &lt;capabilities&gt;  want &lt;oid&gt;...  deepen &lt;n&gt;  filter &lt;spec&gt;
  *     0000  done  (end of body)
  * </pre>
  *
  * The normal form keeps everything that can change the response: the protocol parameters, every
- * capability and argument (sorted, since order does not matter to upload-pack) and the wants
- * (sorted, duplicates dropped, as upload-pack keeps them in a set). Only {@code agent=} and
- * {@code session-id=} are dropped: they name the client and the session, and upload-pack answers
- * the same whatever they say.
+ * capability and argument (sorted, since order does not matter to upload-pack), the wants and
+ * the client's shallow commits (sorted, as upload-pack keeps each in a set), the haves in the
+ * order sent, duplicates kept (upload-pack acknowledges them in that order, one {@code ACK} per
+ * line), and whether {@code done} came. Only {@code agent=} and {@code session-id=} are dropped:
+ * they name the client and the session, and upload-pack answers the same whatever they say.
  *
- * <p>Anything else is left to upload-pack without a cache: a {@code have} (the response depends
- * on what the client has), a client {@code shallow} line (ditto), {@code want-ref} (names, not
- * ids, so the wants could not be checked against the refs), {@code packfile-uris},
- * {@code deepen-since}, {@code deepen-not}, {@code deepen-relative}, any command but
- * {@code fetch}, a request without {@code done}, lines not listed above, and malformed
- * pkt-lines. Immutable.
+ * <p>What the answer to a shallow fetch depends on, from JGit's {@code UploadPack.fetchV2}
+ * ({@code computeShallowsAndUnshallows}, {@code verifyClientShallow}, {@code processHaveLines},
+ * {@code okToGiveUp}, {@code sendPack} with a {@code DepthWalk} and
+ * {@code PackWriter.setShallowPack}): the wants, the depth, the capabilities, the commit graph
+ * below the wants (fixed by their ids), which haves and shallow ids name objects the mirror has
+ * (an unknown shallow id is dropped, an unknown have is not acknowledged), and the tags
+ * ({@code include-tag}). All of that is fixed by the request and the refs only if every have
+ * and shallow id is an advertised id: {@link #clientObjects} is checked against the refs like
+ * the wants, and the refs are part of the key.
+ *
+ * <p>Anything else is left to upload-pack without a cache: a {@code have} or client
+ * {@code shallow} line without {@code deepen} (an ordinary incremental fetch), {@code want-ref}
+ * (names, not ids, so the wants could not be checked against the refs), {@code packfile-uris},
+ * {@code deepen-since}, {@code deepen-not}, {@code deepen-relative}, {@code wait-for-done}, more
+ * than one {@code deepen} (the last one counts, and sorting would lose which), any command but
+ * {@code fetch}, a request without {@code done} (unless it has haves), lines not listed above,
+ * v0's {@code shallow} and {@code have} lines, and malformed pkt-lines. Immutable.
  */
 final class PackRequest {
   private static final Pattern OID = Pattern.compile("[0-9a-f]{40}");
@@ -53,14 +67,25 @@ final class PackRequest {
   private final List<String> protocol;
   private final List<ObjectId> wants;
   private final List<String> lines;
+  private final List<ObjectId> shallows;
+  private final List<ObjectId> haves;
+  private final boolean done;
 
   private PackRequest(boolean v2, String command, List<String> protocol, TreeSet<String> wants,
       List<String> lines) {
+    this(v2, command, protocol, wants, lines, new TreeSet<>(), List.of(), true);
+  }
+
+  private PackRequest(boolean v2, String command, List<String> protocol, TreeSet<String> wants,
+      List<String> lines, TreeSet<String> shallows, List<String> haves, boolean done) {
     this.v2 = v2;
     this.command = command;
     this.protocol = List.copyOf(new TreeSet<>(protocol));
     this.wants = wants.stream().map(ObjectId::fromString).toList();
     this.lines = lines.stream().sorted().toList();
+    this.shallows = shallows.stream().map(ObjectId::fromString).toList();
+    this.haves = haves.stream().map(ObjectId::fromString).toList();
+    this.done = done;
   }
 
   /**
@@ -108,23 +133,38 @@ final class PackRequest {
       return lsRefsArguments(in, protocol, lines);
     }
     TreeSet<String> wants = new TreeSet<>();
+    TreeSet<String> shallows = new TreeSet<>();
+    List<String> haves = new ArrayList<>();
     boolean done = false;
+    int deepen = 0;
     while ((line = in.next()) != PktLines.FLUSH) {
       if (line == PktLines.DELIM) {
         return Optional.empty();
       } else if (line.startsWith("want ") && OID.matcher(line.substring(5)).matches()) {
         wants.add(line.substring(5));
+      } else if (line.startsWith("have ") && OID.matcher(line.substring(5)).matches()) {
+        haves.add(line.substring(5));
+      } else if (line.startsWith("shallow ") && OID.matcher(line.substring(8)).matches()) {
+        shallows.add(line.substring(8));
       } else if (line.equals("done")) {
         done = true;
-      } else if (V2_FLAGS.contains(line) || DEPTH.matcher(line).matches()
-          || line.startsWith("filter ") && line.length() > 7) {
+      } else if (DEPTH.matcher(line).matches()) {
+        deepen++;
+        lines.add(line);
+      } else if (V2_FLAGS.contains(line) || line.startsWith("filter ") && line.length() > 7) {
         lines.add(line);
       } else {
         return Optional.empty();
       }
     }
-    return done && wants.size() > 0 && in.atEnd()
-        ? Optional.of(new PackRequest(true, "fetch", protocol, wants, lines)) : Optional.empty();
+    boolean clientState = !haves.isEmpty() || !shallows.isEmpty();
+    if (deepen > 1 || clientState && deepen == 0 || !done && haves.isEmpty()) {
+      return Optional.empty();
+    }
+    return wants.size() > 0 && in.atEnd()
+        ? Optional.of(new PackRequest(true, "fetch", protocol, wants, lines, shallows, haves,
+            done))
+        : Optional.empty();
   }
 
   private static Optional<PackRequest> lsRefsArguments(PktLines in, List<String> protocol,
@@ -164,12 +204,14 @@ final class PackRequest {
         lines.add("capability " + cap);
       }
     }
+    int deepen = 0;
     while ((line = in.next()) != PktLines.FLUSH) {
       if (line == PktLines.DELIM) {
         return Optional.empty();
       } else if (line.startsWith("want ") && OID.matcher(line.substring(5)).matches()) {
         wants.add(line.substring(5));
-      } else if (DEPTH.matcher(line).matches() || line.startsWith("filter ") && line.length() > 7) {
+      } else if (DEPTH.matcher(line).matches() && ++deepen == 1
+          || line.startsWith("filter ") && line.length() > 7) {
         lines.add(line);
       } else {
         return Optional.empty();
@@ -196,8 +238,26 @@ final class PackRequest {
   }
 
   /**
+   * The ids the client says it has: its shallow commits, then its haves. Each must be an
+   * advertised id for the response to be fixed by the refs (see the class comment).
+   */
+  public List<ObjectId> clientObjects() {
+    List<ObjectId> all = new ArrayList<>(shallows);
+    all.addAll(haves);
+    return all;
+  }
+
+  /** Whether this carries the client's shallow commits or haves (a shallow fetch's follow-up). */
+  public boolean carriesClientState() {
+    return !shallows.isEmpty() || !haves.isEmpty();
+  }
+
+  /**
    * The normal form as text, one item a line: the protocol version, command and parameters,
-   * then capabilities, wants and arguments, each group sorted.
+   * then capabilities, wants and arguments, each group sorted; then the client's shallow
+   * commits (sorted), its haves (in the order sent) and, when {@code done} did not come, a line
+   * saying so. A request without shallow lines and haves has the form it had before these were
+   * accepted, so stored entries keep their keys.
    */
   public String normalForm() {
     StringBuilder b = new StringBuilder(v2 ? "version 2\n" : "version 0\n");
@@ -205,6 +265,11 @@ final class PackRequest {
     b.append("protocol ").append(String.join(":", protocol)).append('\n');
     wants.forEach(w -> b.append("want ").append(w.name()).append('\n'));
     lines.forEach(l -> b.append(l).append('\n'));
+    shallows.forEach(id -> b.append("shallow ").append(id.name()).append('\n'));
+    haves.forEach(id -> b.append("have ").append(id.name()).append('\n'));
+    if (!done) {
+      b.append("without done\n");
+    }
     return b.toString();
   }
 

@@ -85,6 +85,78 @@ class PackRequestTest {
     assertEquals(Optional.empty(), parse(V2, v2Clone("git/2", "want " + A, arg, "done")));
   }
 
+  // ------------------------------------------------------------------------------ shallow fetches
+
+  static final String C = "3333333333333333333333333333333333333333";
+
+  /** What go's {@code git fetch -f --depth=1 origin refs/tags/vX:refs/tags/vX} sends after v1. */
+  static byte[] goShallowFetch(String... shallowsAndHaves) {
+    List<String> lines = new java.util.ArrayList<>(List.of("command=fetch", "agent=git/2.39.5",
+        "0001", "thin-pack", "no-progress", "include-tag", "ofs-delta"));
+    lines.addAll(List.of(shallowsAndHaves));
+    lines.add("0000");
+    return PktLines.of(lines.toArray(String[]::new));
+  }
+
+  @Test
+  void v2ShallowFetchWithTheClientsShallowsAndHaves_isCacheable_withHavesInTheirOrder() {
+    PackRequest go = parse(V2, goShallowFetch("shallow " + A, "shallow " + B, "deepen 1",
+        "want " + C, "have " + B, "have " + A)).orElseThrow();
+    assertTrue(go.carriesClientState());
+    assertEquals(List.of(ObjectId.fromString(A), ObjectId.fromString(B), ObjectId.fromString(B),
+        ObjectId.fromString(A)), go.clientObjects());
+    assertEquals("""
+        version 2
+        command fetch
+        protocol version=2
+        want %s
+        deepen 1
+        include-tag
+        no-progress
+        ofs-delta
+        thin-pack
+        shallow %s
+        shallow %s
+        have %s
+        have %s
+        without done
+        """.formatted(C, A, B, B, A), go.normalForm());
+    assertEquals(go, parse(V2, goShallowFetch("deepen 1", "shallow " + B, "want " + C,
+        "shallow " + A, "have " + B, "have " + A)).orElseThrow(),
+        "shallow commits are a set to upload-pack");
+    for (byte[] other : List.of(
+        goShallowFetch("shallow " + A, "shallow " + B, "deepen 1", "want " + C, "have " + A,
+            "have " + B),
+        goShallowFetch("shallow " + A, "shallow " + B, "deepen 1", "want " + C, "have " + B,
+            "have " + A, "done"),
+        goShallowFetch("shallow " + A, "shallow " + B, "deepen 1", "want " + C, "have " + B,
+            "have " + A, "have " + A),
+        goShallowFetch("shallow " + A, "deepen 1", "want " + C, "have " + B, "have " + A),
+        goShallowFetch("shallow " + A, "shallow " + B, "deepen 2", "want " + C, "have " + B,
+            "have " + A))) {
+      assertNotEquals(go, parse(V2, other).orElseThrow(), "acknowledged in order, done or not");
+    }
+    PackRequest clone = parse(V2, goShallowFetch("deepen 1", "want " + C, "done")).orElseThrow();
+    assertFalse(clone.carriesClientState());
+    assertEquals(List.of(), clone.clientObjects());
+  }
+
+  @Test
+  void v2HavesOrShallowsWithoutDeepen_twoDeepens_orNoDoneWithoutHaves_areNotCacheable() {
+    assertEquals(Optional.empty(), parse(V2, goShallowFetch("shallow " + A, "want " + C,
+        "have " + A, "done")), "an ordinary incremental fetch");
+    assertEquals(Optional.empty(), parse(V2, goShallowFetch("want " + C, "have " + A,
+        "done")));
+    assertEquals(Optional.empty(), parse(V2, goShallowFetch("deepen 1", "deepen 2",
+        "want " + C, "done")), "the last deepen counts: sorting would lose which");
+    assertEquals(Optional.empty(), parse(V2, goShallowFetch("deepen 1", "shallow " + A,
+        "want " + C)));
+    assertEquals(Optional.empty(), parse(V2, goShallowFetch("deepen 1", "shallow " + A,
+        "want " + C, "have " + A, "wait-for-done")));
+    assertEquals(Optional.empty(), parse(List.of(), PktLines.of("want " + A + " side-band-64k",
+        "deepen 2", "deepen 1", "0000", "done")));
+  }
+
   @Test
   void v2_refListings_areCacheable_inANormalFormOfTheirOwn() {
     PackRequest a = parse(V2, PktLines.of("command=ls-refs", "agent=git/2.39", "object-format=sha1",
