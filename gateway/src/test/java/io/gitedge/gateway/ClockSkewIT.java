@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.auth.AccessToken;
-import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.Requires;
 import io.gitedge.testing.TestUpstream;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -63,7 +61,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClockSkewIT {
   private static final String MIRROR = "github.com/acme/lib";
-  private static final Pattern SERVING = Pattern.compile("serving (http://127\\.0\\.0\\.1:\\d+)");
   private static final Pattern SYNCS = Pattern.compile(
       "(?m)^gitedge_syncs_total\\{[^}]*mirror=\"" + Pattern.quote(MIRROR)
           + "\"[^}]*\\} ([0-9.E]+)$");
@@ -82,14 +79,13 @@ class ClockSkewIT {
   private static TestUpstream upstream;
   private static AccessToken ops;
   private static Path clockFile;
-  private static Process process;
+  private static LauncherProcess gateway;
   private static String url;
   private static Path log;
 
   @BeforeAll
   static void startGateway() throws Exception {
-    String launcher = System.getProperty("gitedge.launcher");
-    Requires.that(launcher != null, "run through failsafe (mvn verify)");
+    LauncherProcess.launcher(); // skipped outside failsafe
     Requires.that(libfaketime().isPresent(), "libfaketime is not installed (apt-get install"
         + " faketime, as .ci/run does)");
     idp = new MockOAuth2Server();
@@ -130,41 +126,19 @@ class ClockSkewIT {
     Files.writeString(clockFile, "-5m\n");
 
     log = dir.resolve("gateway.log");
-    ProcessBuilder pb = new ProcessBuilder(launcher, "serve", "--config", config.toString())
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().clear();
-    pb.environment().putAll(ClientProcess.baseEnvironment());
-    pb.environment().put("HOME", Files.createDirectories(dir.resolve("operator")).toString());
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    pb.environment().put("LD_PRELOAD", libfaketime().orElseThrow().toString());
-    pb.environment().put("FAKETIME_TIMESTAMP_FILE", clockFile.toString());
-    pb.environment().put("FAKETIME_CACHE_DURATION", "1");
-    pb.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
-    process = pb.start();
-    for (int i = 0; i < 3600 && url == null; i++) {
-      Matcher m = SERVING.matcher(Files.readString(log));
-      if (m.find()) {
-        url = m.group(1);
-      } else if (!process.isAlive()) {
-        break;
-      } else {
-        Thread.sleep(50);
-      }
-    }
-    if (url == null) {
-      process.destroyForcibly();
-      throw new AssertionError("the gateway under libfaketime did not start:\n"
-          + Files.readString(log));
-    }
+    // the fake clock and its first reads under a loaded machine: more time than a plain start
+    gateway = LauncherProcess.start(dir, config, log, Map.of(
+        "LD_PRELOAD", libfaketime().orElseThrow().toString(),
+        "FAKETIME_TIMESTAMP_FILE", clockFile.toString(),
+        "FAKETIME_CACHE_DURATION", "1",
+        "FAKETIME_DONT_FAKE_MONOTONIC", "1"), Duration.ofMinutes(3));
+    url = gateway.url();
   }
 
   @AfterAll
   static void stopGateway() throws Exception {
-    if (process != null) {
-      process.destroy();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+    if (gateway != null) {
+      gateway.stop(Duration.ofSeconds(60));
     }
     if (idp != null) {
       idp.shutdown();

@@ -1,13 +1,11 @@
 package io.gitedge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gitedge.auth.AccessToken;
 import io.gitedge.testing.ClientHome;
-import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.ShapedLink;
 import io.gitedge.testing.TestScale;
@@ -28,11 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,10 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
  * download, after it (pack rename, ref batch, repack) or after the sync. A kill counts as
  * mid-sync only if it provably landed in one: the dead process left what only a running sync
  * writes (a temporary or kept pack, a lock, a half-made mirror). At least half the kills must.
+ * The gateway restarted after a kill, once checked and synced level, is the next round's victim,
+ * so a round costs one process start, not two.
  */
+@ExtendWith(LauncherProcess.Cleanup.class)
 class CrashRecoveryIT {
   private static final String MIRROR = "github.com/acme/big";
-  private static final Pattern SERVING = Pattern.compile("serving (http://127\\.0\\.0\\.1:\\d+)");
   private static final int ROUNDS = TestScale.pick(20, 200);
   /** The upstream's bandwidth as the gateway sees it: a round's push takes ~0.5 s to fetch. */
   private static final long UPSTREAM_BYTES_PER_SECOND = 2 << 20;
@@ -60,17 +58,9 @@ class CrashRecoveryIT {
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(10)).build();
 
-  private record Gateway(Process process, String url, Path log) {
-    void kill() throws InterruptedException {
-      process.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
-      process.waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
   @Test
   void killedDuringSyncs_theMirrorIsAlwaysOldOrNew_andConverges() throws Exception {
-    String launcher = System.getProperty("gitedge.launcher");
-    Requires.that(launcher != null, "run through failsafe (mvn verify)");
+    LauncherProcess.launcher(); // skipped outside failsafe
     TestUpstream upstream = TestUpstream.create(dir);
     upstream.createRepo("acme/big");
     for (int i = 0; i < 8; i++) {
@@ -86,6 +76,9 @@ class CrashRecoveryIT {
     Path mirror = dir.resolve("data/mirrors/" + MIRROR + ".git");
     Map<String, String> old = Map.of(); // nothing mirrored yet
     int killedMidSync = 0;
+    // the gateway restarted after round r's kill, checked and synced level, is round r + 1's
+    // victim: one start per round (the first round's victim creates the mirror at its start)
+    LauncherProcess victim = start(config, "victim-0");
     try {
       for (int round = 0; round < ROUNDS; round++) {
         if (round > 0) {
@@ -93,8 +86,8 @@ class CrashRecoveryIT {
         }
         Map<String, String> next = refs(git, upstream.bare("acme/big"));
 
-        Gateway victim = start(launcher, config, "victim-" + round);
-        if (round > 0) { // the first round creates the mirror at start
+        long logMark = Files.size(victim.logFile());
+        if (round > 0) {
           HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(
                   victim.url() + "/api/v1/mirrors/" + MIRROR + "/sync"))
               .header("Authorization", "Bearer " + token.reveal())
@@ -102,7 +95,7 @@ class CrashRecoveryIT {
               HttpResponse.BodyHandlers.ofString());
           assertEquals(202, started.statusCode(), started.body());
         }
-        awaitFetchUnderWay(victim);
+        awaitFetchUnderWay(victim, logMark);
         Thread.sleep(random.nextInt(600));
         victim.kill();
         List<String> leftBehind = leftovers(dir.resolve("data/mirrors"));
@@ -110,38 +103,36 @@ class CrashRecoveryIT {
         killedMidSync += midSync ? 1 : 0;
 
         server.setDown(true); // the restart's first sync fails: what is checked is the crash's
-        Gateway restarted = start(launcher, config, "restart-" + round);
-        try {
-          // a mirror not synced within its interval syncs at start, into a scratch folder of its
-          // own; what is checked is what the crash left, so that attempt (failing) ends first
-          awaitNoSync(restarted, token);
-          if (Files.exists(mirror)) {
-            git.git(mirror, "fsck", "--no-progress").assertOk();
-            Map<String, String> now = refs(git, mirror);
-            assertTrue(now.equals(old) || now.equals(next), "round " + round
-                + ": refs are neither the old nor the new upstream state:\n" + now);
-          } else {
-            assertTrue(old.isEmpty(), "round " + round + ": the mirror vanished");
-          }
-          assertEquals(List.of(), leftovers(dir.resolve("data/mirrors")), "round " + round);
-
-          server.setDown(false);
-          HttpResponse<String> sync = http.send(HttpRequest.newBuilder(URI.create(
-                  restarted.url() + "/api/v1/mirrors/" + MIRROR + "/sync?wait=true"))
-              .header("Authorization", "Bearer " + token.reveal())
-              .POST(HttpRequest.BodyPublishers.noBody()).build(),
-              HttpResponse.BodyHandlers.ofString());
-          assertEquals(200, sync.statusCode(), sync.body());
-          assertTrue(sync.body().matches("(?s).*\"outcome\" : \"(created|updated|unchanged)\".*"),
-              sync.body());
-          assertEquals(next, refs(git, mirror), "round " + round + ": the sync did not converge");
+        LauncherProcess restarted = start(config, "restart-" + round);
+        victim = restarted;
+        // a mirror not synced within its interval syncs at start, into a scratch folder of its
+        // own; what is checked is what the crash left, so that attempt (failing) ends first
+        awaitNoSync(restarted, token);
+        if (Files.exists(mirror)) {
           git.git(mirror, "fsck", "--no-progress").assertOk();
-          old = next;
-        } finally {
-          restarted.kill();
+          Map<String, String> now = refs(git, mirror);
+          assertTrue(now.equals(old) || now.equals(next), "round " + round
+              + ": refs are neither the old nor the new upstream state:\n" + now);
+        } else {
+          assertTrue(old.isEmpty(), "round " + round + ": the mirror vanished");
         }
+        assertEquals(List.of(), leftovers(dir.resolve("data/mirrors")), "round " + round);
+
+        server.setDown(false);
+        HttpResponse<String> sync = http.send(HttpRequest.newBuilder(URI.create(
+                restarted.url() + "/api/v1/mirrors/" + MIRROR + "/sync?wait=true"))
+            .header("Authorization", "Bearer " + token.reveal())
+            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, sync.statusCode(), sync.body());
+        assertTrue(sync.body().matches("(?s).*\"outcome\" : \"(created|updated|unchanged)\".*"),
+            sync.body());
+        assertEquals(next, refs(git, mirror), "round " + round + ": the sync did not converge");
+        git.git(mirror, "fsck", "--no-progress").assertOk();
+        old = next;
       }
     } finally {
+      victim.close();
       link.close();
       upstream.close();
     }
@@ -154,9 +145,10 @@ class CrashRecoveryIT {
 
   /**
    * Waits until the sync's fetch is receiving its pack (JGit's temporary pack exists, in the
-   * mirror or in the scratch folder of a new one), or the sync has ended already.
+   * mirror or in the scratch folder of a new one), or the sync has ended already (logged after
+   * {@code logMark}, the log's length before the sync was asked for).
    */
-  private void awaitFetchUnderWay(Gateway g) throws Exception {
+  private void awaitFetchUnderWay(LauncherProcess g, long logMark) throws Exception {
     Path root = dir.resolve("data/mirrors");
     for (int i = 0; i < 6_000; i++) {
       try (Stream<Path> all = Files.walk(root, 7)) {
@@ -166,12 +158,14 @@ class CrashRecoveryIT {
       } catch (IOException | java.io.UncheckedIOException e) {
         // a file went while walking: look again
       }
-      if (Files.readString(g.log()).contains("sync " + MIRROR + " from")) {
+      String log = g.log();
+      if (log.length() > logMark
+          && log.substring((int) logMark).contains("sync " + MIRROR + " from")) {
         return;
       }
       Thread.sleep(5);
     }
-    throw new AssertionError("R01: the sync's fetch did not start:\n" + Files.readString(g.log()));
+    throw new AssertionError("R01: the sync's fetch did not start:\n" + g.log());
   }
 
   /** Three commits of incompressible data on main, a branch moved by force, tags, a deletion. */
@@ -221,30 +215,11 @@ class CrashRecoveryIT {
     return config;
   }
 
-  private Gateway start(String launcher, Path config, String name) throws Exception {
-    Path log = dir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(launcher, "serve", "--config", config.toString())
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().clear();
-    pb.environment().putAll(ClientProcess.baseEnvironment());
-    pb.environment().put("HOME", Files.createDirectories(dir.resolve("operator")).toString());
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    Process p = pb.start();
-    for (int i = 0; i < 600; i++) {
-      Matcher m = SERVING.matcher(Files.readString(log));
-      if (m.find()) {
-        return new Gateway(p, m.group(1), log);
-      }
-      if (!p.isAlive()) {
-        break;
-      }
-      Thread.sleep(50);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("the gateway did not start:\n" + Files.readString(log));
+  private LauncherProcess start(Path config, String name) throws Exception {
+    return LauncherProcess.start(dir, config, dir.resolve(name + ".log"));
   }
 
-  private void awaitNoSync(Gateway g, AccessToken token) throws Exception {
+  private void awaitNoSync(LauncherProcess g, AccessToken token) throws Exception {
     HttpRequest get = HttpRequest.newBuilder(URI.create(g.url() + "/api/v1/mirrors/" + MIRROR))
         .header("Authorization", "Bearer " + token.reveal()).build();
     String body = "";

@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,9 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stops at once. Default suite: 3 HTTPS clones and 1 SSH clone, 1 sync; {@code -Plong}: 40 + 10
  * clones and 5 syncs.
  */
+@ExtendWith(LauncherProcess.Cleanup.class)
 class GracefulShutdownIT {
-  private static final Pattern SERVING = Pattern.compile(
-      "serving (http://127\\.0\\.0\\.1:(\\d+)) and SSH on port (\\d+)");
   private static final Pattern IN_FLIGHT = Pattern.compile(
       "(?m)^gitedge_requests_in_flight\\{[^}]*\\} ([0-9.]+)");
   private static final String PREFIX = "github.com/acme/";
@@ -69,27 +69,13 @@ class GracefulShutdownIT {
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(10)).build();
   private final AccessToken token = AccessToken.generate();
-  private String launcher;
   private TestUpstream upstream;
   private ClientHome client;
   private Path sshKey;
 
-  /** A gateway process started by the launcher, with its log and ports. */
-  private record Gateway(Process process, String url, int httpPort, int sshPort,
-      Path logFile) {
-    String log() throws IOException {
-      return Files.readString(logFile);
-    }
-
-    void kill() {
-      process.destroyForcibly();
-    }
-  }
-
   @BeforeEach
   void setUp() throws IOException {
-    launcher = System.getProperty("gitedge.launcher");
-    Requires.that(launcher != null, "run through failsafe (mvn verify)");
+    LauncherProcess.launcher(); // skipped outside failsafe
     Requires.tools("git", "ssh", "ssh-keygen");
     upstream = TestUpstream.create(dir.resolve("upstream"));
     client = ClientHome.create(Files.createDirectories(dir.resolve("client")));
@@ -115,7 +101,7 @@ class GracefulShutdownIT {
     upstream.createRepo("acme/big");
     pushRandom("acme/big", 128, 64 << 10, "content");
     Map<String, String> upstreamRefs = upstream.refs("acme/big");
-    Gateway gw = start(config(upstream.fileUrl() + "/acme", List.of("big"), "90s"), "a");
+    LauncherProcess gw = start(config(upstream.fileUrl() + "/acme", List.of("big"), "90s"), "a");
     try {
       awaitLog(gw, "sync " + PREFIX + "big from", Duration.ofSeconds(60));
       // ~8 MB of pack per clone at 1 MiB/s through a 64 KiB window: the gateway's socket buffers
@@ -192,7 +178,7 @@ class GracefulShutdownIT {
     ShapedLink slow = ShapedLink.open(local(port(server.url())),
         ShapedLink.Shape.NONE.withBandwidth(100 << 10));
     try {
-      Gateway gw = start(config("http://127.0.0.1:" + slow.port() + "/acme", names, "60s"),
+      LauncherProcess gw = start(config("http://127.0.0.1:" + slow.port() + "/acme", names, "60s"),
           "b");
       Map<String, Map<String, String>> before = new HashMap<>();
       Map<String, Map<String, String>> after = new HashMap<>();
@@ -234,7 +220,7 @@ class GracefulShutdownIT {
       }
 
       // the restart serves, and its first syncs (the aborted ones are retried) bring the rest
-      Gateway again = start(config(server.url() + "/acme", names, "60s"), "b-restart");
+      LauncherProcess again = start(config(server.url() + "/acme", names, "60s"), "b-restart");
       try {
         for (String n : names) {
           awaitTrue(() -> refs(mirror(n)).equals(after.get(n)), Duration.ofSeconds(60),
@@ -271,7 +257,7 @@ class GracefulShutdownIT {
     String slowUrl = "http://127.0.0.1:" + slowUpstream.port() + "/acme";
     try {
       // 1. a second SIGTERM while the drain waits for a sync
-      Gateway gw = start(config(slowUrl, List.of("big"), "120s"), "c1");
+      LauncherProcess gw = start(config(slowUrl, List.of("big"), "120s"), "c1");
       Map<String, String> before;
       try {
         awaitLog(gw, "sync " + PREFIX + "big from", Duration.ofSeconds(60));
@@ -300,7 +286,7 @@ class GracefulShutdownIT {
       }
 
       // 2. the drain deadline; also: a restart after a forced stop serves
-      Gateway again = start(config(slowUrl, List.of("big"), "3s"), "c2");
+      LauncherProcess again = start(config(slowUrl, List.of("big"), "3s"), "c2");
       try {
         client.git(dir, "ls-remote", again.url() + "/" + PREFIX + "big.git").assertOk();
         syncAndAwaitFetch(again);
@@ -321,7 +307,7 @@ class GracefulShutdownIT {
       }
 
       // 3. what the forced stops cut short is gone after the next start; a full sync converges
-      Gateway third = start(config(server.url() + "/acme", List.of("big"), "5s"), "c3");
+      LauncherProcess third = start(config(server.url() + "/acme", List.of("big"), "5s"), "c3");
       try {
         HttpResponse<String> sync = admin(third, "POST", "/api/v1/mirrors/" + PREFIX
             + "big/sync?wait=true");
@@ -342,7 +328,7 @@ class GracefulShutdownIT {
   }
 
   /** Starts a sync of the mirror and waits until its fetch is receiving the pack. */
-  private void syncAndAwaitFetch(Gateway gw) throws Exception {
+  private void syncAndAwaitFetch(LauncherProcess gw) throws Exception {
     HttpResponse<String> sync = admin(gw, "POST", "/api/v1/mirrors/" + PREFIX + "big/sync");
     assertEquals(202, sync.statusCode(), sync.body());
     awaitTrue(() -> !incomingPacks(mirror("big")).isEmpty(), Duration.ofSeconds(60),
@@ -352,14 +338,14 @@ class GracefulShutdownIT {
   // ---- helpers ----
 
   /** When the gateway logged its first line containing {@code text}. */
-  private static Instant logTime(Gateway gw, String text) throws IOException {
+  private static Instant logTime(LauncherProcess gw, String text) throws IOException {
     String line = gw.log().lines().filter(l -> l.contains(text)).findFirst()
         .orElseThrow(() -> new AssertionError("R15: no log line with \"" + text + "\""));
     return Instant.parse(line.substring(0, line.indexOf(' ')));
   }
 
   /** The figure, and the gateway's stopping lines, for the report. */
-  private static void report(String figure, Gateway gw) throws IOException {
+  private static void report(String figure, LauncherProcess gw) throws IOException {
     System.out.println("R15 " + figure);
     gw.log().lines().filter(l -> l.contains("GracefulStop") || l.contains("aborted"))
         .forEach(l -> System.out.println("  " + l));
@@ -422,31 +408,11 @@ class GracefulShutdownIT {
     return config;
   }
 
-  private Gateway start(Path config, String name) throws Exception {
-    Path log = dir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(launcher, "serve", "--config", config.toString())
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().clear();
-    pb.environment().putAll(ClientProcess.baseEnvironment());
-    pb.environment().put("HOME", Files.createDirectories(dir.resolve("operator")).toString());
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    Process p = pb.start();
-    for (int i = 0; i < 1200; i++) {
-      Matcher m = SERVING.matcher(Files.readString(log));
-      if (m.find()) {
-        return new Gateway(p, m.group(1), Integer.parseInt(m.group(2)),
-            Integer.parseInt(m.group(3)), log);
-      }
-      if (!p.isAlive()) {
-        break;
-      }
-      Thread.sleep(50);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("the gateway did not start:\n" + Files.readString(log));
+  private LauncherProcess start(Path config, String name) throws Exception {
+    return LauncherProcess.start(dir, config, dir.resolve(name + ".log"));
   }
 
-  private static void awaitLog(Gateway gw, String text, Duration max) throws Exception {
+  private static void awaitLog(LauncherProcess gw, String text, Duration max) throws Exception {
     awaitTrue(() -> {
       try {
         return gw.log().contains(text);
@@ -467,7 +433,7 @@ class GracefulShutdownIT {
     }
   }
 
-  private HttpResponse<String> admin(Gateway gw, String method, String path) throws Exception {
+  private HttpResponse<String> admin(LauncherProcess gw, String method, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(gw.url() + path))
         .header("Authorization", "Bearer " + token.reveal())
         .method(method, HttpRequest.BodyPublishers.noBody()).build(),
@@ -475,7 +441,7 @@ class GracefulShutdownIT {
   }
 
   /** The gateway's {@code gitedge_requests_in_flight}, this request included. */
-  private int inFlight(Gateway gw) {
+  private int inFlight(LauncherProcess gw) {
     try {
       Matcher m = IN_FLIGHT.matcher(admin(gw, "GET", "/metrics").body());
       return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;

@@ -81,29 +81,7 @@ class SshAttacksTest {
    * the client's own choice, so a test can offer forged identities.
    */
   private static SshClient forgingClient(GatewayHarness gw) {
-    SshClient client = SshClient.setUpDefaultClient();
-    client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
-        RejectAllServerKeyVerifier.INSTANCE, gw.knownHosts()));
-    client.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory() {
-      @Override
-      public UserAuthPublicKey createUserAuth(ClientSession session) {
-        return new UserAuthPublicKey(getSignatureFactories()) {
-          private boolean offered;
-
-          @Override
-          protected PublicKeyIdentity resolveAttemptedPublicKeyIdentity(ClientSession s,
-              String service, PublicKeyAuthenticationReporter reporter) {
-            if (offered) {
-              return null;
-            }
-            offered = true;
-            return s.getAttribute(OFFER);
-          }
-        };
-      }
-    }));
-    client.start();
-    return client;
+    return SshTestClients.offeringOnly(gw, s -> s.getAttribute(OFFER));
   }
 
   /** Logs in with {@code offer}; true when the server accepted it. */
@@ -446,10 +424,7 @@ class SshAttacksTest {
         // 4. endless failed logins: twenty wrong keys offered on each connection, and a new
         //    connection each time the server hangs up
         guessing = attackers.submit(() -> {
-          try (SshClient client = SshClient.setUpDefaultClient()) {
-            client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
-                RejectAllServerKeyVerifier.INSTANCE, gw.knownHosts()));
-            client.start();
+          try (SshClient client = SshTestClients.trusting(gw)) {
             while (attacking.get()) {
               try (ClientSession s = client.connect("git", "127.0.0.1", gw.sshPort())
                   .verify(Duration.ofSeconds(30)).getSession()) {

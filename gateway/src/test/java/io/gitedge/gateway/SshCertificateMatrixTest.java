@@ -30,8 +30,8 @@ import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.util.security.SecurityUtils;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,47 +44,29 @@ import org.junit.jupiter.api.io.TempDir;
  * on the server side.
  */
 class SshCertificateMatrixTest {
+  /** One gateway for the class: neither test changes what the other sees. */
+  @TempDir static Path gatewayDir;
+  static GatewayHarness gw;
   @TempDir Path dir;
-  GatewayHarness gw;
 
-  @BeforeEach
-  void start() throws Exception {
-    gw = GatewayHarness.start(dir);
+  @BeforeAll
+  static void start() throws Exception {
+    gw = GatewayHarness.start(gatewayDir);
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     if (gw != null) {
       gw.close();
     }
   }
 
-  /** A fresh ed25519 key {@code name}, its public half signed by {@code ca} with options. */
   private Path certificate(String name, Path ca, String... options) {
-    Path key = dir.resolve("certs").resolve(name);
-    ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of("bash", "-c",
-        "mkdir -p " + key.getParent() + " && ssh-keygen -q -t ed25519 -N '' -f " + key), null)
-        .assertOk();
-    List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", ca.toString(), "-I",
-        name));
-    cmd.addAll(List.of(options));
-    cmd.add(key + ".pub");
-    ClientProcess.run(dir, ClientProcess.baseEnvironment(), cmd, null).assertOk();
-    return key;
+    return SshTestClients.certificate(dir, name, ca, options);
   }
 
   private ProcessResult lsRemoteWithOpenSsh(Path key) {
-    ClientHome c = gw.client("cert-" + key.getFileName()).with("GIT_SSH_COMMAND",
-        gw.sshCommand(key) + " -o CertificateFile=" + key + "-cert.pub");
-    return c.git(dir, "ls-remote", gw.sshUrl(LIB));
-  }
-
-  private SshClient minaClient() {
-    SshClient client = SshClient.setUpDefaultClient();
-    client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
-        RejectAllServerKeyVerifier.INSTANCE, gw.knownHosts()));
-    client.start();
-    return client;
+    return SshTestClients.lsRemoteWithCertificate(gw, dir, key);
   }
 
   /**
@@ -92,18 +74,10 @@ class SshCertificateMatrixTest {
    * offer a host certificate for user authentication; MINA's sends whatever it is given).
    */
   private boolean minaLogsInWithCertificate(Path key) throws Exception {
-    PublicKey cert = PublicKeyEntry.parsePublicKeyEntry(Files.readString(
-        Path.of(key + "-cert.pub")).trim()).resolvePublicKey(null, null,
-        PublicKeyEntryResolver.FAILING);
-    KeyPair pair;
-    try (var in = Files.newInputStream(key)) {
-      pair = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(key.toString()), in,
-          null).iterator().next();
-    }
-    try (SshClient client = minaClient();
+    try (SshClient client = SshTestClients.trusting(gw);
         ClientSession s = client.connect("git", "127.0.0.1", gw.sshPort())
             .verify(Duration.ofSeconds(10)).getSession()) {
-      s.addPublicKeyIdentity(new KeyPair(cert, pair.getPrivate()));
+      s.addPublicKeyIdentity(SshTestClients.certificateIdentity(key));
       AuthFuture auth = s.auth();
       assertTrue(auth.await(Duration.ofSeconds(10)), "S03: no answer to " + key);
       return auth.isSuccess() || s.isAuthenticated();
@@ -176,7 +150,7 @@ class SshCertificateMatrixTest {
       alice = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("alice"), in, null)
           .iterator().next();
     }
-    try (SshClient client = minaClient();
+    try (SshClient client = SshTestClients.trusting(gw);
         ClientSession s = client.connect("git", "127.0.0.1", gw.sshPort())
             .verify(Duration.ofSeconds(10)).getSession()) {
       s.addPublicKeyIdentity(alice);

@@ -33,8 +33,8 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.util.security.SecurityUtils;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,17 +44,19 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code gitedge keys}, OpenSSH certificates, and catalogue rows S01-S06.
  */
 class SshFrontDoorTest {
+  /** One gateway for the class: no test changes what another sees (no push, no config). */
+  @TempDir static Path gatewayDir;
+  static GatewayHarness gw;
   @TempDir Path dir;
-  GatewayHarness gw;
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     Requires.tools("ssh");
-    gw = GatewayHarness.start(dir);
+    gw = GatewayHarness.start(gatewayDir);
   }
 
-  @AfterEach
-  void stop() {
+  @AfterAll
+  static void stop() {
     if (gw != null) {
       gw.close();
     }
@@ -119,24 +121,12 @@ class SshFrontDoorTest {
 
   // ------------------------------------------------------------------------- certificates
 
-  /** Signs {@code carol}'s key (unknown to the identity file) with {@code ca} and options. */
   private Path certificate(String name, Path ca, String... options) {
-    Path key = dir.resolve("certs").resolve(name);
-    ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of("bash", "-c",
-        "mkdir -p " + key.getParent() + " && ssh-keygen -q -t ed25519 -N '' -f " + key), null)
-        .assertOk();
-    List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", ca.toString(), "-I",
-        name));
-    cmd.addAll(List.of(options));
-    cmd.add(key + ".pub");
-    ClientProcess.run(dir, ClientProcess.baseEnvironment(), cmd, null).assertOk();
-    return key;
+    return SshTestClients.certificate(dir, name, ca, options);
   }
 
   private ProcessResult lsRemoteWithCertificate(Path key) {
-    ClientHome c = gw.client("cert-" + key.getFileName()).with("GIT_SSH_COMMAND",
-        gw.sshCommand(key) + " -o CertificateFile=" + key + "-cert.pub");
-    return c.git(dir, "ls-remote", gw.sshUrl(LIB));
+    return SshTestClients.lsRemoteWithCertificate(gw, dir, key);
   }
 
   @Test
@@ -197,43 +187,15 @@ class SshFrontDoorTest {
    * skips anything but user certificates, is bypassed.
    */
   private boolean minaLogsInWithCertificate(Path key) {
-    try (SshClient client = SshClient.setUpDefaultClient()) {
-      PublicKey certificate = PublicKeyEntry.parsePublicKeyEntry(
-          Files.readString(Path.of(key + "-cert.pub")).trim())
-          .resolvePublicKey(null, null, PublicKeyEntryResolver.FAILING);
-      KeyPair identity;
-      try (var in = Files.newInputStream(key)) {
-        identity = new KeyPair(certificate, SecurityUtils.loadKeyPairIdentities(null,
-            NamedResource.ofName(key.toString()), in, null).iterator().next().getPrivate());
-      }
-      client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
-          RejectAllServerKeyVerifier.INSTANCE, gw.knownHosts()));
-      client.setUserAuthFactories(List.of(new UserAuthPublicKeyFactory() {
-        @Override
-        public UserAuthPublicKey createUserAuth(ClientSession session) {
-          return new UserAuthPublicKey(getSignatureFactories()) {
-            private boolean offered;
-
-            @Override
-            protected PublicKeyIdentity resolveAttemptedPublicKeyIdentity(ClientSession s,
-                String service, PublicKeyAuthenticationReporter reporter) {
-              if (offered) {
-                return null;
-              }
-              offered = true;
-              return new KeyPairIdentity(s, s, identity);
-            }
-          };
-        }
-      }));
-      client.start();
-      try (ClientSession s = client.connect("git", "127.0.0.1", gw.sshPort())
-          .verify(Duration.ofSeconds(10)).getSession()) {
-        AuthFuture auth = s.auth();
-        assertTrue(auth.await(Duration.ofSeconds(10)), "no answer to the login with " + key);
-        return auth.isSuccess();
-      }
-    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+    KeyPair identity = SshTestClients.certificateIdentity(key);
+    try (SshClient client = SshTestClients.offeringOnly(gw,
+            s -> new KeyPairIdentity(s, s, identity));
+        ClientSession s = client.connect("git", "127.0.0.1", gw.sshPort())
+            .verify(Duration.ofSeconds(10)).getSession()) {
+      AuthFuture auth = s.auth();
+      assertTrue(auth.await(Duration.ofSeconds(10)), "no answer to the login with " + key);
+      return auth.isSuccess();
+    } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
   }
@@ -246,10 +208,7 @@ class SshFrontDoorTest {
             Files.readString(Path.of(gw.key("alice") + ".pub")).trim())
         .resolvePublicKey(null, null, PublicKeyEntryResolver.FAILING);
     KeyPair attacker = KeyUtils.generateKeyPair("ssh-ed25519", 256);
-    try (SshClient client = SshClient.setUpDefaultClient()) {
-      client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(
-          RejectAllServerKeyVerifier.INSTANCE, gw.knownHosts()));
-      client.start();
+    try (SshClient client = SshTestClients.trusting(gw)) {
       for (int i = 0; i < 100; i++) {
         try (ClientSession s = client.connect("git", "127.0.0.1", gw.sshPort())
             .verify(Duration.ofSeconds(10)).getSession()) {

@@ -198,11 +198,11 @@ final class FileMirrorStore implements MirrorStore {
   public SyncResult sync(MirrorName name, Upstream upstream, MirrorPolicy policy) {
     if (closed) {
       return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(), List.of(), Duration.ZERO,
-          Optional.of("the mirror store is closed"));
+          Optional.of("the mirror store is closed"), false);
     }
     if (aborting) {
       return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(), List.of(), Duration.ZERO,
-          Optional.of(MirrorFetcher.ABORTED));
+          Optional.of(MirrorFetcher.ABORTED), false);
     }
     ReentrantLock l = syncLocks.computeIfAbsent(name, n -> new ReentrantLock());
     l.lock();
@@ -248,7 +248,7 @@ final class FileMirrorStore implements MirrorStore {
         }
       }
       return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(), List.of(),
-          Duration.between(started, Instant.now()), Optional.of(error));
+          Duration.between(started, Instant.now()), Optional.of(error), false);
     } finally {
       l.unlock();
     }
@@ -326,7 +326,7 @@ final class FileMirrorStore implements MirrorStore {
         .succeeded(upstream.url(), started, plan.conflicts(), digest));
     logConflicts(name, plan.newConflicts());
     return new SyncResult(name, SyncResult.Outcome.CREATED, changes, plan.newConflicts(),
-        Duration.between(started, Instant.now()), Optional.empty());
+        Duration.between(started, Instant.now()), Optional.empty(), false);
   }
 
   /**
@@ -548,7 +548,7 @@ final class FileMirrorStore implements MirrorStore {
     log.warn("sync {} from {} {}", name, upstream.url(), why);
     recordState(name, before.failed(upstream.url(), started, why, true));
     return new SyncResult(name, SyncResult.Outcome.HELD, List.of(), List.of(),
-        Duration.between(started, Instant.now()), Optional.of(why));
+        Duration.between(started, Instant.now()), Optional.of(why), false);
   }
 
   /** Whether {@code dir}, with symbolic links followed, is under the root (absent: true). */

@@ -28,13 +28,7 @@ public record StoreConfig(Path root, Duration fetchTimeout, int repackAfterPacks
    */
   public static StoreConfig defaults(Path root) {
     return new StoreConfig(root, Duration.ofMinutes(2), DEFAULT_REPACK_AFTER_PACKS,
-        IngestLimits.DEFAULT);
-  }
-
-  /** With {@link #DEFAULT_MAX_FETCH_TIME}. */
-  public StoreConfig(Path root, Duration fetchTimeout, int repackAfterPacks,
-      IngestLimits ingest) {
-    this(root, fetchTimeout, repackAfterPacks, ingest, DEFAULT_MAX_FETCH_TIME);
+        IngestLimits.DEFAULT, DEFAULT_MAX_FETCH_TIME);
   }
 
   public StoreConfig {

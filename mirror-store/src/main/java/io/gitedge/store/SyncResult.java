@@ -17,12 +17,6 @@ import java.util.Optional;
 public record SyncResult(MirrorName name, Outcome outcome, List<RefChange> changes,
     List<TagConflict> newTagConflicts, Duration duration, Optional<String> error,
     boolean tamperDetected) {
-  /** A result without a tamper finding. */
-  public SyncResult(MirrorName name, Outcome outcome, List<RefChange> changes,
-      List<TagConflict> newTagConflicts, Duration duration, Optional<String> error) {
-    this(name, outcome, changes, newTagConflicts, duration, error, false);
-  }
-
   /** How a sync ended. */
   public enum Outcome {
     /** The mirror did not exist and now does. */

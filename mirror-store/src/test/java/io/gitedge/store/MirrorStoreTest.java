@@ -251,7 +251,8 @@ class MirrorStoreTest {
     // a plain HTTP server never answers a TLS hello: the fetch timeout ends that case
     store.close();
     store = MirrorStore.open(new StoreConfig(dir.resolve("mirrors"), Duration.ofSeconds(2),
-        StoreConfig.DEFAULT_REPACK_AFTER_PACKS, IngestLimits.DEFAULT));
+        StoreConfig.DEFAULT_REPACK_AFTER_PACKS, IngestLimits.DEFAULT,
+        StoreConfig.DEFAULT_MAX_FETCH_TIME));
     try (HttpStub stub = HttpStub.start()) {
       String infoRefs = "/acme/lib.git/info/refs";
       stub.route("GET", infoRefs, r -> switch (how) {
@@ -289,7 +290,8 @@ class MirrorStoreTest {
     Map<String, String> before = mirrorRefs(lib);
     store.close();
     store = MirrorStore.open(new StoreConfig(dir.resolve("mirrors"), Duration.ofSeconds(1),
-        StoreConfig.DEFAULT_REPACK_AFTER_PACKS, IngestLimits.DEFAULT));
+        StoreConfig.DEFAULT_REPACK_AFTER_PACKS, IngestLimits.DEFAULT,
+        StoreConfig.DEFAULT_MAX_FETCH_TIME));
     try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
       Thread acceptor = new Thread(() -> {

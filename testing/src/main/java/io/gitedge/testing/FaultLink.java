@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe. Threads are daemons named {@code fault-link-<port>-...}; {@link #close()}
  * resets every connection and waits for them to end.
  */
-public final class FaultLink implements AutoCloseable {
+public final class FaultLink extends LoopbackProxy<FaultLink.Pair> {
   /** What the link does to the target's bytes; immutable. */
   private sealed interface Fault {}
 
@@ -47,22 +47,12 @@ public final class FaultLink implements AutoCloseable {
   private record Drip(int bytes, long everyNanos) implements Fault {}
 
   private static final int CHUNK = 16 * 1024;
-  private static final long JOIN_MILLIS = 10_000;
 
-  private volatile InetSocketAddress target;
-  private final ServerSocket listener;
-  private final String name;
-  private final Set<Pair> open = new HashSet<>(); // guarded by this
-  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-  private final AtomicLong connections = new AtomicLong();
   private final AtomicLong bytesToClient = new AtomicLong();
   private Fault fault = new Forward(); // guarded by this
-  private boolean closed; // guarded by this
 
-  private FaultLink(InetSocketAddress target, ServerSocket listener) {
-    this.target = target;
-    this.listener = listener;
-    this.name = "fault-link-" + listener.getLocalPort();
+  private FaultLink(InetSocketAddress target) {
+    super("fault-link", target);
   }
 
   /**
@@ -72,37 +62,9 @@ public final class FaultLink implements AutoCloseable {
    * @throws UncheckedIOException if no loopback port can be opened
    */
   public static FaultLink open(InetSocketAddress target) {
-    Objects.requireNonNull(target, "target");
-    try {
-      FaultLink link = new FaultLink(target,
-          new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-      link.spawn("accept", link::accept);
-      return link;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open a loopback port", e);
-    }
-  }
-
-  /**
-   * Forwards connections accepted from now on to {@code newTarget}: a link is put in a config
-   * before the server behind it has a port.
-   */
-  public void retarget(InetSocketAddress newTarget) {
-    target = Objects.requireNonNull(newTarget, "newTarget");
-  }
-
-  public int port() {
-    return listener.getLocalPort();
-  }
-
-  /** Where clients connect: {@code 127.0.0.1:}{@link #port()}. */
-  public InetSocketAddress address() {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
-  }
-
-  /** Connections accepted so far. */
-  public long connections() {
-    return connections.get();
+    FaultLink link = new FaultLink(target);
+    link.listen();
+    return link;
   }
 
   /** Bytes delivered to clients so far, over all connections. */
@@ -173,85 +135,25 @@ public final class FaultLink implements AutoCloseable {
     return bytes;
   }
 
-  /**
-   * Stops listening, resets every connection and waits for the link's threads to end.
-   *
-   * @throws IllegalStateException if a thread does not end within ten seconds
-   */
   @Override
-  public void close() {
-    List<Pair> now;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      now = List.copyOf(open);
-      notifyAll();
-    }
-    closeQuietly(listener);
-    now.forEach(p -> p.close(true));
-    for (Thread t : List.copyOf(threads)) {
-      try {
-        t.join(JOIN_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while closing " + name, e);
-      }
-      if (t.isAlive()) {
-        throw new IllegalStateException(t.getName() + " did not end within " + JOIN_MILLIS
-            + " ms");
-      }
-    }
+  Pair accepted(long id, Socket client) {
+    return new Pair(client, new Socket());
   }
 
-  private void accept() {
-    while (true) {
-      Socket client;
+  @Override
+  void forward(long id, Pair p) {
+    spawn(id + "-connect", () -> {
       try {
-        client = listener.accept();
+        p.server.connect(target(), 10_000);
+        p.client.setTcpNoDelay(true);
+        p.server.setTcpNoDelay(true);
       } catch (IOException e) {
+        p.close(true);
         return;
       }
-      long id = connections.incrementAndGet();
-      Socket server = new Socket();
-      Pair p = new Pair(client, server);
-      synchronized (this) {
-        if (closed) {
-          closeQuietly(client);
-          return;
-        }
-        open.add(p);
-      }
-      spawn(id + "-connect", () -> {
-        try {
-          server.connect(target, 10_000);
-          client.setTcpNoDelay(true);
-          server.setTcpNoDelay(true);
-        } catch (IOException e) {
-          p.close(true);
-          return;
-        }
-        spawn(id + "-up", () -> p.pump(client, server, false));
-        p.pump(server, client, true);
-      });
-    }
-  }
-
-  private synchronized void spawn(String suffix, Runnable body) {
-    if (closed) {
-      return;
-    }
-    Thread t = new Thread(() -> {
-      try {
-        body.run();
-      } finally {
-        threads.remove(Thread.currentThread());
-      }
-    }, name + "-" + suffix);
-    t.setDaemon(true);
-    threads.add(t);
-    t.start();
+      spawn(id + "-up", () -> p.pump(p.client, p.server, false));
+      p.pump(p.server, p.client, true);
+    });
   }
 
   /** Waits while the link stalls; the fault to apply next, or null once closed. */
@@ -262,16 +164,8 @@ public final class FaultLink implements AutoCloseable {
     return closed || p.closed ? null : fault;
   }
 
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      // closing is all we wanted
-    }
-  }
-
   /** One client connection and its connection to the target. */
-  private final class Pair {
+  final class Pair implements LoopbackProxy.Connection {
     private final Socket client;
     private final Socket server;
     private long delivered; // to the client; the downstream pump's thread only
@@ -354,7 +248,8 @@ public final class FaultLink implements AutoCloseable {
       }
     }
 
-    void close(boolean reset) {
+    @Override
+    public void close(boolean reset) {
       synchronized (this) {
         if (closed) {
           return;

@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe. All threads are daemons named {@code shaped-link-<port>-...};
  * {@link #close()} resets every connection and waits for all of them to end.
  */
-public final class ShapedLink implements AutoCloseable {
+public final class ShapedLink extends LoopbackProxy<ShapedLink.Connection> {
   /**
    * How a link bends traffic: a one-way delay for each direction and a cap in bytes per second
    * that applies to each direction on its own (0: no cap). Immutable.
@@ -99,26 +99,16 @@ public final class ShapedLink implements AutoCloseable {
 
   private static final int CHUNK = 32 * 1024;
   private static final int IN_FLIGHT = 8 << 20;
-  private static final long JOIN_MILLIS = 10_000;
 
-  private volatile InetSocketAddress target;
   private final Shape shape;
   private final int window;
-  private final ServerSocket listener;
-  private final String name;
-  private final Set<Connection> open = new HashSet<>(); // guarded by this
-  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-  private final AtomicLong connections = new AtomicLong();
   private final AtomicLong bytesForwarded = new AtomicLong();
   private boolean cut; // guarded by this
-  private boolean closed; // guarded by this
 
-  private ShapedLink(InetSocketAddress target, Shape shape, int window, ServerSocket listener) {
-    this.target = target;
+  private ShapedLink(InetSocketAddress target, Shape shape, int window) {
+    super("shaped-link", target);
     this.shape = shape;
     this.window = window;
-    this.listener = listener;
-    this.name = "shaped-link-" + listener.getLocalPort();
   }
 
   /**
@@ -147,36 +137,24 @@ public final class ShapedLink implements AutoCloseable {
       throw new IllegalArgumentException("the window must hold one read of " + CHUNK
           + " bytes, got " + windowBytes);
     }
-    try {
-      ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      ShapedLink link = new ShapedLink(target, shape, windowBytes, listener);
-      link.spawn("accept", link::accept);
-      return link;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open a loopback port", e);
-    }
+    ShapedLink link = new ShapedLink(target, shape, windowBytes);
+    link.listen();
+    return link;
   }
 
   /**
    * Forwards connections accepted from now on to {@code newTarget}: a fleet's links are opened
    * before the gateways behind them, whose ports are known only once they listen.
    */
+  @Override
   public void retarget(InetSocketAddress newTarget) {
-    target = Objects.requireNonNull(newTarget, "newTarget");
-  }
-
-  public int port() {
-    return listener.getLocalPort();
-  }
-
-  /** Where clients connect: {@code 127.0.0.1:}{@link #port()}. */
-  public InetSocketAddress address() {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
+    super.retarget(newTarget);
   }
 
   /** Connections accepted so far, including those a cut swallowed. */
+  @Override
   public long connections() {
-    return connections.get();
+    return super.connections();
   }
 
   /** Bytes delivered so far, both directions together. */
@@ -204,88 +182,21 @@ public final class ShapedLink implements AutoCloseable {
     return cut;
   }
 
-  /**
-   * Stops listening, resets every connection and waits for every thread of this link to end.
-   *
-   * @throws IllegalStateException if a thread does not end within ten seconds
-   */
   @Override
-  public void close() {
-    List<Connection> connected;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true; // from here on no thread starts, so the set below is complete
-      connected = List.copyOf(open);
-    }
-    closeQuietly(listener);
-    connected.forEach(c -> c.close(true));
-    for (Thread t : List.copyOf(threads)) {
-      try {
-        t.join(JOIN_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while closing " + name, e);
-      }
-      if (t.isAlive()) {
-        throw new IllegalStateException(t.getName() + " did not end within " + JOIN_MILLIS
-            + " ms");
-      }
-    }
+  Connection accepted(long id, Socket client) {
+    Connection c = new Connection(id, client);
+    c.severed = cut;
+    return c;
   }
 
-  private void accept() {
-    while (true) {
-      Socket client;
-      try {
-        client = listener.accept();
-      } catch (IOException e) {
-        return; // closed (or out of sockets): no more connections either way
-      }
-      Connection c = new Connection(connections.incrementAndGet(), client);
-      synchronized (this) {
-        if (closed) {
-          closeQuietly(client);
-          return;
-        }
-        open.add(c);
-        c.severed = cut;
-      }
-      c.start();
-    }
-  }
-
-  private synchronized Thread spawn(String suffix, Runnable body) {
-    if (closed) {
-      return null;
-    }
-    Thread t = new Thread(() -> {
-      try {
-        body.run();
-      } finally {
-        threads.remove(Thread.currentThread());
-      }
-    }, name + "-" + suffix);
-    t.setDaemon(true);
-    threads.add(t);
-    t.start();
-    return t;
+  @Override
+  void forward(long id, Connection c) {
+    c.start();
   }
 
   private static void sleepUntil(long due) throws InterruptedException {
     for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
       TimeUnit.NANOSECONDS.sleep(wait);
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      if (c != null) {
-        c.close();
-      }
-    } catch (Exception e) {
-      // closing is all we wanted
     }
   }
 
@@ -298,7 +209,7 @@ public final class ShapedLink implements AutoCloseable {
   private record Chunk(byte[] bytes, long due) {}
 
   /** One accepted connection and, once the handshake is paid, its socket to the target. */
-  private final class Connection {
+  final class Connection implements LoopbackProxy.Connection {
     private final long id;
     private final Socket client;
     private final long accepted = System.nanoTime();
@@ -345,7 +256,7 @@ public final class ShapedLink implements AutoCloseable {
         // the kernel's buffer would otherwise take megabytes ahead of the window
         s.setReceiveBufferSize(window);
       }
-      s.connect(target, (int) TimeUnit.SECONDS.toMillis(10));
+      s.connect(target(), (int) TimeUnit.SECONDS.toMillis(10));
       return s;
     }
 
@@ -377,7 +288,8 @@ public final class ShapedLink implements AutoCloseable {
       }
     }
 
-    void close(boolean reset) {
+    @Override
+    public void close(boolean reset) {
       List<Thread> threads;
       synchronized (this) {
         if (closed) {

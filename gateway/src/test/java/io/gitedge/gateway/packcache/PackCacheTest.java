@@ -382,7 +382,7 @@ class PackCacheTest {
     fetch(cache, cloneRequest(main));
     upstream.git("acme/lib", "symbolic-ref", "HEAD", "refs/heads/other").assertOk();
     cache.syncListener().onSync(new SyncResult(NAME, SyncResult.Outcome.UNCHANGED, List.of(),
-        List.of(), Duration.ZERO, Optional.empty()), Set.of(Trigger.SCHEDULE));
+        List.of(), Duration.ZERO, Optional.empty(), false), Set.of(Trigger.SCHEDULE));
     assertEquals(Result.MISS, fetch(cache, cloneRequest(main)).result(),
         "another HEAD, another listing: the old entry is not reachable");
   }
