@@ -60,10 +60,11 @@ public final class HttpFrontDoor implements AutoCloseable {
 
   /**
    * @param credentials the TLS key material, or empty for plain HTTP
+   * @param serverTls the TLS implementation (unused for plain HTTP)
    * @param reads the read path every request runs through (with this door's I/O timeout)
    */
-  public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials, ReadPath reads,
-      Services services) {
+  public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials,
+      ServerTls serverTls, ReadPath reads, Services services) {
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("gitedge-https");
     this.server = new Server(pool);
@@ -79,12 +80,7 @@ public final class HttpFrontDoor implements AutoCloseable {
       // that the SNI name match the certificate; the client verifies the certificate itself
       src.setSniHostCheck(false);
       hc.addCustomizer(src);
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
-      char[] pw = "gitedge".toCharArray();
-      ssl.setKeyStore(credentials.get().toKeyStore(pw));
-      ssl.setKeyStorePassword(new String(pw));
-      ssl.setSniRequired(false);
-      ssl.setTrustStore(credentials.get().trustingItself());
+      SslContextFactory.Server ssl = serverTls.serverFactory(credentials.get());
       connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
           new HttpConnectionFactory(hc));
     } else {
