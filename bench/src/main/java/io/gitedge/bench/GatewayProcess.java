@@ -57,6 +57,12 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
       String prefix, List<String> repos, String sshPublicKey) throws Exception {
+    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, "");
+  }
+
+  /** The same with {@code httpYaml} (lines indented two spaces) added to the http section. */
+  static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
+      String prefix, List<String> repos, String sshPublicKey, String httpYaml) throws Exception {
     Files.createDirectories(dir);
     AccessToken token = AccessToken.generate();
     Files.writeString(dir.resolve("identity.yaml"), """
@@ -73,7 +79,7 @@ final class GatewayProcess implements AutoCloseable {
         dataDir: ./data
         http:
           listen: 127.0.0.1:%1$d
-        ssh:
+        %6$sssh:
           listen: 127.0.0.1:%2$d
         identity:
           file: identity.yaml
@@ -85,7 +91,7 @@ final class GatewayProcess implements AutoCloseable {
             url: file://%4$s
             repos: [%5$s]
             syncInterval: 1h
-        """.formatted(https, ssh, prefix, projectRoot, String.join(", ", repos)));
+        """.formatted(https, ssh, prefix, projectRoot, String.join(", ", repos), httpYaml));
     GatewayProcess g = new GatewayProcess(dir, launcher, jvmOptions, https, ssh, token.reveal(),
         prefix);
     g.launch();
