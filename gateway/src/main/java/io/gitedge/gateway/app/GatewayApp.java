@@ -149,12 +149,12 @@ public final class GatewayApp implements AutoCloseable {
       ServerTls httpsTls = serverTls(config, serverTls);
       if (tls.isPresent()) {
         log.info("HTTPS TLS provider: {}", httpsTls.describe());
-        metrics.tlsProvider(httpsTls.name());
       }
       Doors doors = Doors.start(config, tls, httpsTls, hostKeys, new Doors.ReadSide(
           new CallerAuthenticator(identities.source()), identities.source(), resolver,
           packCache, httpsPacks, metrics, goProxy(config, metrics)), mirrors, sync, clock);
       parts.add(doors);
+      doors.https.tlsProvider().ifPresent(metrics::tlsProvider);
       doors.https.warmUp();
       int warmed = warmup.join();
       doors.https.markReady();

@@ -57,13 +57,17 @@ public final class ServerTls {
     } catch (UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e) {
       String why = reason(e);
       if (wanted == TlsProvider.CONSCRYPT) {
-        throw new UnavailableException("Conscrypt cannot load on this platform ("
-            + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "): " + why
-            + "; use auto or jdk", e);
+        throw new UnavailableException("Conscrypt's native library does not load here ("
+            + platform() + "): " + why + "; use auto or jdk", e);
       }
-      log.info("HTTPS uses the JDK's TLS: Conscrypt cannot load on this platform: {}", why);
+      log.info("HTTPS uses the JDK's TLS: Conscrypt's native library does not load here ({}):"
+          + " {}", platform(), why);
       return JDK;
     }
+  }
+
+  private static String platform() {
+    return System.getProperty("os.name") + " " + System.getProperty("os.arch");
   }
 
   private static String reason(Throwable e) {
@@ -77,6 +81,11 @@ public final class ServerTls {
   /** {@code jdk} or {@code conscrypt}, as {@code http.tlsProvider} spells it. */
   public String name() {
     return name;
+  }
+
+  /** {@code conscrypt} for Conscrypt's JCA provider, {@code jdk} for any other. */
+  static String nameOf(Provider p) {
+    return Conscrypt.isConscrypt(p) ? "conscrypt" : "jdk";
   }
 
   /** What the start-up log says: the provider and its version. */
