@@ -215,8 +215,8 @@ class HttpsFrontDoorTest {
 
   /**
    * Issue 16: with either TLS implementation behind the listener, the real clients (git's
-   * GnuTLS, go's crypto/tls) clone, list and download modules, and {@code /metrics} names the
-   * one serving.
+   * GnuTLS; go's crypto/tls through the module proxy) clone, list and download modules, the
+   * proxy's zip hashing as direct mode's, and {@code /metrics} names the one serving.
    */
   @ParameterizedTest(name = "http.tlsProvider: {0}")
   @ValueSource(strings = {"jdk", "conscrypt"})
@@ -236,11 +236,19 @@ class HttpsFrontDoorTest {
     alice.git(work, "config", "--global", "url." + gw.url() + "/github.com/.insteadOf",
         "https://github.com/").assertOk();
     List<String> sums = ReadPathSpec.goSums(alice, gw.workDir("go-" + provider));
+    // go's own TLS client, straight to the listener: the module proxy
+    ProcessResult proxied = gw.clientWithNetrc("alice").with("GOPROXY", gw.url() + "/goproxy")
+        .with("GONOSUMDB", "github.com/acme").with("GOPRIVATE", "").with("GONOPROXY", "")
+        .with("GOFLAGS", "-modcacherw")
+        .go(gw.workDir("proxy-" + provider), "mod", "download", "-json",
+            "github.com/acme/lib@v1.0.0").assertOk();
 
     assertTrue(listed.contains(v1 + "\trefs/tags/v1.0.0"), listed);
     assertEquals(v1, alice.git(work.resolve("lib"), "rev-parse", "HEAD").assertOk().stdout()
         .trim());
     assertEquals(6, sums.size(), String.join("\n", sums));
+    assertTrue(sums.contains("github.com/acme/lib v1.0.0 "
+        + proxied.stdout().replaceAll("(?s).*\"Sum\": \"([^\"]+)\".*", "$1")), proxied.stdout());
     String metrics = get("/metrics", gw.token("ops")).body();
     assertTrue(metrics.contains("gitedge_https_tls_provider{provider=\"" + provider
         + "\",region=\"test\"} 1.0\n"), metrics);
