@@ -167,12 +167,15 @@ class ConfigErrorsTest {
    */
   @Test
   void conscryptAskedForWhereItCannotLoad_stopsTheStartAtItsLine() throws Exception {
-    ProcessResult r = serve(VALID.formatted("127.0.0.1:0", "5m")
-        .replace("  listen:", "  tlsProvider: conscrypt\n  listen:"),
-        NO_CONSCRYPT_LIBRARY);
-    assertTrue(message(r).startsWith("gitedge: " + config + ":4: http.tlsProvider: Conscrypt's"
-        + " native library does not load here ("), r.describe());
-    assertTrue(message(r).endsWith("; use auto or jdk"), r.describe());
+    // the listen address is taken, so that a gateway that carried on regardless ends at once
+    // (with the wrong message) instead of serving
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      ProcessResult r = serve(VALID.formatted("127.0.0.1:" + taken.getLocalPort(), "5m")
+          .replace("  listen:", "  tlsProvider: conscrypt\n  listen:"), NO_CONSCRYPT_LIBRARY);
+      assertTrue(message(r).startsWith("gitedge: " + config + ":4: http.tlsProvider:"
+          + " Conscrypt's native library does not load here (Linux aarch64): "), r.describe());
+      assertTrue(message(r).endsWith("; use auto or jdk"), r.describe());
+    }
   }
 
   /**
