@@ -59,26 +59,34 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
       String prefix, List<String> repos, String sshPublicKey) throws Exception {
-    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, null, "");
+    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, null, "", "");
   }
 
   /** The same under {@code jdk} (see {@link #useJdk}); null runs the {@code java} on the PATH. */
   static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
       String prefix, List<String> repos, String sshPublicKey, Path jdk) throws Exception {
-    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, jdk, "");
+    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, jdk, "", "");
   }
 
   /** The same with {@code topLevelYaml} appended to the config (e.g. a {@code packCache:} block). */
   static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions, Path projectRoot,
       String prefix, List<String> repos, String sshPublicKey, String topLevelYaml)
       throws Exception {
-    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, null,
+    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, null, "",
         topLevelYaml);
+  }
+
+  /** The same with {@code httpYaml} (lines indented two spaces) added to the http section. */
+  static GatewayProcess startWithHttp(Path dir, Path launcher, List<String> jvmOptions,
+      Path projectRoot, String prefix, List<String> repos, String sshPublicKey, String httpYaml)
+      throws Exception {
+    return start(dir, launcher, jvmOptions, projectRoot, prefix, repos, sshPublicKey, null,
+        httpYaml, "");
   }
 
   private static GatewayProcess start(Path dir, Path launcher, List<String> jvmOptions,
       Path projectRoot, String prefix, List<String> repos, String sshPublicKey, Path jdk,
-      String topLevelYaml) throws Exception {
+      String httpYaml, String topLevelYaml) throws Exception {
     Files.createDirectories(dir);
     AccessToken token = AccessToken.generate();
     Files.writeString(dir.resolve("identity.yaml"), """
@@ -95,7 +103,7 @@ final class GatewayProcess implements AutoCloseable {
         dataDir: ./data
         http:
           listen: 127.0.0.1:%1$d
-        ssh:
+        %6$sssh:
           listen: 127.0.0.1:%2$d
         identity:
           file: identity.yaml
@@ -107,7 +115,8 @@ final class GatewayProcess implements AutoCloseable {
             url: file://%4$s
             repos: [%5$s]
             syncInterval: 1h
-        """.formatted(https, ssh, prefix, projectRoot, String.join(", ", repos)) + topLevelYaml);
+        """.formatted(https, ssh, prefix, projectRoot, String.join(", ", repos), httpYaml)
+        + topLevelYaml);
     GatewayProcess g = new GatewayProcess(dir, launcher, jvmOptions, https, ssh, token.reveal(),
         prefix);
     g.jdk = jdk;

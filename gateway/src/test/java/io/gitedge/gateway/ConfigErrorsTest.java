@@ -48,16 +48,18 @@ class ConfigErrorsTest {
       """;
 
   /** {@code gitedge serve --config file} as its own JVM, with this test's classpath. */
-  private ProcessResult gitedgeServe(Path file) {
+  private ProcessResult gitedgeServe(Path file, String... jvmOptions) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return ClientProcess.run(dir, ClientProcess.baseEnvironment(), List.of(java, "-cp",
-        System.getProperty("java.class.path"), "io.gitedge.gateway.app.Main", "serve",
-        "--config", file.toString()), null);
+    List<String> cmd = new java.util.ArrayList<>(List.of(java));
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        "io.gitedge.gateway.app.Main", "serve", "--config", file.toString()));
+    return ClientProcess.run(dir, ClientProcess.baseEnvironment(), cmd, null);
   }
 
-  private ProcessResult serve(String yaml) throws Exception {
+  private ProcessResult serve(String yaml, String... jvmOptions) throws Exception {
     Files.writeString(config, yaml);
-    ProcessResult r = gitedgeServe(config);
+    ProcessResult r = gitedgeServe(config, jvmOptions);
     assertNotEquals(0, r.exitCode(), r.describe());
     List<String> messages = r.stderr().lines().filter(l -> l.startsWith("gitedge: ")).toList();
     assertEquals(1, messages.size(), r.describe());
@@ -140,5 +142,57 @@ class ConfigErrorsTest {
     assertTrue(message(r).startsWith("gitedge: " + config + ":17: events.kafka.properties: "),
         r.describe());
     assertTrue(message(r).contains("acks"), r.describe());
+  }
+
+  // ------------------------------------------------------------------------- TLS provider
+
+  /**
+   * A JVM that takes itself for Linux on ARM: the jar carries Conscrypt's library for x86-64
+   * only (and macOS, Windows), so Conscrypt finds none for this platform and cannot load, as on
+   * a real ARM host.
+   */
+  private static final String NO_CONSCRYPT_LIBRARY = "-Dos.arch=aarch64";
+
+  @Test
+  void unknownTlsProvider_namesFileLineAndKey() throws Exception {
+    ProcessResult r = serve(VALID.formatted("127.0.0.1:0", "5m")
+        .replace("  listen:", "  tlsProvider: openssl\n  listen:"));
+    assertEquals("gitedge: " + config + ":4: http.tlsProvider: expected auto, jdk or conscrypt,"
+        + " got \"openssl\"", message(r));
+  }
+
+  /**
+   * Where Conscrypt's native library cannot load (here: a platform the jar has none for),
+   * asking for it by name stops the start instead of quietly serving with the JDK's TLS.
+   */
+  @Test
+  void conscryptAskedForWhereItCannotLoad_stopsTheStartAtItsLine() throws Exception {
+    // the listen address is taken, so that a gateway that carried on regardless ends at once
+    // (with the wrong message) instead of serving
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      ProcessResult r = serve(VALID.formatted("127.0.0.1:" + taken.getLocalPort(), "5m")
+          .replace("  listen:", "  tlsProvider: conscrypt\n  listen:"), NO_CONSCRYPT_LIBRARY);
+      assertTrue(message(r).startsWith("gitedge: " + config + ":4: http.tlsProvider:"
+          + " Conscrypt's native library does not load here (Linux aarch64): "), r.describe());
+      assertTrue(message(r).endsWith("; use auto or jdk"), r.describe());
+    }
+  }
+
+  /**
+   * The default, auto, takes the JDK's TLS where Conscrypt cannot load and says so in one line.
+   * The start is then stopped by a listen address in use, only so that the process ends: the
+   * choice and its line come before the listener binds.
+   */
+  @Test
+  void autoWhereConscryptCannotLoad_fallsBackToTheJdk_andSaysWhy() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      ProcessResult r = serve(VALID.formatted("127.0.0.1:" + taken.getLocalPort(), "5m"),
+          NO_CONSCRYPT_LIBRARY);
+      assertTrue(message(r).contains("http.listen: cannot listen on"), r.describe());
+      String all = r.stdout() + r.stderr();
+      assertEquals(1, all.lines().filter(l -> l.contains("HTTPS uses the JDK's TLS: Conscrypt's"
+          + " native library does not load here")).count(), r.describe());
+      assertTrue(all.contains("HTTPS TLS provider: the JDK's"), r.describe());
+    }
   }
 }

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,5 +205,52 @@ class HttpsFrontDoorTest {
         metrics);
     // the scrape itself is the one request in flight; every earlier one has ended
     assertTrue(metrics.contains("gitedge_requests_in_flight{region=\"test\"} 1.0\n"), metrics);
+    // http.tlsProvider's default, auto: Conscrypt wherever it loads (as it does in this JVM)
+    String auto = org.conscrypt.Conscrypt.isAvailable() ? "conscrypt" : "jdk";
+    assertTrue(metrics.contains("gitedge_https_tls_provider{provider=\"" + auto
+        + "\",region=\"test\"} 1.0\n"), metrics);
+  }
+
+  // ------------------------------------------------------------------------- TLS providers
+
+  /**
+   * Issue 16: with either TLS implementation behind the listener, the real clients (git's
+   * GnuTLS; go's crypto/tls through the module proxy) clone, list and download modules, the
+   * proxy's zip hashing as direct mode's, and {@code /metrics} names the one serving.
+   */
+  @ParameterizedTest(name = "http.tlsProvider: {0}")
+  @ValueSource(strings = {"jdk", "conscrypt"})
+  void eachTlsProvider_servesCloneLsRemoteAndGo_andMetricsNameIt(String provider)
+      throws Exception {
+    Requires.tools("go");
+    gw.close();
+    gw = GatewayHarness.start(dir.resolve(provider), GatewayHarness.Options.defaults()
+        .withHttp("tlsProvider", provider));
+    http = TrustingHttp.client(gw.certificate());
+    ClientHome alice = gw.clientWithNetrc("alice");
+    Path work = gw.workDir("tls-" + provider);
+    String v1 = gw.upstream().refs("acme/lib").get("refs/tags/v1.0.0");
+
+    String listed = alice.git(work, "ls-remote", gw.repoUrl(LIB)).assertOk().stdout();
+    alice.git(work, "clone", "--branch", "v1.0.0", gw.repoUrl(LIB), "lib").assertOk();
+    alice.git(work, "config", "--global", "url." + gw.url() + "/github.com/.insteadOf",
+        "https://github.com/").assertOk();
+    List<String> sums = ReadPathSpec.goSums(alice, gw.workDir("go-" + provider));
+    // go's own TLS client, straight to the listener: the module proxy
+    ProcessResult proxied = gw.clientWithNetrc("alice").with("GOPROXY", gw.url() + "/goproxy")
+        .with("GONOSUMDB", "github.com/acme").with("GOPRIVATE", "").with("GONOPROXY", "")
+        .with("GOFLAGS", "-modcacherw")
+        .go(gw.workDir("proxy-" + provider), "mod", "download", "-json",
+            "github.com/acme/lib@v1.0.0").assertOk();
+
+    assertTrue(listed.contains(v1 + "\trefs/tags/v1.0.0"), listed);
+    assertEquals(v1, alice.git(work.resolve("lib"), "rev-parse", "HEAD").assertOk().stdout()
+        .trim());
+    assertEquals(6, sums.size(), String.join("\n", sums));
+    assertTrue(sums.contains("github.com/acme/lib v1.0.0 "
+        + proxied.stdout().replaceAll("(?s).*\"Sum\": \"([^\"]+)\".*", "$1")), proxied.stdout());
+    String metrics = get("/metrics", gw.token("ops")).body();
+    assertTrue(metrics.contains("gitedge_https_tls_provider{provider=\"" + provider
+        + "\",region=\"test\"} 1.0\n"), metrics);
   }
 }

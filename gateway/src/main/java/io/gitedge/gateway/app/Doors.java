@@ -19,6 +19,7 @@ import io.gitedge.gateway.http.HookEndpoint;
 import io.gitedge.gateway.http.HttpFrontDoor;
 import io.gitedge.gateway.http.ModuleHashes;
 import io.gitedge.gateway.http.PeerEventEndpoint;
+import io.gitedge.gateway.http.ServerTls;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.goproxy.GoProxy;
 import io.gitedge.gateway.packcache.PackCache;
@@ -66,13 +67,13 @@ final class Doors implements AutoCloseable {
    * @throws ConfigException when a listener cannot bind
    * @throws KeyMaterialException when the SSH host keys cannot be read or made
    */
-  static Doors start(GatewayConfig config, Optional<TlsCredentials> tls,
+  static Doors start(GatewayConfig config, Optional<TlsCredentials> tls, ServerTls serverTls,
       Optional<CompletableFuture<SshHostKeys>> hostKeys, ReadSide reads, Mirrors mirrors,
       SyncEventFlow sync, Clock clock) throws ConfigException, KeyMaterialException {
     GatewayMetrics metrics = reads.metrics();
     ModuleHashes modules = reads.goProxy().map(p -> new ModuleHashes(p::built))
         .orElse(ModuleHashes.NONE);
-    HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, readPath(Door.HTTPS, reads,
+    HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, serverTls, readPath(Door.HTTPS, reads,
         reads.httpsUploadPacks()),
         new HttpFrontDoor.Services(metrics, new HookEndpoint(sync.webhooks, metrics),
             config.peers().map(p -> new PeerEventEndpoint(new PeerSecret(p.secretFile()),

@@ -16,6 +16,7 @@ import io.gitedge.goproxy.ZipCache;
 import io.gitedge.gateway.ssh.SshFrontDoor;
 import io.gitedge.keys.KeyMaterialException;
 import io.gitedge.keys.SshHostKeys;
+import io.gitedge.gateway.http.ServerTls;
 import io.gitedge.keys.TlsCredentials;
 import io.gitedge.keys.TlsKeys;
 import io.gitedge.store.MirrorName;
@@ -108,6 +109,17 @@ public final class GatewayApp implements AutoCloseable {
               throw new CompletionException(e);
             }
           }, daemon("gitedge-host-keys")));
+      // Conscrypt unpacks and loads its native library (a few hundred milliseconds): beside
+      // the rest of the start too
+      CompletableFuture<ServerTls> serverTls = config.http().tls() instanceof HttpConfig.Tls.Off
+          ? CompletableFuture.completedFuture(ServerTls.JDK)
+          : CompletableFuture.supplyAsync(() -> {
+            try {
+              return ServerTls.choose(config.http().tlsProvider());
+            } catch (ServerTls.UnavailableException e) {
+              throw new CompletionException(e);
+            }
+          }, daemon("gitedge-tls-provider"));
       Optional<TlsCredentials> tls = tls(config);
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
@@ -134,10 +146,15 @@ public final class GatewayApp implements AutoCloseable {
       CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(() -> Warmup.run(
           mirrors.store(), httpsPacks, mirrors.names(), WARMUP_BUDGET), daemon("gitedge-warmup"));
 
-      Doors doors = Doors.start(config, tls, hostKeys, new Doors.ReadSide(
+      ServerTls httpsTls = serverTls(config, serverTls);
+      if (tls.isPresent()) {
+        log.info("HTTPS TLS provider: {}", httpsTls.describe());
+      }
+      Doors doors = Doors.start(config, tls, httpsTls, hostKeys, new Doors.ReadSide(
           new CallerAuthenticator(identities.source()), identities.source(), resolver,
           packCache, httpsPacks, metrics, goProxy(config, metrics)), mirrors, sync, clock);
       parts.add(doors);
+      doors.https.tlsProvider().ifPresent(metrics::tlsProvider);
       doors.https.warmUp();
       int warmed = warmup.join();
       doors.https.markReady();
@@ -187,6 +204,19 @@ public final class GatewayApp implements AutoCloseable {
     } catch (IOException e) {
       throw config.origin().error("dataDir", "cannot use " + config.packCacheDir()
           + " for the pack cache: " + rootCause(e).getMessage(), e);
+    }
+  }
+
+  /** The HTTPS listener's TLS provider once chosen; one that cannot load is a config error. */
+  private static ServerTls serverTls(GatewayConfig config, CompletableFuture<ServerTls> chosen)
+      throws ConfigException {
+    try {
+      return chosen.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof ServerTls.UnavailableException u) {
+        throw config.origin().error("http.tlsProvider", u.getMessage(), u);
+      }
+      throw e;
     }
   }
 

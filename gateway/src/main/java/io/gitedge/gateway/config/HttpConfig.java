@@ -23,16 +23,19 @@ import java.util.Optional;
  *     client in total; a client that drips its body loses the connection
  * @param maxConnections open connections at most; at the cap Jetty stops accepting until one
  *     closes
+ * @param tlsProvider which TLS implementation serves HTTPS (ignored when TLS is off)
  */
 public record HttpConfig(String listenHost, int listenPort, Optional<URI> publicUrl, Tls tls,
     Duration idleTimeout, long maxRequestBytes, Duration requestHeaderTimeout,
-    Duration requestBodyTimeout, int maxConnections) {
+    Duration requestBodyTimeout, int maxConnections, TlsProvider tlsProvider) {
   /** Default of {@link #requestHeaderTimeout}: git sends its headers at once. */
   public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(30);
   /** Default of {@link #requestBodyTimeout}: a 64 MiB body at 1 MB/s, git's are far smaller. */
   public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(60);
   /** Default of {@link #maxConnections}. */
   public static final int DEFAULT_MAX_CONNECTIONS = 2048;
+  /** Default of {@link #tlsProvider}. */
+  public static final TlsProvider DEFAULT_TLS_PROVIDER = TlsProvider.AUTO;
 
   public HttpConfig {
     Objects.requireNonNull(listenHost, "listenHost");
@@ -41,6 +44,15 @@ public record HttpConfig(String listenHost, int listenPort, Optional<URI> public
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
     Objects.requireNonNull(requestBodyTimeout, "requestBodyTimeout");
+    Objects.requireNonNull(tlsProvider, "tlsProvider");
+  }
+
+  /** The front door with the default TLS provider. */
+  public HttpConfig(String listenHost, int listenPort, Optional<URI> publicUrl, Tls tls,
+      Duration idleTimeout, long maxRequestBytes, Duration requestHeaderTimeout,
+      Duration requestBodyTimeout, int maxConnections) {
+    this(listenHost, listenPort, publicUrl, tls, idleTimeout, maxRequestBytes,
+        requestHeaderTimeout, requestBodyTimeout, maxConnections, DEFAULT_TLS_PROVIDER);
   }
 
   /** The front door with the default slow-client limits. */
@@ -48,6 +60,25 @@ public record HttpConfig(String listenHost, int listenPort, Optional<URI> public
       Duration idleTimeout, long maxRequestBytes) {
     this(listenHost, listenPort, publicUrl, tls, idleTimeout, maxRequestBytes,
         DEFAULT_REQUEST_HEADER_TIMEOUT, DEFAULT_REQUEST_BODY_TIMEOUT, DEFAULT_MAX_CONNECTIONS);
+  }
+
+  /**
+   * Which implementation of TLS the HTTPS listener uses. Conscrypt is BoringSSL behind the JCA
+   * interfaces: its handshake and its AES-GCM are native code from the first connection, where
+   * the JDK's run as Java until the JIT has compiled them (see BENCHMARKS.md, "TLS provider").
+   */
+  public enum TlsProvider {
+    /** Conscrypt where its native library loads on this platform, else the JDK's (logged). */
+    AUTO,
+    /** The JDK's own (SunJSSE). */
+    JDK,
+    /** Conscrypt; the gateway does not start where it cannot load. */
+    CONSCRYPT;
+
+    /** The configuration's spelling: {@code auto}, {@code jdk}, {@code conscrypt}. */
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** Where TLS key material comes from. */

@@ -34,9 +34,25 @@ final class HttpConfigReader {
         ConfigNode::asPositiveDuration, HttpConfig.DEFAULT_REQUEST_BODY_TIMEOUT);
     int maxConnections = keys.getOrDefault("maxConnections",
         node -> node.asInt(1, MAX_CONNECTIONS), HttpConfig.DEFAULT_MAX_CONNECTIONS);
+    HttpConfig.TlsProvider tlsProvider = keys.getOrDefault("tlsProvider",
+        HttpConfigReader::readTlsProvider, HttpConfig.DEFAULT_TLS_PROVIDER);
+    if (tls instanceof HttpConfig.Tls.Off && keys.has("tlsProvider")) {
+      throw keys.require("tlsProvider").error("has no effect with tls: off; remove one of them");
+    }
     keys.finish();
     return new HttpConfig(listen.host(), listen.port(), publicUrl, tls, idleTimeout,
-        maxRequestMib * BYTES_PER_MIB, headerTimeout, bodyTimeout, maxConnections);
+        maxRequestMib * BYTES_PER_MIB, headerTimeout, bodyTimeout, maxConnections, tlsProvider);
+  }
+
+  /** {@code auto}, {@code jdk} or {@code conscrypt}. */
+  private static HttpConfig.TlsProvider readTlsProvider(ConfigNode node) throws ConfigException {
+    String text = node.asNonBlankString();
+    for (HttpConfig.TlsProvider p : HttpConfig.TlsProvider.values()) {
+      if (p.configName().equals(text)) {
+        return p;
+      }
+    }
+    throw node.error("expected auto, jdk or conscrypt, got \"" + text + "\"");
   }
 
   /** Absent or empty: a generated certificate; {@code off}: plain HTTP; or certFile + keyFile. */

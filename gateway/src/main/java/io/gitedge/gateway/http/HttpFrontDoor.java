@@ -45,6 +45,7 @@ public final class HttpFrontDoor implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final SslContextFactory.Server ssl; // null for plain HTTP
   private final Optional<TlsCredentials> credentials;
   private final boolean tls;
   private final Optional<URI> configuredPublicUrl;
@@ -60,10 +61,11 @@ public final class HttpFrontDoor implements AutoCloseable {
 
   /**
    * @param credentials the TLS key material, or empty for plain HTTP
+   * @param serverTls the TLS implementation (unused for plain HTTP)
    * @param reads the read path every request runs through (with this door's I/O timeout)
    */
-  public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials, ReadPath reads,
-      Services services) {
+  public HttpFrontDoor(HttpConfig config, Optional<TlsCredentials> credentials,
+      ServerTls serverTls, ReadPath reads, Services services) {
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("gitedge-https");
     this.server = new Server(pool);
@@ -79,15 +81,11 @@ public final class HttpFrontDoor implements AutoCloseable {
       // that the SNI name match the certificate; the client verifies the certificate itself
       src.setSniHostCheck(false);
       hc.addCustomizer(src);
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
-      char[] pw = "gitedge".toCharArray();
-      ssl.setKeyStore(credentials.get().toKeyStore(pw));
-      ssl.setKeyStorePassword(new String(pw));
-      ssl.setSniRequired(false);
-      ssl.setTrustStore(credentials.get().trustingItself());
+      ssl = serverTls.serverFactory(credentials.get());
       connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
           new HttpConnectionFactory(hc));
     } else {
+      ssl = null;
       connector = new ServerConnector(server, new HttpConnectionFactory(hc));
     }
     connector.setHost(config.listenHost());
@@ -183,6 +181,15 @@ public final class HttpFrontDoor implements AutoCloseable {
   /** From now on {@code /readyz} answers 200: the gateway is warm and may take traffic. */
   public void markReady() {
     ready.set(true);
+  }
+
+  /**
+   * Which TLS implementation the started listener's engines come from, as
+   * {@code http.tlsProvider} names it ({@code jdk}, {@code conscrypt}): read from the context
+   * Jetty actually uses, not from the configuration. Empty for plain HTTP.
+   */
+  public Optional<String> tlsProvider() {
+    return Optional.ofNullable(ssl).map(s -> ServerTls.nameOf(s.getSslContext().getProvider()));
   }
 
   /** The port actually bound. */

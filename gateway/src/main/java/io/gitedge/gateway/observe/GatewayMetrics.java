@@ -225,6 +225,16 @@ public final class GatewayMetrics {
         .tag("endpoint", endpoint).tag("result", result).register(registry).increment();
   }
 
+  /**
+   * Names the TLS implementation of the HTTPS listener: {@code gitedge_https_tls_provider}
+   * with label {@code provider} ({@code jdk} or {@code conscrypt}) and value 1.
+   */
+  public void tlsProvider(String provider) {
+    Gauge.builder("gitedge_https_tls_provider", () -> 1)
+        .description("The TLS implementation serving HTTPS (http.tlsProvider), always 1")
+        .tag("provider", provider).register(registry);
+  }
+
   /** A listener recording every sync's outcome. */
   public SyncListener syncListener() {
     return this::sync;
