@@ -12,7 +12,8 @@ public final class Main {
     // logging first, on this thread: a logger asked for on another thread while SLF4J starts up
     // gets its calls queued and replayed, with three warning lines on stderr
     LoggerFactory.getILoggerFactory();
-    if (args.length > 0 && (args[0].equals("serve") || args[0].equals("demo"))) {
+    if (args.length > 0 && (args[0].equals("serve") || args[0].equals("demo")
+        || args[0].equals("train"))) {
       Preinit.start();
     }
     IsolatedGitConfig.install();
@@ -32,7 +33,7 @@ public final class Main {
   static Cli.Command program() {
     return Cli.Command.group("gitedge", "A regional edge gateway serving read-only Git mirrors.",
         List.of(ServeCommand.command(), DemoCommand.command(), TokenCommand.command(),
-            KeysCommand.command(), VerifyCommand.command()));
+            KeysCommand.command(), VerifyCommand.command(), TrainCommand.command()));
   }
 
   static String version() {

@@ -3,9 +3,7 @@ package io.gitedge.gateway.app;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.ConfigLoader;
 import io.gitedge.gateway.config.GatewayConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -40,23 +38,6 @@ final class ServeCommand {
    * returns once it is closed.
    */
   static void runUntilStopped(GatewayApp app) {
-    GracefulStop.serve(app, ServeCommand::markServing);
-  }
-
-  /**
-   * Creates the file {@code GITEDGE_SERVING_MARK} names, if set: the launcher keeps the
-   * class-data-sharing archive of a JVM only when it got this far, so an archive holds the
-   * classes of serving, not of a start that failed.
-   */
-  private static void markServing() {
-    String mark = System.getenv("GITEDGE_SERVING_MARK");
-    if (mark == null || mark.isEmpty()) {
-      return;
-    }
-    try {
-      Files.writeString(Path.of(mark), "serving\n");
-    } catch (IOException | RuntimeException e) {
-      // the launcher then starts without an archive next time, and makes one again
-    }
+    GracefulStop.serve(app, () -> { });
   }
 }
