@@ -63,6 +63,9 @@ class DemoIT {
     pb.environment().putAll(ClientProcess.baseEnvironment());
     pb.environment().put("HOME", Files.createDirectories(dir.resolve("operator")).toString());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    // no start-up cache: its first serve would train one in the background, a process that
+    // outlives the test and takes a core from the rest of the build (StartupCacheIT covers it)
+    pb.environment().put("GITEDGE_CDS", "off");
     Process p = pb.start();
     List<String> lines = new ArrayList<>();
     CompletableFuture<Void> ready = CompletableFuture.runAsync(() -> {

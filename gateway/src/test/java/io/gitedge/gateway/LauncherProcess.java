@@ -84,6 +84,9 @@ final class LauncherProcess implements AutoCloseable {
     pb.environment().putAll(ClientProcess.baseEnvironment());
     pb.environment().put("HOME", Files.createDirectories(workDir.resolve("operator")).toString());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    // no start-up cache: its first serve would train one in the background, a process that
+    // outlives the test and takes a core from the rest of the build (StartupCacheIT covers it)
+    pb.environment().put("GITEDGE_CDS", "off");
     pb.environment().putAll(env);
     Process p = pb.start();
     RUNNING.add(p);
