@@ -127,6 +127,27 @@ final class GatewayProcess implements AutoCloseable {
     return g;
   }
 
+  /**
+   * Runs {@code ./gitedge train} under {@code jdk} (null: the {@code java} on the PATH) in the
+   * foreground, so that the gateways measured next start from the launcher's start-up cache, as
+   * an operator who followed the README would, and no training runs beside the measurements.
+   * Returns what the launcher printed; a failed training is reported, not fatal (the gateway
+   * then serves without the cache).
+   */
+  static String trainStartupCache(Path launcher, Path jdk) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "train").redirectErrorStream(true);
+    if (jdk != null) {
+      pb.environment().put("JAVA_HOME", jdk.toString());
+      pb.environment().put("PATH", jdk.resolve("bin") + java.io.File.pathSeparator
+          + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    int rc = p.waitFor();
+    String last = out.lines().filter(l -> l.startsWith("gitedge:")).reduce((a, b) -> b).orElse("");
+    return rc == 0 ? last : "training failed (" + rc + "): " + last;
+  }
+
   /** Starts the JVM and waits for {@code /readyz}; {@link #readySeconds} is how long that took. */
   void launch() throws Exception {
     long t0 = System.nanoTime();

@@ -123,6 +123,10 @@ public final class SmallRequests {
     String moduleShape = shape(projects.resolve(REPO + ".git"));
     String mediumShape = medium == null ? null : shape(projects.resolve("medium.git"));
 
+    for (Jdk jdk : jdks) {
+      log("start-up cache under " + jdk.label() + ": "
+          + GatewayProcess.trainStartupCache(launcher, jdk.home()));
+    }
     log("starting C git (nginx + fcgiwrap + http-backend) and the gateway under "
         + jdks.get(0).label());
     try (CGitServers cgitServers = CGitServers.start(projects, work.resolve("cgit"), env)) {
@@ -150,8 +154,6 @@ public final class SmallRequests {
             g.useJdk(jdk.home());
             g.launch();
           }
-          g.stop(); // the unmeasured start above leaves the launcher's archives on disk
-          g.launch();
           launcherFiles.add(jdk.label() + ": " + launcherFiles(launcher));
           if (gwLsRefs == null) {
             gwLsRefs = captureLsRefs(origin(g.httpsBase()), "/bench/" + REPO + ".git",
@@ -581,12 +583,13 @@ public final class SmallRequests {
         .stdout();
   }
 
-  /** What the launcher keeps next to the jar (archives, caches) after the unmeasured start. */
+  /** The start-up caches the launcher keeps next to the jar. */
   private static String launcherFiles(Path launcher) throws IOException {
     Path target = launcher.toAbsolutePath().getParent().resolve("gateway/target");
     try (var s = Files.list(target)) {
       List<String> names = s.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("gitedge.") && !n.endsWith(".jar")).sorted().toList();
+          .filter(n -> n.startsWith("gitedge") && (n.endsWith(".aot") || n.endsWith(".jsa")))
+          .sorted().toList();
       return names.isEmpty() ? "none" : String.join(", ", names);
     }
   }
@@ -616,9 +619,10 @@ public final class SmallRequests {
         + " started again with `./gitedge serve`, polled until `/readyz` answers 200, sent one"
         + " unmeasured run of the same workload (one `ls-remote`, one `clone --mirror`, one"
         + " 16-version `go mod download`), then measured. C git's runs are not preceded by"
-        + " anything but the first unmeasured run of the row. Before the first measured start"
-        + " under each JDK the launcher ran once unmeasured (started and stopped), so the"
-        + " archives it makes exist; in `gateway/target` after that: ")
+        + " anything but the first unmeasured run of the row. Before any gateway started,"
+        + " `./gitedge train` ran under each JDK (the launcher's start-up cache: the"
+        + " ahead-of-time cache on JDK 24 and later, a class-data-sharing archive before), as"
+        + " the README tells operators; the caches in `gateway/target`: ")
         .append(String.join("; ", launcherFiles)).append(".\n");
     s.append("- **gateway steady**: the same gateway after ").append(warmups)
         .append(" unmeasured `ls-remote` runs, 10 `clone --mirror` runs and one run of the"

@@ -78,11 +78,6 @@ public final class ServerTls {
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
-  /** {@code jdk} or {@code conscrypt}, as {@code http.tlsProvider} spells it. */
-  public String name() {
-    return name;
-  }
-
   /** {@code conscrypt} for Conscrypt's JCA provider, {@code jdk} for any other. */
   static String nameOf(Provider p) {
     return Conscrypt.isConscrypt(p) ? "conscrypt" : "jdk";
