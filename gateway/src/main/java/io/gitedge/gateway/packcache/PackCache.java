@@ -36,11 +36,12 @@ import org.slf4j.LoggerFactory;
  * their annotated tags point to. A shallow fetch that carries the client's shallow commits and
  * haves (go's fetch of each further version of a module) is answered only when each of those
  * is such an id too: then whether the mirror has them, and so the acknowledgments, the
- * shallow-info section and the pack, are fixed by the refs and the request. Everything else (a {@link Result#BYPASS}) goes to upload-pack as
- * if there were no cache: the bytes read are replayed ahead of the rest of the body, and a read that failed
- * fails again at the same point. A want that is not a ref tip is never answered from here, so
- * upload-pack's own checks (reachability, waiting for a sync) decide as they always did; access to
- * the mirror as a whole was decided before the cache is asked.
+ * shallow-info section and the pack, are fixed by the refs and the request. Everything else
+ * (a {@link Result#BYPASS}) goes to upload-pack as if there were no cache: the bytes read are
+ * replayed ahead of the rest of the body, and a read that failed fails again at the same point.
+ * A want that is not a ref tip is never answered from here, so upload-pack's own checks
+ * (reachability, waiting for a sync) decide as they always did; access to the mirror as a whole
+ * was decided before the cache is asked.
  *
  * <h2>Keys and invariants</h2>
  * The key ({@link PackKey}) is the mirror, a digest of all its refs as upload-pack advertises
