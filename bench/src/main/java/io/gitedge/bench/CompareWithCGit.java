@@ -311,20 +311,12 @@ public final class CompareWithCGit {
   }
 
   private double clone(Side s, String url, String... options) {
-    Path d = work.resolve("clone-" + (++serial));
-    List<String> args = new ArrayList<>(List.of("clone", "-q"));
-    args.addAll(List.of(options));
-    args.add(url);
-    args.add(d.toString());
-    double t = timed(s, work, args.toArray(String[]::new));
-    ClientProcess.run(work, env, List.of("rm", "-rf", d.toString()), null).assertOk();
-    return t;
+    return TimedGit.clone(s.client(), work, env, work.resolve("clone-" + (++serial)), url,
+        options);
   }
 
   private static double timed(Side s, Path dir, String... args) {
-    long t0 = System.nanoTime();
-    s.client().git(dir, args).assertOk();
-    return (System.nanoTime() - t0) / 1e9;
+    return TimedGit.run(s.client(), dir, args);
   }
 
   private String shape(Path bare) {

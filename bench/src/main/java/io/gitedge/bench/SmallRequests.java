@@ -553,20 +553,11 @@ public final class SmallRequests {
   // ---- helpers ----
 
   private double clone(ClientHome client, String url, String... options) {
-    Path d = work.resolve("clone-" + (++serial));
-    List<String> args = new ArrayList<>(List.of("clone", "-q"));
-    args.addAll(List.of(options));
-    args.add(url);
-    args.add(d.toString());
-    double t = timed(client, work, args.toArray(String[]::new));
-    ClientProcess.run(work, env, List.of("rm", "-rf", d.toString()), null).assertOk();
-    return t;
+    return TimedGit.clone(client, work, env, work.resolve("clone-" + (++serial)), url, options);
   }
 
   private static double timed(ClientHome client, Path dir, String... args) {
-    long t0 = System.nanoTime();
-    client.git(dir, args).assertOk();
-    return (System.nanoTime() - t0) / 1e9;
+    return TimedGit.run(client, dir, args);
   }
 
   private String shape(Path bare) {
