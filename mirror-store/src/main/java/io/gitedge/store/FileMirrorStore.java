@@ -301,13 +301,12 @@ final class FileMirrorStore implements MirrorStore {
         MirrorSetup.configureNew(repo);
         Map<String, ObjectId> pinned = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE
             ? fleetTags(name, repo, upstream.fleet(), fetcher) : Map.of();
-        Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
-        Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
-        List<String> names = MirrorFetcher.toFetch(RefPlan.of(pinned, listed, policy.tags(),
-            List.of(), started).commands());
-        Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, names);
-        plan = RefPlan.of(pinned, MirrorFetcher.merge(listed, names, fetched), policy.tags(),
-            List.of(), started);
+        Map<String, Ref> remote;
+        try (MirrorFetcher.Conversation upstreamNow = fetcher.open(repo, upstream)) {
+          remote = upstreamNow.refs();
+          plan = RefPlan.of(pinned, upstreamNow.ids(), policy.tags(), List.of(), started);
+          upstreamNow.fetch(MirrorFetcher.toFetch(plan.commands()));
+        }
         fetcher.checkNotAborted();
         changes = MirrorFetcher.apply(repo, creations(pinned, plan.commands()));
         MirrorFetcher.followHead(repo, remote);
@@ -339,16 +338,15 @@ final class FileMirrorStore implements MirrorStore {
       List<Upstream> fleet, MirrorFetcher fetcher) {
     for (Upstream region : fleet) {
       try {
-        Map<String, ObjectId> tags = new TreeMap<>();
-        MirrorFetcher.ids(fetcher.listRemote(repo, region)).forEach((ref, id) -> {
-          if (ref.startsWith(Constants.R_TAGS)) {
-            tags.put(ref, id);
+        Map<String, ObjectId> fetched;
+        try (MirrorFetcher.Conversation there = fetcher.open(repo, region)) {
+          List<String> tags = there.ids().keySet().stream()
+              .filter(ref -> ref.startsWith(Constants.R_TAGS)).toList();
+          if (tags.isEmpty()) {
+            continue;
           }
-        });
-        if (tags.isEmpty()) {
-          continue;
+          fetched = there.fetch(tags);
         }
-        Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, region, tags.keySet());
         log.info("new mirror {}: took {} tags as the fleet has them from {}", name,
             fetched.size(), region.url());
         return fetched;
@@ -442,15 +440,11 @@ final class FileMirrorStore implements MirrorStore {
         if (found.size() == wanted.size()) {
           break;
         }
-        try {
-          Map<String, ObjectId> there = MirrorFetcher.ids(fetcher.listRemote(repo, region));
+        try (MirrorFetcher.Conversation there = fetcher.open(repo, region)) {
+          Map<String, ObjectId> tags = there.ids();
           List<String> names = wanted.keySet().stream().filter(t -> !found.containsKey(t)
-              && wanted.get(t).equals(there.get(t))).toList();
-          fetcher.fetchObjects(repo, region, names).forEach((t, id) -> {
-            if (id.equals(wanted.get(t))) {
-              found.put(t, id);
-            }
-          });
+              && wanted.get(t).equals(tags.get(t))).toList();
+          found.putAll(there.fetch(names));
         } catch (SyncFailedException e) {
           log.info("sync {}: cannot take the fleet's tags from {} ({})", name, region.url(),
               e.getMessage());
@@ -476,26 +470,26 @@ final class FileMirrorStore implements MirrorStore {
     Repository repo = mirror.repository();
     MirrorState before = state(mirror.name()).orElse(MirrorState.none(upstream.url()));
     boolean tampered = tampered(mirror, before);
-    Map<String, Ref> remote = fetcher.listRemote(repo, upstream);
-    Map<String, ObjectId> listed = MirrorFetcher.ids(remote);
     Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
     FleetTags fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy, fetcher);
-    listed = fleetTags.apply(local, listed);
-    RefPlan plan = RefPlan.of(with(local, fleetTags.adopted), listed, policy.tags(),
-        before.tagConflicts(), started);
+    Map<String, Ref> remote;
+    RefPlan plan;
     List<RefChange> changes = List.of();
-    if (!plan.commands().isEmpty() || !fleetTags.adopted.isEmpty()) {
-      // plan again with what the fetch saw: the upstream may have moved since the listing (and
-      // a tag the fleet announced stays at the fleet's commit however the upstream moved it)
-      List<String> names = MirrorFetcher.toFetch(plan.commands());
-      Map<String, ObjectId> fetched = fetcher.fetchObjects(repo, upstream, names);
-      Map<String, ObjectId> seen = fleetTags.apply(local, MirrorFetcher.merge(listed, names,
-          fetched));
-      plan = RefPlan.of(with(MirrorFetcher.localRefs(repo), fleetTags.adopted), seen,
-          policy.tags(), before.tagConflicts(), started);
+    // one listing decides the sync: its plan, the objects fetched and the refs applied (the
+    // fleet's tags aside, which stay at the fleet's commit however the upstream moved them)
+    try (MirrorFetcher.Conversation upstreamNow = fetcher.open(repo, upstream)) {
+      remote = upstreamNow.refs();
+      Map<String, ObjectId> listed = fleetTags.apply(local, upstreamNow.ids());
+      plan = RefPlan.of(with(local, fleetTags.adopted), listed, policy.tags(),
+          before.tagConflicts(), started);
       if (plan.massDeletion() && !massDeleteApproved) {
         return hold(mirror.name(), upstream, plan, before, started);
       }
+      if (!plan.commands().isEmpty() || !fleetTags.adopted.isEmpty()) {
+        upstreamNow.fetch(MirrorFetcher.toFetch(plan.commands()));
+      }
+    }
+    if (!plan.commands().isEmpty() || !fleetTags.adopted.isEmpty()) {
       // the last safe point: an abort seen here leaves the fetched objects unreferenced
       fetcher.checkNotAborted();
       changes = MirrorFetcher.apply(repo, creations(fleetTags.adopted, plan.commands()));

@@ -1,8 +1,8 @@
 package io.gitedge.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +11,7 @@ import io.gitedge.testing.HttpBackendServer;
 import io.gitedge.testing.HttpStub;
 import io.gitedge.testing.OpenSshServer;
 import io.gitedge.testing.ProcessResult;
+import io.gitedge.testing.Requires;
 import io.gitedge.testing.TestUpstream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
@@ -403,6 +407,45 @@ class MirrorStoreTest {
     SyncResult bad = store.sync(lib, good);
     assertEquals(SyncResult.Outcome.FAILED, bad.outcome());
     assertFalse(bad.error().orElseThrow().contains("wrong-token"), bad.error().get());
+  }
+
+  @Test
+  void aPushBetweenTheSyncsListingAndItsFetch_leavesTheMirrorAtOneStateTheUpstreamHad()
+      throws Exception {
+    HttpBackendServer http = upstream.serveHttp(null, null);
+    Upstream viaHttp = new Upstream(http.url() + "/acme/lib.git", Optional.empty());
+    assertEquals(SyncResult.Outcome.CREATED, store.sync(lib, viaHttp).outcome());
+    upstream.commit("acme/lib", "main", Map.of("a.txt", "a\n"), "A");
+    Map<String, String> before = upstream.refs("acme/lib");
+    AtomicInteger posts = new AtomicInteger();
+    AtomicReference<Map<String, String>> after = new AtomicReference<>();
+    // the upstream's second state, pushed while the sync's first POST (its listing) is answered
+    // and its next one is not: main moves again and a tag is created at the new commit, as one
+    // push (nobody reads the upstream while this hook runs)
+    http.beforeAnswering(line -> {
+      if (line.startsWith("POST ") && posts.incrementAndGet() == 2) {
+        String b = upstream.git("acme/lib", "commit-tree", "main^{tree}", "-p", "main", "-m",
+            "B").assertOk().stdout().trim();
+        upstream.git("acme/lib", "update-ref", "refs/heads/main", b).assertOk();
+        upstream.tag("acme/lib", "v1.1.0", b, false);
+        after.set(upstream.refs("acme/lib"));
+      }
+    });
+
+    SyncResult r = store.sync(lib, viaHttp);
+
+    assertEquals(SyncResult.Outcome.UPDATED, r.outcome(), r.toString());
+    assertNotNull(after.get(), "the upstream was not pushed to during the sync: "
+        + http.requests());
+    Map<String, String> mirrored = new TreeMap<>(mirrorRefs(lib));
+    assertTrue(mirrored.equals(new TreeMap<>(before))
+        || mirrored.equals(new TreeMap<>(after.get())),
+        "the mirror's refs " + mirrored + " are neither the upstream's state before the push "
+        + new TreeMap<>(before) + " nor after it " + new TreeMap<>(after.get()));
+    http.beforeAnswering(line -> { });
+    assertEquals(SyncResult.Outcome.UPDATED, store.sync(lib, viaHttp).outcome());
+    assertEquals(new TreeMap<>(after.get()), new TreeMap<>(mirrorRefs(lib)),
+        "the next sync takes the second state whole");
   }
 
   // ---------------------------------------------------------------- SSH upstream

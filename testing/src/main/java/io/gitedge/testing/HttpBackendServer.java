@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -32,6 +33,7 @@ public final class HttpBackendServer implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final Server server = new Server();
   private volatile boolean down;
+  private volatile Consumer<String> beforeAnswering = line -> { };
 
   private HttpBackendServer(Path projectRoot, Path home, String user, String password) {
     this.projectRoot = projectRoot;
@@ -79,6 +81,14 @@ public final class HttpBackendServer implements AutoCloseable {
     this.down = down;
   }
 
+  /**
+   * Runs {@code hook} with each request's line ({@code METHOD /path?query}) before the request
+   * is answered: what the upstream does between two requests of one client, such as a push.
+   */
+  public void beforeAnswering(Consumer<String> hook) {
+    this.beforeAnswering = hook;
+  }
+
   @Override
   public void close() {
     try {
@@ -95,6 +105,7 @@ public final class HttpBackendServer implements AutoCloseable {
     protected void service(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
       String line = req.getMethod() + " " + req.getRequestURI()
           + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
+      beforeAnswering.accept(line);
       if (down) {
         rsp.sendError(503);
         requests.add(line + " -> 503");
