@@ -1,11 +1,11 @@
 package io.gitedge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import io.gitedge.testing.Requires;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.testing.ClientProcess;
 import io.gitedge.testing.ProcessResult;
+import io.gitedge.testing.Requires;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * pasted into a shell of a user with an empty HOME: they must work exactly as printed.
  */
 class DemoIT {
+  /** The line saying where the start went, from the process's start to ready. */
+  private static final Pattern READY_IN = Pattern.compile("ready in \\d+ ms \\(process start to"
+      + " main \\d+ ms; command line and config \\d+, .*HTTPS listener \\d+, .*request path"
+      + " warm-up \\d+, .* ms\\)");
+
   @TempDir Path dir;
 
   /** A running demo and the lines it printed for the user. */
-  private record Demo(Process process, List<String> printed) {
+  private record Demo(Process process, List<String> printed, Path log) {
     List<String> pasteLines() {
       int from = indexOf("Paste these lines") + 1;
       int to = indexOf("Press Ctrl-C");
@@ -56,9 +62,9 @@ class DemoIT {
   private Demo startDemo(Path demoDir) throws Exception {
     String launcher = System.getProperty("gitedge.launcher");
     Requires.that(launcher != null, "run through failsafe (mvn verify)");
+    Path log = dir.resolve("demo-" + System.nanoTime() + ".log");
     ProcessBuilder pb = new ProcessBuilder(launcher, "demo", "--dir", demoDir.toString(),
-        "--listen", "127.0.0.1:0").directory(dir.toFile())
-        .redirectError(dir.resolve("demo-" + System.nanoTime() + ".log").toFile());
+        "--listen", "127.0.0.1:0").directory(dir.toFile()).redirectError(log.toFile());
     pb.environment().clear();
     pb.environment().putAll(ClientProcess.baseEnvironment());
     pb.environment().put("HOME", Files.createDirectories(dir.resolve("operator")).toString());
@@ -90,7 +96,7 @@ class DemoIT {
       throw new AssertionError("the demo did not become ready; it printed:\n" + lines, e);
     }
     synchronized (lines) {
-      return new Demo(p, List.copyOf(lines));
+      return new Demo(p, List.copyOf(lines), log);
     }
   }
 
@@ -103,6 +109,8 @@ class DemoIT {
     try {
       List<String> paste = demo.pasteLines();
       assertEquals(6, paste.size(), String.join("\n", demo.printed()));
+      String log = Files.readString(demo.log());
+      assertTrue(READY_IN.matcher(log).find(), "no line saying where the start went:\n" + log);
       Map<String, String> env = ClientProcess.baseEnvironment();
       env.put("HOME", user.toString());
       ProcessResult r = ClientProcess.run(user, env,

@@ -21,6 +21,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.bouncycastle.util.Properties;
 
 /**
  * The gateway's SSH host keys: ed25519, ecdsa-p256 and rsa-3072, generated once into a folder in
@@ -89,7 +90,30 @@ public final class SshHostKeys {
     return keys.stream().map(k -> name + " " + k.publicKeyLine()).toList();
   }
 
+  /**
+   * Bouncy Castle's switch for the checks it runs on every RSA modulus it is handed the first
+   * time: a gcd with small primes and Miller-Rabin rounds proving the modulus composite, a
+   * quarter of a second of a cold JVM's start for a 3,072-bit key. They protect whoever encrypts
+   * to a stranger's key; a host key is the gateway's own, read from its own folder, and only
+   * signs. Set for the reading thread alone while it reads one, never for keys clients offer.
+   */
+  private static final String OWN_RSA_KEY = "org.bouncycastle.rsa.allow_unsafe_mod";
+
   private static HostKey load(Path file, Spec s) throws KeyMaterialException {
+    boolean rsa = s.type().equals(KeyPairProvider.SSH_RSA);
+    if (rsa) {
+      Properties.setThreadOverride(OWN_RSA_KEY, true);
+    }
+    try {
+      return read(file, s);
+    } finally {
+      if (rsa) {
+        Properties.removeThreadOverride(OWN_RSA_KEY);
+      }
+    }
+  }
+
+  private static HostKey read(Path file, Spec s) throws KeyMaterialException {
     try (InputStream in = Files.newInputStream(file)) {
       Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(null,
           NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY);

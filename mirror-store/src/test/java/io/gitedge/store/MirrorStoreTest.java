@@ -52,8 +52,8 @@ class MirrorStoreTest {
   void setUp() throws Exception {
     upstream = TestUpstream.create(dir);
     upstream.createRepo("acme/lib");
-    String c1 = upstream.commit("acme/lib", "main", Map.of("go.mod", "module github.com/acme/lib\n"),
-        "first");
+    String c1 = upstream.commit("acme/lib", "main",
+        Map.of("go.mod", "module github.com/acme/lib\n"), "first");
     upstream.tag("acme/lib", "v1.0.0", c1, false);
     upstream.commit("acme/lib", "dev", Map.of("dev.txt", "dev\n"), "dev work");
     store = MirrorStore.open(StoreConfig.defaults(dir.resolve("mirrors")));

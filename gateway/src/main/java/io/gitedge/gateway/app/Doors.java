@@ -69,12 +69,13 @@ final class Doors implements AutoCloseable {
    */
   static Doors start(GatewayConfig config, Optional<TlsCredentials> tls, ServerTls serverTls,
       Optional<CompletableFuture<SshHostKeys>> hostKeys, ReadSide reads, Mirrors mirrors,
-      SyncEventFlow sync, Clock clock) throws ConfigException, KeyMaterialException {
+      SyncEventFlow sync, Clock clock, StartupTimeline timeline)
+      throws ConfigException, KeyMaterialException {
     GatewayMetrics metrics = reads.metrics();
     ModuleHashes modules = reads.goProxy().map(p -> new ModuleHashes(p::built))
         .orElse(ModuleHashes.NONE);
-    HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, serverTls, readPath(Door.HTTPS, reads,
-        reads.httpsUploadPacks()),
+    HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, serverTls,
+        readPath(Door.HTTPS, reads, reads.httpsUploadPacks()),
         new HttpFrontDoor.Services(metrics, new HookEndpoint(sync.webhooks, metrics),
             config.peers().map(p -> new PeerEventEndpoint(new PeerSecret(p.secretFile()),
                 sync.incoming, metrics, clock)),
@@ -90,6 +91,7 @@ final class Doors implements AutoCloseable {
           + config.http().listenHost() + ":" + config.http().listenPort() + ": "
           + GatewayApp.rootCause(e).getMessage(), e);
     }
+    timeline.mark("HTTPS listener");
     if (config.ssh().isEmpty()) {
       return new Doors(https, Optional.empty());
     }
@@ -101,6 +103,7 @@ final class Doors implements AutoCloseable {
       https.close();
       throw e;
     }
+    timeline.mark("waiting for the SSH host keys");
     keys.keys().forEach(k -> log.info("SSH host key {} {}", k.type(), k.fingerprint()));
     SshFrontDoor ssh;
     try {
@@ -113,6 +116,7 @@ final class Doors implements AutoCloseable {
     }
     try {
       ssh.start();
+      timeline.mark("SSH listener");
       return new Doors(https, Optional.of(ssh));
     } catch (IOException e) {
       ssh.close();

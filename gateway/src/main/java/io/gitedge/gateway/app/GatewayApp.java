@@ -96,6 +96,7 @@ public final class GatewayApp implements AutoCloseable {
    */
   public static GatewayApp start(GatewayConfig config, Clock clock) throws StartupException {
     List<AutoCloseable> parts = new ArrayList<>(); // in the order opened; closed in reverse
+    StartupTimeline timeline = StartupTimeline.begin();
     try {
       Files.createDirectories(config.dataDir());
       config.jgit().install();
@@ -120,9 +121,16 @@ public final class GatewayApp implements AutoCloseable {
               throw new CompletionException(e);
             }
           }, daemon("gitedge-tls-provider"));
-      Optional<TlsCredentials> tls = tls(config);
-      tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
-          t.sha256Fingerprint()));
+      // reading the certificate and proving its key matches (a signature, slow in a cold JVM):
+      // beside the mirrors and identity, joined before the HTTPS door needs it
+      CompletableFuture<Optional<TlsCredentials>> tlsCredentials = CompletableFuture.supplyAsync(
+          () -> {
+            try {
+              return tls(config);
+            } catch (KeyMaterialException | ConfigException e) {
+              throw new CompletionException(e);
+            }
+          }, daemon("gitedge-tls-credentials"));
 
       Mirrors mirrors = Mirrors.open(config);
       parts.add(mirrors.store());
@@ -132,6 +140,7 @@ public final class GatewayApp implements AutoCloseable {
       IdentityChain identities = IdentityChain.build(config.identity(), metrics::decision,
           clock);
       identities.caches().forEach(metrics::identityCache);
+      timeline.mark("mirrors, metrics and identity");
 
       PackCache packCache = openPackCache(config, metrics);
       parts.add(packCache);
@@ -146,17 +155,25 @@ public final class GatewayApp implements AutoCloseable {
       CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(() -> Warmup.run(
           mirrors.store(), httpsPacks, mirrors.names(), WARMUP_BUDGET), daemon("gitedge-warmup"));
 
+      timeline.mark("pack cache, sync and read path");
+      Optional<TlsCredentials> tls = joinTls(tlsCredentials);
+      tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
+          t.sha256Fingerprint()));
       ServerTls httpsTls = serverTls(config, serverTls);
+      timeline.mark("waiting for the TLS certificate and provider");
       if (tls.isPresent()) {
         log.info("HTTPS TLS provider: {}", httpsTls.describe());
       }
       Doors doors = Doors.start(config, tls, httpsTls, hostKeys, new Doors.ReadSide(
           new CallerAuthenticator(identities.source()), identities.source(), resolver,
-          packCache, httpsPacks, metrics, goProxy(config, metrics)), mirrors, sync, clock);
+          packCache, httpsPacks, metrics, goProxy(config, metrics)), mirrors, sync, clock,
+          timeline);
       parts.add(doors);
       doors.https.tlsProvider().ifPresent(metrics::tlsProvider);
       doors.https.warmUp();
+      timeline.mark("request path warm-up");
       int warmed = warmup.join();
+      timeline.mark("waiting for the mirrors' warm-up");
       doors.https.markReady();
       Thread bitmaps = new Thread(() -> Warmup.loadBitmaps(mirrors.store(), mirrors.names(),
           metrics.activity()), "gitedge-bitmaps");
@@ -168,6 +185,7 @@ public final class GatewayApp implements AutoCloseable {
       log.info("GitEdge region {} serving {}{} ({} mirrors, {} warmed up)", config.region(),
           app.publicUrl(), app.sshPort().map(p -> " and SSH on port " + p).orElse(""),
           mirrors.plans().size(), warmed);
+      log.info("{}", timeline.describe());
       return app;
     } catch (ConfigException e) {
       closeAll(parts);
@@ -215,6 +233,22 @@ public final class GatewayApp implements AutoCloseable {
     } catch (CompletionException e) {
       if (e.getCause() instanceof ServerTls.UnavailableException u) {
         throw config.origin().error("http.tlsProvider", u.getMessage(), u);
+      }
+      throw e;
+    }
+  }
+
+  private static Optional<TlsCredentials> joinTls(
+      CompletableFuture<Optional<TlsCredentials>> loading)
+      throws KeyMaterialException, ConfigException {
+    try {
+      return loading.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof KeyMaterialException k) {
+        throw k;
+      }
+      if (e.getCause() instanceof ConfigException c) {
+        throw c;
       }
       throw e;
     }

@@ -9,6 +9,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    StartupTimeline.mainStarted();
     // logging first, on this thread: a logger asked for on another thread while SLF4J starts up
     // gets its calls queued and replayed, with three warning lines on stderr
     LoggerFactory.getILoggerFactory();
