@@ -150,11 +150,19 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Starts the JVM and waits for {@code /readyz}; {@link #readySeconds} is how long that took. */
   void launch() throws Exception {
+    launch("warn");
+  }
+
+  /**
+   * The same with GitEdge's loggers at {@code logLevel}: at {@code info} the gateway logs where
+   * its start went ({@link #readyLine}).
+   */
+  void launch(String logLevel) throws Exception {
     long t0 = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve", "--config",
         "gitedge.yaml").directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("gateway.log").toFile()));
-    pb.environment().put("GITEDGE_LOG_LEVEL", "warn");
+    pb.environment().put("GITEDGE_LOG_LEVEL", logLevel);
     pb.environment().put("GITEDGE_JAVA_OPTS", String.join(" ", jvmOptions));
     if (jdk != null) { // as a user picks a JDK: the launcher runs the `java` it finds first
       pb.environment().put("JAVA_HOME", jdk.toString());
@@ -188,6 +196,16 @@ final class GatewayProcess implements AutoCloseable {
       Thread.sleep(5);
     }
     readySeconds = (System.nanoTime() - t0) / 1e9;
+  }
+
+  /**
+   * The last {@code ready in ... ms (...)} line the gateway logged (a {@link #launch(String)} at
+   * {@code info}): where its start went, phase by phase.
+   */
+  String readyLine() throws IOException {
+    return Files.readAllLines(dir.resolve("gateway.log")).stream()
+        .filter(l -> l.contains(" - ready in ")).reduce((a, b) -> b)
+        .map(l -> l.substring(l.indexOf("ready in "))).orElse("(no ready line)");
   }
 
   /**

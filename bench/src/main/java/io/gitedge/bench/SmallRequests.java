@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Issue 16: small requests against C git, with the gateway <em>fresh</em>. A Go module shaped
@@ -42,6 +44,9 @@ public final class SmallRequests {
   private static final String END = "<!-- small:end -->";
   private static final String REPO = "ginlike";
   private static final int VERSIONS = 16;
+  /** {@code ready in 2310 ms (process start to main 180 ms; a 350, b c 150, ... ms)}. */
+  private static final Pattern READY_LINE = Pattern.compile(
+      "ready in (\\d+) ms \\(process start to main (\\d+) ms; (.*) ms\\)");
 
   private final Path work;
   private final Map<String, String> env = ClientProcess.baseEnvironment();
@@ -320,6 +325,7 @@ public final class SmallRequests {
         ComparisonTable.verdict(r.median() <= goal)));
     firstAndSecond("first clone after start / second clone, " + REPO + ", " + jdk.label(),
         first, second);
+    startBreakdown(jdk);
     if (medium) {
       first.clear();
       second.clear();
@@ -332,6 +338,41 @@ public final class SmallRequests {
       firstAndSecond("first clone after start / second clone, medium, " + jdk.label(), first,
           second);
     }
+  }
+
+  /**
+   * Where the start went under {@code jdk}: the gateway's own {@code ready in} line of further
+   * starts (its loggers at info, which the measured starts leave at warn), each phase's median.
+   */
+  private void startBreakdown(Jdk jdk) throws Exception {
+    Map<String, List<Double>> phases = new LinkedHashMap<>();
+    List<Double> total = new ArrayList<>();
+    for (int i = 0; i < restarts; i++) {
+      g.stop();
+      g.launch("info");
+      String line = g.readyLine();
+      Matcher m = READY_LINE.matcher(line);
+      if (!m.find()) {
+        throw new IllegalStateException("not a ready line: " + line);
+      }
+      total.add(Double.parseDouble(m.group(1)));
+      phases.computeIfAbsent("process start to main", k -> new ArrayList<>())
+          .add(Double.parseDouble(m.group(2)));
+      for (String phase : m.group(3).split(", ")) {
+        int cut = phase.lastIndexOf(' ');
+        phases.computeIfAbsent(phase.substring(0, cut), k -> new ArrayList<>())
+            .add(Double.parseDouble(phase.substring(cut + 1)));
+      }
+    }
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Where the start went, %s"
+        + " (the gateway's `ready in` line, medians of %d more starts with its log at info):"
+        + " ready in %.0f ms:", jdk.label(), total.size(), new Stats(total).median()));
+    phases.forEach((name, ms) -> b.append(String.format(Locale.ROOT, " %s %.0f ms;", name,
+        new Stats(ms).median())));
+    b.setLength(b.length() - 1);
+    table.note(b + ". The phases are the starting thread's; a `waiting for` phase is work on the"
+        + " other core that outlasted the rest.");
+    CompareWithCGit.log(b.toString());
   }
 
   private void firstAndSecond(String what, List<Double> first, List<Double> second) {
@@ -658,7 +699,7 @@ public final class SmallRequests {
   private String curlVersion() {
     String v = ClientProcess.run(work, env, List.of("curl", "--version"), null).assertOk()
         .stdout();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(OpenSSL|GnuTLS)/\\S+")
+    Matcher m = java.util.regex.Pattern.compile("(OpenSSL|GnuTLS)/\\S+")
         .matcher(v);
     String[] words = v.split(" ", 3);
     return words[0] + " " + words[1] + (m.find() ? " with " + m.group() : "");

@@ -140,7 +140,7 @@ public final class GatewayApp implements AutoCloseable {
       IdentityChain identities = IdentityChain.build(config.identity(), metrics::decision,
           clock);
       identities.caches().forEach(metrics::identityCache);
-      timeline.mark("mirrors, metrics and identity");
+      timeline.mark("mirrors and identity");
 
       PackCache packCache = openPackCache(config, metrics);
       parts.add(packCache);
@@ -155,7 +155,7 @@ public final class GatewayApp implements AutoCloseable {
       CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(() -> Warmup.run(
           mirrors.store(), httpsPacks, mirrors.names(), WARMUP_BUDGET), daemon("gitedge-warmup"));
 
-      timeline.mark("pack cache, sync and read path");
+      timeline.mark("pack cache and sync");
       Optional<TlsCredentials> tls = joinTls(tlsCredentials);
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
