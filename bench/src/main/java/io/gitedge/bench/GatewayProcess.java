@@ -32,6 +32,8 @@ final class GatewayProcess implements AutoCloseable {
   private Path jdk;
   private HttpClient http;
   private double readySeconds;
+  /** How many {@code ready in} lines the log had before the last launch. */
+  private int readyLinesBefore;
 
   private GatewayProcess(Path dir, Path launcher, List<String> jvmOptions, int httpsPort, int sshPort,
       String token, String prefix) {
@@ -158,6 +160,7 @@ final class GatewayProcess implements AutoCloseable {
    * its start went ({@link #readyLine}).
    */
   void launch(String logLevel) throws Exception {
+    readyLinesBefore = readyLines().size();
     long t0 = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve", "--config",
         "gitedge.yaml").directory(dir.toFile()).redirectErrorStream(true)
@@ -202,10 +205,23 @@ final class GatewayProcess implements AutoCloseable {
    * The last {@code ready in ... ms (...)} line the gateway logged (a {@link #launch(String)} at
    * {@code info}): where its start went, phase by phase.
    */
-  String readyLine() throws IOException {
-    return Files.readAllLines(dir.resolve("gateway.log")).stream()
-        .filter(l -> l.contains(" - ready in ")).reduce((a, b) -> b)
-        .map(l -> l.substring(l.indexOf("ready in "))).orElse("(no ready line)");
+  String readyLine() throws IOException, InterruptedException {
+    // logged right after the gateway turns ready, so maybe just after /readyz said 200
+    for (int i = 0; i < 200; i++) {
+      List<String> lines = readyLines();
+      if (lines.size() > readyLinesBefore) {
+        String l = lines.get(lines.size() - 1);
+        return l.substring(l.indexOf("ready in "));
+      }
+      Thread.sleep(50);
+    }
+    return "(no ready line)";
+  }
+
+  private List<String> readyLines() throws IOException {
+    Path log = dir.resolve("gateway.log");
+    return !Files.exists(log) ? List.of() : Files.readAllLines(log).stream()
+        .filter(l -> l.contains(" - ready in ")).toList();
   }
 
   /**
