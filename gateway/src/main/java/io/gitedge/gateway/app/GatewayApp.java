@@ -175,6 +175,7 @@ public final class GatewayApp implements AutoCloseable {
       int warmed = warmup.join();
       timeline.mark("waiting for the mirrors' warm-up");
       doors.https.markReady();
+      String startedIn = timeline.describe();
       Thread bitmaps = new Thread(() -> Warmup.loadBitmaps(mirrors.store(), mirrors.names(),
           metrics.activity()), "gitedge-bitmaps");
       bitmaps.setDaemon(true);
@@ -185,7 +186,7 @@ public final class GatewayApp implements AutoCloseable {
       log.info("GitEdge region {} serving {}{} ({} mirrors, {} warmed up)", config.region(),
           app.publicUrl(), app.sshPort().map(p -> " and SSH on port " + p).orElse(""),
           mirrors.plans().size(), warmed);
-      log.info("{}", timeline.describe());
+      log.info("{}", startedIn);
       return app;
     } catch (ConfigException e) {
       closeAll(parts);
