@@ -8,7 +8,6 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -18,16 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.ReceiveCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * repository). <b>Create</b>: init a bare repository in {@code .incoming}, fetch, point HEAD,
  * repack with a bitmap, write the state, then rename the folder into place, so a mirror exists
  * only when complete. <b>Update</b>: list the upstream's refs (one round trip); if they equal
- * ours, record the success and stop; else fetch, whose ref changes JGit applies as one atomic
- * batch (see {@link MirrorFetcher}), follow HEAD, maybe repack. Any failure leaves the refs as
- * they were and is recorded in the state. <b>Abort</b> ({@link #abortSyncs}, a gateway stopping):
+ * ours, record the success and stop; else fetch, over the same connection, the objects of that
+ * listing's ids, and apply the ref changes as one atomic batch, follow HEAD, maybe repack
+ * ({@link MirrorSync}). Any failure leaves the refs as they were and is recorded in the state. <b>Abort</b> ({@link #abortSyncs}, a gateway stopping):
  * every step that talks to the upstream or writes checks a flag first, and so does JGit's pack
  * parser between objects (through the fetch's progress monitor), so an aborted sync ends as a
  * failed one: temporary pack dropped by JGit, scratch folder deleted, refs as they were.
@@ -61,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FileMirrorStore implements MirrorStore {
   private static final Logger log = LoggerFactory.getLogger(FileMirrorStore.class);
-  private static final String INCOMING = ".incoming";
+  static final String INCOMING = ".incoming";
 
   private final Path root;
   private final FileChannel lockChannel;
@@ -75,6 +68,7 @@ final class FileMirrorStore implements MirrorStore {
   private final Map<MirrorName, Repository> repositories = new ConcurrentHashMap<>();
   private final Map<MirrorName, MirrorState> states = new ConcurrentHashMap<>();
   private final Set<MirrorName> massDeleteApproved = ConcurrentHashMap.newKeySet();
+  private final MirrorSync syncs;
 
   private FileMirrorStore(Path root, FileChannel lockChannel, FileLock lock, StoreConfig config,
       TagPins pins) {
@@ -84,6 +78,22 @@ final class FileMirrorStore implements MirrorStore {
     this.lock = lock;
     this.config = config;
     this.repacker = new Repacker(config.repackAfterPacks());
+    this.syncs = new MirrorSync(root, repacker, pins, () -> aborting, new MirrorSync.States() {
+      @Override
+      public Optional<MirrorState> current(MirrorName name) {
+        return state(name);
+      }
+
+      @Override
+      public void remember(MirrorName name, MirrorState s) {
+        states.put(name, s);
+      }
+
+      @Override
+      public void record(MirrorName name, MirrorState s) {
+        recordState(name, s);
+      }
+    });
   }
 
   static FileMirrorStore open(StoreConfig config, TagPins pins) throws IOException {
@@ -213,7 +223,7 @@ final class FileMirrorStore implements MirrorStore {
       existing = find(name);
       SyncResult r;
       try {
-        r = attempt(name, existing, upstream, policy, approved, started, fetcher());
+        r = syncs.attempt(name, existing, upstream, policy, approved, started, fetcher());
       } catch (SyncFailedException e) {
         if (upstream.fallback().isEmpty()) {
           throw e;
@@ -221,7 +231,7 @@ final class FileMirrorStore implements MirrorStore {
         Upstream fallback = upstream.fallback().get().withFleet(upstream.fleet());
         log.warn("sync {}: {}; syncing from the fallback {} instead", name, e.getMessage(),
             fallback.url());
-        r = attempt(name, existing, fallback, policy, approved, started, fetcher());
+        r = syncs.attempt(name, existing, fallback, policy, approved, started, fetcher());
         upstream = fallback;
       }
       log.info("sync {} from {}: {} ({} refs changed{}) in {} ms", name, upstream.url(),
@@ -278,271 +288,6 @@ final class FileMirrorStore implements MirrorStore {
   private MirrorFetcher fetcher() {
     return new MirrorFetcher(config.fetchTimeout(), config.ingest(), config.maxFetchTime(),
         () -> aborting);
-  }
-
-  private SyncResult attempt(MirrorName name, Optional<Mirror> existing, Upstream upstream,
-      MirrorPolicy policy, boolean approved, Instant started, MirrorFetcher fetcher)
-      throws IOException, SyncFailedException {
-    return existing.isPresent()
-        ? update(existing.get(), upstream, policy, approved, started, fetcher)
-        : create(name, upstream, policy, started, fetcher);
-  }
-
-  private SyncResult create(MirrorName name, Upstream upstream, MirrorPolicy policy,
-      Instant started, MirrorFetcher fetcher) throws IOException, SyncFailedException {
-    Path scratch = root.resolve(INCOMING).resolve(UUID.randomUUID() + ".git");
-    Path target = root.resolve(name.relativeDirectory());
-    List<RefChange> changes;
-    RefPlan plan;
-    String digest;
-    try {
-      try (Repository repo = new FileRepositoryBuilder().setGitDir(scratch.toFile()).build()) {
-        repo.create(true);
-        MirrorSetup.configureNew(repo);
-        Map<String, ObjectId> pinned = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE
-            ? fleetTags(name, repo, upstream.fleet(), fetcher) : Map.of();
-        Map<String, Ref> remote;
-        try (MirrorFetcher.Conversation upstreamNow = fetcher.open(repo, upstream)) {
-          remote = upstreamNow.refs();
-          plan = RefPlan.of(pinned, upstreamNow.ids(), policy.tags(), List.of(), started);
-          upstreamNow.fetch(MirrorFetcher.toFetch(plan.commands()));
-        }
-        fetcher.checkNotAborted();
-        changes = MirrorFetcher.apply(repo, creations(pinned, plan.commands()));
-        MirrorFetcher.followHead(repo, remote);
-        fetcher.checkNotAborted(); // a mirror not yet in place: its scratch folder just goes
-        repacker.gc(repo, true);
-        digest = MirrorRefs.read(repo).digest();
-        MirrorStateFile.write(scratch, MirrorState.none(upstream.url())
-            .succeeded(upstream.url(), started, plan.conflicts(), digest));
-      }
-      Files.createDirectories(target.getParent());
-      Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Leftovers.deleteRecursively(scratch);
-    }
-    states.put(name, MirrorState.none(upstream.url())
-        .succeeded(upstream.url(), started, plan.conflicts(), digest));
-    logConflicts(name, plan.newConflicts());
-    return new SyncResult(name, SyncResult.Outcome.CREATED, changes, plan.newConflicts(),
-        Duration.between(started, Instant.now()), Optional.empty(), false);
-  }
-
-  /**
-   * The tags of the first gateway of the fleet that has this mirror, their objects fetched into
-   * {@code repo}: under immutable tags a region that mirrors a repository later keeps the commit
-   * each tag had when the fleet first saw it. A gateway that cannot be asked, or does not have
-   * the mirror, is skipped; with none to ask, the upstream's tags are taken as they are.
-   */
-  private Map<String, ObjectId> fleetTags(MirrorName name, Repository repo,
-      List<Upstream> fleet, MirrorFetcher fetcher) {
-    for (Upstream region : fleet) {
-      try {
-        Map<String, ObjectId> fetched;
-        try (MirrorFetcher.Conversation there = fetcher.open(repo, region)) {
-          List<String> tags = there.ids().keySet().stream()
-              .filter(ref -> ref.startsWith(Constants.R_TAGS)).toList();
-          if (tags.isEmpty()) {
-            continue;
-          }
-          fetched = there.fetch(tags);
-        }
-        log.info("new mirror {}: took {} tags as the fleet has them from {}", name,
-            fetched.size(), region.url());
-        return fetched;
-      } catch (SyncFailedException e) {
-        log.info("new mirror {}: cannot take the fleet's tags from {} ({})", name, region.url(),
-            e.getMessage());
-      }
-    }
-    return Map.of();
-  }
-
-  /** {@code refs} with {@code more} added. */
-  private static Map<String, ObjectId> with(Map<String, ObjectId> refs,
-      Map<String, ObjectId> more) {
-    Map<String, ObjectId> out = new TreeMap<>(refs);
-    out.putAll(more);
-    return out;
-  }
-
-  /** Commands creating {@code refs}, followed by {@code then}. */
-  private static List<ReceiveCommand> creations(Map<String, ObjectId> refs,
-      List<ReceiveCommand> then) {
-    List<ReceiveCommand> commands = new ArrayList<>();
-    refs.forEach((ref, id) -> commands.add(new ReceiveCommand(ObjectId.zeroId(), id, ref)));
-    commands.addAll(then);
-    return commands;
-  }
-
-  /**
-   * The fleet's say in one sync under immutable tags ({@link TagPins}): a tag this sync would
-   * create that the fleet serves at another commit than the upstream has it at now (the upstream
-   * moved it after another region mirrored it) is created at the fleet's commit, with the objects
-   * here already or fetched from the first copy in {@code fleet} that serves the tag there (a tag
-   * whose objects cannot be had is left to the upstream, and shows in {@code gitedge verify});
-   * under {@link MirrorPolicy#newTagsFromFleet()} new tags the fleet did not announce are left
-   * for a later sync.
-   */
-  private final class FleetTags {
-    private final MirrorName name;
-    private final Repository repo;
-    private final List<Upstream> fleet;
-    private final MirrorPolicy policy;
-    private final MirrorFetcher fetcher;
-    private final Map<String, ObjectId> heard;
-    /** The tags taken at the fleet's commit, their objects here. */
-    final Map<String, ObjectId> adopted = new TreeMap<>();
-
-    FleetTags(MirrorName name, Repository repo, List<Upstream> fleet, MirrorPolicy policy,
-        MirrorFetcher fetcher) {
-      this.name = name;
-      this.fetcher = fetcher;
-      this.repo = repo;
-      this.fleet = fleet;
-      this.policy = policy;
-      this.heard = policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE ? pins.of(name) : Map.of();
-    }
-
-    /** The upstream's refs {@code listed} as this sync may take them. */
-    Map<String, ObjectId> apply(Map<String, ObjectId> local, Map<String, ObjectId> listed)
-        throws IOException {
-      if (heard.isEmpty()) {
-        return listed;
-      }
-      Map<String, ObjectId> wanted = new TreeMap<>();
-      listed.forEach((ref, id) -> {
-        ObjectId pinned = heard.get(ref);
-        if (ref.startsWith(Constants.R_TAGS) && !local.containsKey(ref)
-            && !adopted.containsKey(ref) && pinned != null && !pinned.equals(id)) {
-          wanted.put(ref, pinned);
-        }
-      });
-      adopt(wanted, listed);
-      if (!policy.newTagsFromFleet()) {
-        return listed;
-      }
-      Map<String, ObjectId> out = new TreeMap<>(listed);
-      out.keySet().removeIf(ref -> ref.startsWith(Constants.R_TAGS) && !local.containsKey(ref)
-          && !heard.containsKey(ref));
-      return out;
-    }
-
-    private void adopt(Map<String, ObjectId> wanted, Map<String, ObjectId> listed)
-        throws IOException {
-      Map<String, ObjectId> found = new TreeMap<>();
-      for (Map.Entry<String, ObjectId> w : wanted.entrySet()) {
-        if (repo.getObjectDatabase().has(w.getValue())) {
-          found.put(w.getKey(), w.getValue());
-        }
-      }
-      for (Upstream region : fleet) {
-        if (found.size() == wanted.size()) {
-          break;
-        }
-        try (MirrorFetcher.Conversation there = fetcher.open(repo, region)) {
-          Map<String, ObjectId> tags = there.ids();
-          List<String> names = wanted.keySet().stream().filter(t -> !found.containsKey(t)
-              && wanted.get(t).equals(tags.get(t))).toList();
-          found.putAll(there.fetch(names));
-        } catch (SyncFailedException e) {
-          log.info("sync {}: cannot take the fleet's tags from {} ({})", name, region.url(),
-              e.getMessage());
-        }
-      }
-      found.forEach((t, id) -> log.warn("tag {} of {}: the fleet serves it at {}, the upstream"
-          + " moved it to {}; taking the fleet's (tags: immutable)", t, name, id.name(),
-          listed.get(t).name()));
-      adopted.putAll(found);
-    }
-  }
-
-  private static void logConflicts(MirrorName name, List<TagConflict> conflicts) {
-    for (TagConflict c : conflicts) {
-      log.warn("tag {} of {} {} upstream (now {}); keeping {} (tags: immutable)", c.ref(),
-          name, c.deletedUpstream() ? "was deleted" : "was moved", c.upstreamId(), c.keptId());
-    }
-  }
-
-  private SyncResult update(Mirror mirror, Upstream upstream, MirrorPolicy policy,
-      boolean massDeleteApproved, Instant started, MirrorFetcher fetcher)
-      throws IOException, SyncFailedException {
-    Repository repo = mirror.repository();
-    MirrorState before = state(mirror.name()).orElse(MirrorState.none(upstream.url()));
-    boolean tampered = tampered(mirror, before);
-    Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
-    FleetTags fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy, fetcher);
-    Map<String, Ref> remote;
-    RefPlan plan;
-    List<RefChange> changes = List.of();
-    // one listing decides the sync: its plan, the objects fetched and the refs applied (the
-    // fleet's tags aside, which stay at the fleet's commit however the upstream moved them)
-    try (MirrorFetcher.Conversation upstreamNow = fetcher.open(repo, upstream)) {
-      remote = upstreamNow.refs();
-      Map<String, ObjectId> listed = fleetTags.apply(local, upstreamNow.ids());
-      plan = RefPlan.of(with(local, fleetTags.adopted), listed, policy.tags(),
-          before.tagConflicts(), started);
-      if (plan.massDeletion() && !massDeleteApproved) {
-        return hold(mirror.name(), upstream, plan, before, started);
-      }
-      if (!plan.commands().isEmpty() || !fleetTags.adopted.isEmpty()) {
-        upstreamNow.fetch(MirrorFetcher.toFetch(plan.commands()));
-      }
-    }
-    if (!plan.commands().isEmpty() || !fleetTags.adopted.isEmpty()) {
-      // the last safe point: an abort seen here leaves the fetched objects unreferenced
-      fetcher.checkNotAborted();
-      changes = MirrorFetcher.apply(repo, creations(fleetTags.adopted, plan.commands()));
-    }
-    logConflicts(mirror.name(), plan.newConflicts());
-    // the refs are in: what follows only tidies up, and its failure must not report the sync
-    // as failed (the next sync tries again)
-    try {
-      MirrorFetcher.followHead(repo, remote);
-      if (!changes.isEmpty() && !aborting) {
-        repacker.maybeRepack(repo);
-      }
-    } catch (IOException | SyncFailedException | RuntimeException e) {
-      log.warn("sync of {} applied its refs, but could not finish: {}", mirror.name(),
-          e.toString());
-    }
-    recordState(mirror.name(), before.succeeded(upstream.url(), started, plan.conflicts(),
-        MirrorRefs.read(repo).digest()));
-    return new SyncResult(mirror.name(),
-        changes.isEmpty() ? SyncResult.Outcome.UNCHANGED : SyncResult.Outcome.UPDATED, changes,
-        plan.newConflicts(), Duration.between(started, Instant.now()), Optional.empty(),
-        tampered);
-  }
-
-  /**
-   * Whether the mirror's refs differ from those the last successful sync left (its recorded
-   * digest): nothing but a sync writes them, so someone or something else did. Logged; the sync
-   * that follows puts the upstream's refs back (a tag kept under immutable tags stays as found,
-   * and shows as a tag conflict).
-   */
-  private static boolean tampered(Mirror mirror, MirrorState before) throws IOException {
-    if (before.refsDigest().isEmpty()) {
-      return false; // synced before digests were recorded
-    }
-    String now = MirrorRefs.read(mirror.repository()).digest();
-    if (now.equals(before.refsDigest().get())) {
-      return false;
-    }
-    log.warn("mirror {}: refs changed outside a sync since the last one ({}): digest {}, now {};"
-        + " restoring the upstream's", mirror.name(), before.lastSuccess().map(Object::toString)
-        .orElse("?"), before.refsDigest().get(), now);
-    return true;
-  }
-
-  private SyncResult hold(MirrorName name, Upstream upstream, RefPlan plan, MirrorState before,
-      Instant started) {
-    String why = "held: the upstream would delete " + plan.deletions() + " of the mirror's "
-        + plan.localRefs() + " branches and tags; nothing was changed until an operator approves"
-        + " the deletion";
-    log.warn("sync {} from {} {}", name, upstream.url(), why);
-    recordState(name, before.failed(upstream.url(), started, why, true));
-    return new SyncResult(name, SyncResult.Outcome.HELD, List.of(), List.of(),
-        Duration.between(started, Instant.now()), Optional.of(why), false);
   }
 
   /** Whether {@code dir}, with symbolic links followed, is under the root (absent: true). */

@@ -2,23 +2,20 @@ package io.gitedge.gateway.app;
 
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.GatewayConfig;
-import io.gitedge.gateway.config.HttpConfig;
 import io.gitedge.gateway.config.ShutdownConfig;
-import io.gitedge.gateway.observe.Activity;
 import io.gitedge.gateway.git.CallerAuthenticator;
 import io.gitedge.gateway.git.MirrorResolver;
 import io.gitedge.gateway.git.UploadPackFactory;
 import io.gitedge.gateway.git.Warmup;
-import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.goproxy.GoProxy;
-import io.gitedge.gateway.packcache.PackCache;
-import io.gitedge.goproxy.ZipCache;
-import io.gitedge.gateway.ssh.SshFrontDoor;
-import io.gitedge.keys.KeyMaterialException;
-import io.gitedge.keys.SshHostKeys;
 import io.gitedge.gateway.http.ServerTls;
+import io.gitedge.gateway.observe.Activity;
+import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.packcache.PackCache;
+import io.gitedge.gateway.ssh.SshFrontDoor;
+import io.gitedge.goproxy.ZipCache;
+import io.gitedge.keys.KeyMaterialException;
 import io.gitedge.keys.TlsCredentials;
-import io.gitedge.keys.TlsKeys;
 import io.gitedge.store.MirrorName;
 import io.gitedge.store.SyncResult;
 import io.gitedge.sync.Trigger;
@@ -32,8 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * start. {@link #start} reads as the order of assembly:
  *
  * <ol>
+ *   <li><b>beside the rest</b> ({@link StartupWork}): SSH host keys, the TLS certificate and
+ *       provider, read on the second core;
  *   <li><b>mirrors</b> ({@link Mirrors}): the store, the catalog, the plans;
  *   <li><b>identity</b> ({@link IdentityChain}): sources, caches, the authenticator;
  *   <li><b>pack cache</b>, which every sync tells what it made unreachable;
@@ -100,38 +97,7 @@ public final class GatewayApp implements AutoCloseable {
     try {
       Files.createDirectories(config.dataDir());
       config.jgit().install();
-      // reading SSH host keys sets up the SSH library's crypto (a third of a second): beside the
-      // rest of the start, on the second core
-      Optional<CompletableFuture<SshHostKeys>> hostKeys = config.ssh().map(
-          sc -> CompletableFuture.supplyAsync(() -> {
-            try {
-              return SshHostKeys.loadOrGenerate(config.keysDir());
-            } catch (KeyMaterialException e) {
-              throw new CompletionException(e);
-            }
-          }, daemon("gitedge-host-keys")));
-      // Conscrypt unpacks and loads its native library (a few hundred milliseconds): beside
-      // the rest of the start too
-      CompletableFuture<ServerTls> serverTls = config.http().tls() instanceof HttpConfig.Tls.Off
-          ? CompletableFuture.completedFuture(ServerTls.JDK)
-          : CompletableFuture.supplyAsync(() -> {
-            try {
-              return ServerTls.choose(config.http().tlsProvider());
-            } catch (ServerTls.UnavailableException e) {
-              throw new CompletionException(e);
-            }
-          }, daemon("gitedge-tls-provider"));
-      // reading the certificate and proving its key matches (a signature, slow in a cold JVM):
-      // beside the mirrors and identity, joined before the HTTPS door needs it
-      CompletableFuture<Optional<TlsCredentials>> tlsCredentials = CompletableFuture.supplyAsync(
-          () -> {
-            try {
-              return tls(config);
-            } catch (KeyMaterialException | ConfigException e) {
-              throw new CompletionException(e);
-            }
-          }, daemon("gitedge-tls-credentials"));
-
+      StartupWork beside = StartupWork.begin(config);
       Mirrors mirrors = Mirrors.open(config);
       parts.add(mirrors.store());
       GatewayMetrics metrics = new GatewayMetrics(config.region(), mirrors.store(),
@@ -153,18 +119,19 @@ public final class GatewayApp implements AutoCloseable {
       UploadPackFactory httpsPacks = new UploadPackFactory(config.http().idleTimeout(),
           sync.freshness);
       CompletableFuture<Integer> warmup = CompletableFuture.supplyAsync(() -> Warmup.run(
-          mirrors.store(), httpsPacks, mirrors.names(), WARMUP_BUDGET), daemon("gitedge-warmup"));
+          mirrors.store(), httpsPacks, mirrors.names(), WARMUP_BUDGET),
+          StartupWork.daemon("gitedge-warmup"));
 
       timeline.mark("pack cache and sync");
-      Optional<TlsCredentials> tls = joinTls(tlsCredentials);
+      Optional<TlsCredentials> tls = beside.tlsCredentials();
       tls.ifPresent(t -> log.info("TLS certificate {} SHA-256 {}", t.certificateFile(),
           t.sha256Fingerprint()));
-      ServerTls httpsTls = serverTls(config, serverTls);
+      ServerTls httpsTls = beside.tlsProvider();
       timeline.mark("waiting for the TLS certificate and provider");
       if (tls.isPresent()) {
         log.info("HTTPS TLS provider: {}", httpsTls.describe());
       }
-      Doors doors = Doors.start(config, tls, httpsTls, hostKeys, new Doors.ReadSide(
+      Doors doors = Doors.start(config, tls, httpsTls, beside.hostKeys(), new Doors.ReadSide(
           new CallerAuthenticator(identities.source()), identities.source(), resolver,
           packCache, httpsPacks, metrics, goProxy(config, metrics)), mirrors, sync, clock,
           timeline);
@@ -224,52 +191,6 @@ public final class GatewayApp implements AutoCloseable {
       throw config.origin().error("dataDir", "cannot use " + config.packCacheDir()
           + " for the pack cache: " + rootCause(e).getMessage(), e);
     }
-  }
-
-  /** The HTTPS listener's TLS provider once chosen; one that cannot load is a config error. */
-  private static ServerTls serverTls(GatewayConfig config, CompletableFuture<ServerTls> chosen)
-      throws ConfigException {
-    try {
-      return chosen.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof ServerTls.UnavailableException u) {
-        throw config.origin().error("http.tlsProvider", u.getMessage(), u);
-      }
-      throw e;
-    }
-  }
-
-  private static Optional<TlsCredentials> joinTls(
-      CompletableFuture<Optional<TlsCredentials>> loading)
-      throws KeyMaterialException, ConfigException {
-    try {
-      return loading.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof KeyMaterialException k) {
-        throw k;
-      }
-      if (e.getCause() instanceof ConfigException c) {
-        throw c;
-      }
-      throw e;
-    }
-  }
-
-  private static Optional<TlsCredentials> tls(GatewayConfig config)
-      throws KeyMaterialException, ConfigException {
-    HttpConfig.Tls t = config.http().tls();
-    if (t instanceof HttpConfig.Tls.Off) {
-      return Optional.empty();
-    }
-    if (t instanceof HttpConfig.Tls.Files f) {
-      try {
-        return Optional.of(TlsKeys.load(f.certFile(), f.keyFile()));
-      } catch (KeyMaterialException e) {
-        throw config.origin().error("http.tls.certFile", e.getMessage(), e);
-      }
-    }
-    List<String> names = config.http().publicUrl().map(URI::getHost).stream().toList();
-    return Optional.of(TlsKeys.loadOrGenerate(config.keysDir(), names));
   }
 
   /** The URL clients use: the configured {@code publicUrl}, or this listener's own. */
@@ -379,14 +300,6 @@ public final class GatewayApp implements AutoCloseable {
   }
 
   /** Runs a start-up task in a thread of its own that a failed start does not wait for. */
-  private static Executor daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      t.start();
-    };
-  }
-
   static Throwable rootCause(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) {
