@@ -138,8 +138,7 @@ final class MirrorSync {
     MirrorState before = states.current(mirror.name()).orElse(MirrorState.none(upstream.url()));
     boolean tampered = tampered(mirror, before);
     Map<String, ObjectId> local = MirrorFetcher.localRefs(repo);
-    FleetTags fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy, fetcher,
-        policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE ? pins.of(mirror.name()) : Map.of());
+    FleetTags fleetTags;
     Map<String, Ref> remote;
     RefPlan plan;
     List<RefChange> changes = List.of();
@@ -147,6 +146,12 @@ final class MirrorSync {
     // fleet's tags aside, which stay at the fleet's commit however the upstream moved them)
     try (UpstreamConversation upstreamNow = fetcher.open(repo, upstream)) {
       remote = upstreamNow.refs();
+      // what the fleet announced, read after the listing: a tag another region announced
+      // before the upstream moved it is then known here whenever this listing shows it moved
+      // (read before the listing, an announcement landing in between would be missed, and this
+      // region would take the moved tag: one tag, two objects in the fleet)
+      fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy, fetcher,
+          policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE ? pins.of(mirror.name()) : Map.of());
       Map<String, ObjectId> listed = fleetTags.apply(local, upstreamNow.ids());
       plan = RefPlan.of(with(local, fleetTags.adopted), listed, policy.tags(),
           before.tagConflicts(), started);

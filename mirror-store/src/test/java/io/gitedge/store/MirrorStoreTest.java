@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.AfterEach;
@@ -446,6 +447,38 @@ class MirrorStoreTest {
     assertEquals(SyncResult.Outcome.UPDATED, store.sync(lib, viaHttp).outcome());
     assertEquals(new TreeMap<>(after.get()), new TreeMap<>(mirrorRefs(lib)),
         "the next sync takes the second state whole");
+  }
+
+  @Test
+  void aTagTheFleetAnnouncedWhileTheUpstreamWasListed_isTakenAtTheFleetsCommit()
+      throws Exception {
+    // the fleet serves v9.0.0 at the mirror's first commit; the upstream has it at a newer one
+    // (moved after another region mirrored it); the announcement reaches this region while the
+    // upstream answers this sync's listing
+    String fleets = upstream.refs("acme/lib").get("refs/heads/main");
+    AtomicReference<Map<String, ObjectId>> heard = new AtomicReference<>(Map.of());
+    try (MirrorStore fleetStore = MirrorStore.open(StoreConfig.defaults(dir.resolve("region")),
+        name -> heard.get())) {
+      HttpBackendServer http = upstream.serveHttp(null, null);
+      Upstream viaHttp = new Upstream(http.url() + "/acme/lib.git", Optional.empty());
+      assertEquals(SyncResult.Outcome.CREATED, fleetStore.sync(lib, viaHttp).outcome());
+      String moved = upstream.commit("acme/lib", "main", Map.of("b.txt", "b\n"), "B");
+      upstream.tag("acme/lib", "v9.0.0", moved, false);
+      AtomicInteger posts = new AtomicInteger();
+      http.beforeAnswering(line -> {
+        if (line.startsWith("POST ") && posts.incrementAndGet() == 1) {
+          heard.set(Map.of("refs/tags/v9.0.0", ObjectId.fromString(fleets)));
+        }
+      });
+
+      SyncResult r = fleetStore.sync(lib, viaHttp);
+
+      assertEquals(SyncResult.Outcome.UPDATED, r.outcome(), r.toString());
+      Repository repo = fleetStore.find(lib).orElseThrow().repository();
+      assertEquals(fleets, repo.exactRef("refs/tags/v9.0.0").getObjectId().name(),
+          "the tag must be at the commit the fleet announced before the listing was answered,"
+          + " not at the upstream's " + moved);
+    }
   }
 
   // ---------------------------------------------------------------- SSH upstream
