@@ -150,8 +150,7 @@ final class MirrorSync {
       // before the upstream moved it is then known here whenever this listing shows it moved
       // (read before the listing, an announcement landing in between would be missed, and this
       // region would take the moved tag: one tag, two objects in the fleet)
-      fleetTags = new FleetTags(mirror.name(), repo, upstream.fleet(), policy, fetcher,
-          policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE ? pins.of(mirror.name()) : Map.of());
+      fleetTags = fleetTags(mirror.name(), repo, upstream, policy, fetcher);
       Map<String, ObjectId> listed = fleetTags.apply(local, upstreamNow.ids());
       plan = RefPlan.of(with(local, fleetTags.adopted), listed, policy.tags(),
           before.tagConflicts(), started);
@@ -160,6 +159,14 @@ final class MirrorSync {
       }
       if (!plan.commands().isEmpty() || !fleetTags.adopted.isEmpty()) {
         upstreamNow.fetch(MirrorFetcher.toFetch(plan.commands()));
+        // and read again once the objects are here, just before the refs change: an
+        // announcement that arrived while they came in still decides a tag this sync creates
+        // (its objects are here already or fetched from the fleet; nothing else changes: the
+        // listing is the one the objects were fetched for)
+        fleetTags = fleetTags(mirror.name(), repo, upstream, policy, fetcher);
+        Map<String, ObjectId> taken = fleetTags.apply(local, listed); // fills adopted first
+        plan = RefPlan.of(with(local, fleetTags.adopted), taken, policy.tags(),
+            before.tagConflicts(), started);
       }
     }
     if (!plan.commands().isEmpty() || !fleetTags.adopted.isEmpty()) {
@@ -185,6 +192,13 @@ final class MirrorSync {
         changes.isEmpty() ? SyncResult.Outcome.UNCHANGED : SyncResult.Outcome.UPDATED, changes,
         plan.newConflicts(), Duration.between(started, Instant.now()), Optional.empty(),
         tampered);
+  }
+
+  /** The fleet's say on this sync's tags, from what it has announced so far. */
+  private FleetTags fleetTags(MirrorName name, Repository repo, Upstream upstream,
+      MirrorPolicy policy, MirrorFetcher fetcher) {
+    return new FleetTags(name, repo, upstream.fleet(), policy, fetcher,
+        policy.tags() == MirrorPolicy.TagPolicy.IMMUTABLE ? pins.of(name) : Map.of());
   }
 
   /**

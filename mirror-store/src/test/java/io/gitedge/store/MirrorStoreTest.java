@@ -449,12 +449,15 @@ class MirrorStoreTest {
         "the next sync takes the second state whole");
   }
 
-  @Test
-  void aTagTheFleetAnnouncedWhileTheUpstreamWasListed_isTakenAtTheFleetsCommit()
+  /**
+   * The fleet serves v9.0.0 at the mirror's first commit; the upstream has it at a newer one
+   * (moved after another region mirrored it); the announcement reaches this region while the
+   * upstream answers this sync's listing (its first POST) or its fetch (the second).
+   */
+  @ParameterizedTest(name = "announced during POST {0}")
+  @ValueSource(ints = {1, 2})
+  void aTagTheFleetAnnouncedDuringTheSync_isTakenAtTheFleetsCommit(int post)
       throws Exception {
-    // the fleet serves v9.0.0 at the mirror's first commit; the upstream has it at a newer one
-    // (moved after another region mirrored it); the announcement reaches this region while the
-    // upstream answers this sync's listing
     String fleets = upstream.refs("acme/lib").get("refs/heads/main");
     AtomicReference<Map<String, ObjectId>> heard = new AtomicReference<>(Map.of());
     try (MirrorStore fleetStore = MirrorStore.open(StoreConfig.defaults(dir.resolve("region")),
@@ -466,7 +469,7 @@ class MirrorStoreTest {
       upstream.tag("acme/lib", "v9.0.0", moved, false);
       AtomicInteger posts = new AtomicInteger();
       http.beforeAnswering(line -> {
-        if (line.startsWith("POST ") && posts.incrementAndGet() == 1) {
+        if (line.startsWith("POST ") && posts.incrementAndGet() == post) {
           heard.set(Map.of("refs/tags/v9.0.0", ObjectId.fromString(fleets)));
         }
       });
@@ -476,8 +479,8 @@ class MirrorStoreTest {
       assertEquals(SyncResult.Outcome.UPDATED, r.outcome(), r.toString());
       Repository repo = fleetStore.find(lib).orElseThrow().repository();
       assertEquals(fleets, repo.exactRef("refs/tags/v9.0.0").getObjectId().name(),
-          "the tag must be at the commit the fleet announced before the listing was answered,"
-          + " not at the upstream's " + moved);
+          "the tag must be at the commit the fleet announced before the refs changed, not at"
+          + " the upstream's " + moved + " (requests: " + http.requests() + ")");
     }
   }
 
