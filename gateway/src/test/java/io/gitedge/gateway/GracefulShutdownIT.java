@@ -333,6 +333,18 @@ class GracefulShutdownIT {
     assertEquals(202, sync.statusCode(), sync.body());
     awaitTrue(() -> !incomingPacks(mirror("big")).isEmpty(), Duration.ofSeconds(60),
         "R15: the sync's fetch did not start");
+    // inside the 1 MB object, past the commit and tree before it: from here the sync sees an
+    // abort only once that object is in, a minute away at 16 KB/s
+    awaitTrue(() -> incomingPacks(mirror("big")).stream().mapToLong(GracefulShutdownIT::size)
+        .sum() > 32 << 10, Duration.ofSeconds(60), "R15: the sync's pack did not grow");
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0; // gone meanwhile
+    }
   }
 
   // ---- helpers ----
