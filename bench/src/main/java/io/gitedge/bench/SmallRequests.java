@@ -57,7 +57,8 @@ public final class SmallRequests {
   private final int restarts = Integer.getInteger("restarts", 5);
   private final StringBuilder breakdown = new StringBuilder();
   private final StringBuilder requests = new StringBuilder();
-  private final List<String> launcherFiles = new ArrayList<>();
+  /** Per JDK, the start-up cache {@code ./gitedge train} made or found. */
+  private final List<String> startupCaches = new ArrayList<>();
   private GatewayProcess g;
   private CGitServers c;
   private Side gw;
@@ -129,8 +130,10 @@ public final class SmallRequests {
     String mediumShape = medium == null ? null : shape(projects.resolve("medium.git"));
 
     for (Jdk jdk : jdks) {
-      log("start-up cache under " + jdk.label() + ": "
-          + GatewayProcess.trainStartupCache(launcher, jdk.home()));
+      String trained = GatewayProcess.trainStartupCache(launcher, jdk.home());
+      log("start-up cache under " + jdk.label() + ": " + trained);
+      Matcher m = Pattern.compile("start-up cache \\S*/(gitedge-\\S+)").matcher(trained);
+      startupCaches.add(jdk.label() + ": " + (m.find() ? m.group(1) : "none"));
     }
     log("starting C git (nginx + fcgiwrap + http-backend) and the gateway under "
         + jdks.get(0).label());
@@ -159,7 +162,6 @@ public final class SmallRequests {
             g.useJdk(jdk.home());
             g.launch();
           }
-          launcherFiles.add(jdk.label() + ": " + launcherFiles(launcher));
           if (gwLsRefs == null) {
             gwLsRefs = captureLsRefs(origin(g.httpsBase()), "/bench/" + REPO + ".git",
                 "Bearer " + g.token(), "gitedge");
@@ -615,17 +617,6 @@ public final class SmallRequests {
         .stdout();
   }
 
-  /** The start-up caches the launcher keeps next to the jar. */
-  private static String launcherFiles(Path launcher) throws IOException {
-    Path target = launcher.toAbsolutePath().getParent().resolve("gateway/target");
-    try (var s = Files.list(target)) {
-      List<String> names = s.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("gitedge") && (n.endsWith(".aot") || n.endsWith(".jsa")))
-          .sorted().toList();
-      return names.isEmpty() ? "none" : String.join(", ", names);
-    }
-  }
-
   private String markdown(List<Jdk> jdks, String moduleShape, String mediumShape,
       String loadBefore, String loadAfter, double minutes) throws Exception {
     StringBuilder s = new StringBuilder();
@@ -655,7 +646,7 @@ public final class SmallRequests {
         + " `./gitedge train` ran under each JDK (the launcher's start-up cache: the"
         + " ahead-of-time cache on JDK 24 and later, a class-data-sharing archive before), as"
         + " the README tells operators; the caches in `gateway/target`: ")
-        .append(String.join("; ", launcherFiles)).append(".\n");
+        .append(String.join("; ", startupCaches)).append(".\n");
     s.append("- **gateway steady**: the same gateway after ").append(warmups)
         .append(" unmeasured `ls-remote` runs, 10 `clone --mirror` runs and one run of the"
             + " row's workload; for reference, no target.\n");

@@ -1,5 +1,9 @@
 package io.gitedge.gateway.app;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,10 +62,32 @@ final class StartupTimeline {
   String describe() {
     long sinceMain = (System.nanoTime() - startNanos) / 1_000_000;
     Optional<Long> beforeMain = mainNanos == 0 ? Optional.empty()
-        : ProcessHandle.current().info().startInstant()
-            .map(s -> Math.max(0, Duration.between(s, mainInstant).toMillis()));
+        : processAgeMillis().map(age -> age - (System.nanoTime() - mainNanos) / 1_000_000)
+            .or(() -> ProcessHandle.current().info().startInstant()
+                .map(s -> Duration.between(s, mainInstant).toMillis()))
+            .map(b -> Math.max(0, b));
     return "ready in " + (sinceMain + beforeMain.orElse(0L)) + " ms ("
         + beforeMain.map(b -> "process start to main " + b + " ms; ").orElse("")
         + String.join(", ", phases) + " ms)";
+  }
+
+  /**
+   * How long ago this process started, to 10 ms, on Linux: the system's uptime less the
+   * process's start time since boot (both from {@code /proc}, in the kernel's 100 Hz clock
+   * ticks). {@link ProcessHandle.Info#startInstant()} is no use here: Linux gives it the boot
+   * time in whole seconds, so it is up to a second off.
+   */
+  static Optional<Long> processAgeMillis() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // fields after the command name, which is in parentheses and may hold spaces
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long startTicks = Long.parseLong(f[19]);
+      String uptime = Files.readString(Path.of("/proc/uptime")).split(" ")[0];
+      long uptimeMillis = new BigDecimal(uptime).movePointRight(3).longValue();
+      return Optional.of(uptimeMillis - startTicks * 10);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // not Linux, or a /proc this does not know
+    }
   }
 }
