@@ -230,7 +230,8 @@ class PrometheusScrapeTest {
     // metric name -> its label names: what Prometheus holds, and what the parts this set-up
     // leaves out would add
     Map<String, Set<String>> known = new TreeMap<>();
-    for (JsonNode series : get("/api/v1/series?match%5B%5D=" + enc("{__name__=~\"gitedge_.*|up\"}"))) {
+    for (JsonNode series : get("/api/v1/series?match%5B%5D="
+        + enc("{__name__=~\"gitedge_.*|up\"}"))) {
       Set<String> labels = known.computeIfAbsent(series.get("__name__").asText(),
           n -> new TreeSet<>());
       series.fieldNames().forEachRemaining(labels::add);
@@ -456,7 +457,8 @@ class PrometheusScrapeTest {
 
   private static final Pattern METRIC = Pattern.compile(
       "\\b(gitedge_[a-z0-9_]+\\b|up(?=\\{))(?:\\{([^}]*)})?");
-  private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
+  private static final Pattern MATCHER =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
 
   /** Every metric named in {@code text} exists, and so does every label its selectors name. */
   private static void assertSeriesKnown(String where, String text,
