@@ -12,6 +12,7 @@ import io.gitedge.auth.RevokedSshKeys;
 import io.gitedge.auth.SshCertificateAuthorities;
 import io.gitedge.config.ConfigException;
 import io.gitedge.gateway.config.IdentityConfig;
+import io.gitedge.gateway.observe.GatewayMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +65,8 @@ final class IdentityChain {
         c.sshCertificateAuthorities(), file::user, clock), listener));
     IdentitySource chain = new RevokedSshKeys(c.sshRevokedKeys(),
         IdentitySource.firstOf(sources));
-    return new IdentityChain(new ObservedIdentitySource("all", chain, listener),
-        remotes.caches);
+    return new IdentityChain(new ObservedIdentitySource(GatewayMetrics.ALL_SOURCES, chain,
+        listener), remotes.caches);
   }
 
   /** Puts each remote source behind its own cache, observed, and remembers the caches. */

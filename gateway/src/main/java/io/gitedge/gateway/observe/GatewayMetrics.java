@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,13 @@ import java.util.function.Supplier;
  * One instance per gateway; thread-safe.
  */
 public final class GatewayMetrics {
+  /** The {@code source} label of the whole identity chain's final decisions. */
+  public static final String ALL_SOURCES = "all";
+  /** {@link Decision#outcome()} of a source that could not decide. */
+  private static final String UNAVAILABLE = "unavailable";
+  /** The reason code the remote identity sources give when they cannot be asked. */
+  private static final String SOURCE_UNAVAILABLE = "source-unavailable";
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final MirrorStore store;
@@ -52,11 +60,19 @@ public final class GatewayMetrics {
     mirrors.forEach(this::mirror);
   }
 
-  /** Starts the per-mirror series of {@code m} (a mirror made on demand); idempotent. */
+  /**
+   * Starts the per-mirror series of {@code m} (a mirror made on demand); idempotent. Its failed
+   * and held sync counts and its tamper count start at 0, so that {@code increase()} in an alert
+   * sees the first one (a counter that appears at 1 shows Prometheus no increase).
+   */
   public void mirror(MirrorName m) {
     if (!mirrors.add(m)) {
       return;
     }
+    for (SyncResult.Outcome o : List.of(SyncResult.Outcome.FAILED, SyncResult.Outcome.HELD)) {
+      syncCounter(m, o);
+    }
+    tamperCounter(m);
     Gauge.builder("gitedge_mirror_last_sync_age_seconds", store, s -> s.state(m)
             .flatMap(MirrorState::lastSuccess)
             .map(t -> (clock.millis() - t.toEpochMilli()) / 1000.0)
@@ -149,16 +165,26 @@ public final class GatewayMetrics {
     String reason = decision instanceof Decision.Reject r ? r.reason()
         : decision instanceof Decision.Unavailable u ? u.reason()
         : decision instanceof Decision.Pass ? "pass" : "ok";
-    Counter.builder("gitedge_identity_decisions")
-        .description("Identity decisions by source, outcome and reason code")
-        .tags("source", source, "outcome", decision.outcome(), "reason", reason)
-        .register(registry).increment();
+    decisionCounter(source, decision.outcome(), reason).increment();
     Timer.builder("gitedge_identity_source_latency").description("Time an identity source took")
         .tag("source", source).register(registry).record(latency);
   }
 
-  /** Exposes a remote identity source's cache hit ratio. */
+  private Counter decisionCounter(String source, String outcome, String reason) {
+    return Counter.builder("gitedge_identity_decisions")
+        .description("Identity decisions by source, outcome and reason code")
+        .tags("source", source, "outcome", outcome, "reason", reason).register(registry);
+  }
+
+  /**
+   * Exposes a remote identity source's cache hit ratio, and starts its count of decisions it
+   * could not give ({@code outcome="unavailable"}, also for the whole chain, {@code source="all"})
+   * at 0, so that an alert on their {@code increase()} sees the first outage.
+   */
   public void identityCache(String source, CachingIdentitySource cache) {
+    for (String s : List.of(source, ALL_SOURCES)) {
+      decisionCounter(s, UNAVAILABLE, SOURCE_UNAVAILABLE);
+    }
     Gauge.builder("gitedge_identity_cache_hit_ratio", cache, c -> c.stats().hitRate())
         .description("Share of identity lookups answered from the cache")
         .tag("source", source).register(registry);
@@ -242,16 +268,24 @@ public final class GatewayMetrics {
 
   private void sync(SyncResult r, Set<Trigger> triggers) {
     mirror(r.name());
-    Counter.builder("gitedge_syncs").description("Syncs by outcome")
-        .tags("mirror", r.name().value(), "outcome", r.outcome().name().toLowerCase(Locale.ROOT))
-        .register(registry).increment();
+    syncCounter(r.name(), r.outcome()).increment();
     Timer.builder("gitedge_sync_duration").description("Time a sync took, listing to refs")
         .tag("mirror", r.name().value()).register(registry).record(r.duration());
     if (r.tamperDetected()) {
-      Counter.builder("gitedge_mirror_tamper_detected")
-          .description("Syncs that found a mirror's refs changed outside a sync, and restored them")
-          .tag("mirror", r.name().value()).register(registry).increment();
+      tamperCounter(r.name()).increment();
     }
+  }
+
+  private Counter syncCounter(MirrorName m, SyncResult.Outcome outcome) {
+    return Counter.builder("gitedge_syncs").description("Syncs by outcome")
+        .tags("mirror", m.value(), "outcome", outcome.name().toLowerCase(Locale.ROOT))
+        .register(registry);
+  }
+
+  private Counter tamperCounter(MirrorName m) {
+    return Counter.builder("gitedge_mirror_tamper_detected")
+        .description("Syncs that found a mirror's refs changed outside a sync, and restored them")
+        .tag("mirror", m.value()).register(registry);
   }
 
   /** The current values in Prometheus text exposition format. */
