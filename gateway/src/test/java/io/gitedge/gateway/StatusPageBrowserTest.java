@@ -4,6 +4,7 @@ import static io.gitedge.gateway.GatewayHarness.LIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import io.gitedge.store.SyncResult;
 import io.gitedge.testing.Requires;
 import java.io.File;
@@ -38,7 +39,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The status page in a real browser: Debian's headless {@code chromium}, driven through its
  * {@code chromedriver} by Selenium, against a real gateway over its TLS (the browser trusts
  * exactly the gateway's key). The browser logs in as a person would, through the Basic prompt:
- * the admin's token is in the URL, which Chromium sends once the gateway asks for credentials.
+ * the admin's token is in the URL, which Chromium sends once the gateway asks for credentials
+ * (the access log shows the 401, then the 200).
  * One mirror was just synced from the C git upstream; another's upstream is a closed port.
  * Screenshots at laptop and phone sizes are kept in {@code target/} as test artifacts
  * ({@code status-page.png}, {@code status-page-phone.png}).
@@ -131,7 +133,14 @@ class StatusPageBrowserTest {
   @Test
   void laptop_showsTheSyncedMirrorAsOk_andTheDeadUpstreamAsFailing() throws Exception {
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
-    browser.get(statusUrl());
+    try (LogCapture access = new LogCapture("io.gitedge.gateway.git.ReadSession", Level.INFO)) {
+      browser.get(statusUrl());
+
+      // Chromium asked without credentials, got the Basic challenge, and answered it
+      List<String> lines = access.lines().stream().filter(l -> l.startsWith("https GET /status "))
+          .map(l -> l.replaceAll(" \\d+B \\d+ms$", "")).toList();
+      assertEquals(List.of("https GET /status 401 anonymous", "https GET /status 200 ops"), lines);
+    }
 
     assertTrue(browser.getTitle().startsWith("GitEdge eu-west · 1 mirror needs attention"),
         browser.getTitle());
