@@ -129,6 +129,8 @@ class StatusPageTest {
     // as a browser sends them after the Basic prompt: any user name, the token as password
     page = get("/status", "Basic " + Base64.getEncoder().encodeToString(("ops:"
         + eu.token("ops")).getBytes(StandardCharsets.UTF_8)));
+    // kept for people: the page with a fleet, as served (open it in a browser)
+    Files.writeString(Path.of("target", "status-page-fleet.html"), page.body());
   }
 
   @AfterAll
@@ -280,6 +282,8 @@ class StatusPageTest {
         + "</strong> refs/heads/main<div class=\"sub\">us is behind eu"), section);
     assertTrue(section.contains("<td data-label=\"Behind us\"><div class=\"v\"><span class=\"\">"
         + "1</span>"), section);
+    assertTrue(section.contains("<div class=\"name\">" + URI.create(slowPeer.url(""))
+        .getAuthority() + "</div>"), "named by its address: " + section);
     assertTrue(section.contains("unreachable</span><div class=\"sub\">no answer within 3s</div>"),
         "the slow peer, given 3 s by the page: " + section);
   }

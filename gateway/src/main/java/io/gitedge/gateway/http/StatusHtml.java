@@ -241,8 +241,9 @@ final class StatusHtml {
       String name = a instanceof RegionAnswer.Answered ok ? ok.region() : a.url().toString();
       Map<Finding.Kind, Integer> kinds = perMirror(report, name);
       h.raw("<tr>");
-      cell(h, "Region").el("div", a instanceof RegionAnswer.Answered ok ? ok.region() : "?",
-          "class", "name").open("div", "class", "url").path(a.url().toString()).close("div");
+      // a region that did not answer has not told its name: its address stands in
+      cell(h, "Region").el("div", a instanceof RegionAnswer.Answered ok ? ok.region()
+          : String.valueOf(a.url().getAuthority()), "class", "name").open("div", "class", "url").path(a.url().toString()).close("div");
       endCell(h);
       cell(h, "Answer");
       if (a instanceof RegionAnswer.Unanswered u) {
