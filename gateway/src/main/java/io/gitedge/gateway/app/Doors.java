@@ -20,6 +20,7 @@ import io.gitedge.gateway.http.HttpFrontDoor;
 import io.gitedge.gateway.http.ModuleHashes;
 import io.gitedge.gateway.http.PeerEventEndpoint;
 import io.gitedge.gateway.http.ServerTls;
+import io.gitedge.gateway.http.StatusPage;
 import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.goproxy.GoProxy;
 import io.gitedge.gateway.packcache.PackCache;
@@ -74,16 +75,19 @@ final class Doors implements AutoCloseable {
     GatewayMetrics metrics = reads.metrics();
     ModuleHashes modules = reads.goProxy().map(p -> new ModuleHashes(p::built))
         .orElse(ModuleHashes.NONE);
+    FleetEndpoint fleet = new FleetEndpoint(config.region(), sync.scheduler, mirrors.store(),
+        clock, config.peers().map(PeersConfig::urls).orElse(List.of()), fleetClient(config),
+        modules);
     HttpFrontDoor https = new HttpFrontDoor(config.http(), tls, serverTls,
         readPath(Door.HTTPS, reads, reads.httpsUploadPacks()),
         new HttpFrontDoor.Services(metrics, new HookEndpoint(sync.webhooks, metrics),
             config.peers().map(p -> new PeerEventEndpoint(new PeerSecret(p.secretFile()),
                 sync.incoming, metrics, clock)),
             new AdminApi(config.region(), sync.scheduler, mirrors.store(), clock, modules),
-            new FleetEndpoint(config.region(), sync.scheduler, mirrors.store(), clock,
-                config.peers().map(PeersConfig::urls).orElse(List.of()), fleetClient(config),
-                modules),
-            reads.goProxy()));
+            fleet, reads.goProxy(),
+            new StatusPage(config.region(), sync.scheduler, mirrors.store(), clock,
+                sync.history, reads.packCache(), config.packCache(), metrics,
+                IdentityChain.describe(config.identity()), fleet)));
     try {
       https.start();
     } catch (IOException e) {

@@ -69,6 +69,22 @@ final class IdentityChain {
         listener), remotes.caches);
   }
 
+  /**
+   * Each source {@link #build} makes of {@code c}, by the name its decisions are counted under,
+   * with where it asks, in the order asked; then {@code all}, the chain's final decisions.
+   */
+  static Map<String, String> describe(IdentityConfig c) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("file", c.file().toString());
+    c.oidc().ifPresent(o -> out.put("oidc", o.issuer().toString()));
+    c.introspection().ifPresent(i -> out.put("introspection", i.url().toString()));
+    c.httpKeys().ifPresent(h -> out.put("http-keys", h.url().toString()));
+    out.put("ssh-ca", c.sshCertificateAuthorities().size() + " certificate "
+        + (c.sshCertificateAuthorities().size() == 1 ? "authority" : "authorities"));
+    out.put("all", "the final decision, after every source");
+    return out;
+  }
+
   /** Puts each remote source behind its own cache, observed, and remembers the caches. */
   private record Remotes(IdentityConfig config, ObservedIdentitySource.Listener listener,
       Clock clock, Ticker ticker, Map<String, CachingIdentitySource> caches) {

@@ -10,8 +10,11 @@ import io.gitedge.gateway.events.KafkaEventConsumer;
 import io.gitedge.gateway.events.KafkaFanOut;
 import io.gitedge.gateway.events.PeerSecret;
 import io.gitedge.gateway.observe.GatewayMetrics;
+import io.gitedge.gateway.observe.SyncHistory;
 import io.gitedge.gateway.packcache.PackCache;
 import io.gitedge.keys.KeyMaterialException;
+import io.gitedge.store.MirrorName;
+import io.gitedge.store.MirrorState;
 import io.gitedge.sync.FanOut;
 import io.gitedge.sync.IncomingEvents;
 import io.gitedge.sync.ReadFreshness;
@@ -21,8 +24,11 @@ import io.gitedge.sync.SyncScheduler;
 import io.gitedge.sync.WebhookReceiver;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 
@@ -35,7 +41,8 @@ import org.apache.kafka.common.KafkaException;
  * another gateway's event ─► {@link IncomingEvents} ─┘      │ after every sync, in order:
  *   (HTTP peers' /hooks/peer,                     1. pack cache: drop what the sync made
  *    {@link KafkaEventConsumer})                     unreachable
- *                                              2. metrics: count it
+ *                                              2. metrics: count it; the status
+ *                                                 page's {@link SyncHistory}: keep it
  *                                              3. {@link SyncEventPublisher}: one event per
  *                                                 sync a route takes, on its {@link FanOut}:
  *                                                 a webhook's successful sync ─► HTTP peers;
@@ -63,17 +70,21 @@ final class SyncEventFlow implements AutoCloseable {
   final WebhookReceiver webhooks;
   final IncomingEvents incoming;
   final ReadFreshness freshness;
+  /** The last syncs of every mirror, for the status page. */
+  final SyncHistory history;
   private final Optional<HttpPeerFanOut> peers;
   private final Optional<KafkaFanOut> kafkaOut;
   private final Optional<KafkaEventConsumer> kafkaIn;
 
   private SyncEventFlow(SyncScheduler scheduler, WebhookReceiver webhooks,
-      IncomingEvents incoming, ReadFreshness freshness, Optional<HttpPeerFanOut> peers,
-      Optional<KafkaFanOut> kafkaOut, Optional<KafkaEventConsumer> kafkaIn) {
+      IncomingEvents incoming, ReadFreshness freshness, SyncHistory history,
+      Optional<HttpPeerFanOut> peers, Optional<KafkaFanOut> kafkaOut,
+      Optional<KafkaEventConsumer> kafkaIn) {
     this.scheduler = scheduler;
     this.webhooks = webhooks;
     this.incoming = incoming;
     this.freshness = freshness;
+    this.history = history;
     this.peers = peers;
     this.kafkaOut = kafkaOut;
     this.kafkaIn = kafkaIn;
@@ -102,8 +113,10 @@ final class SyncEventFlow implements AutoCloseable {
     }
     kafkaOut.ifPresent(k -> routes.add(new SyncEventPublisher.Route(
         SyncEventPublisher.Rule.CHANGES, k)));
+    SyncHistory history = new SyncHistory(clock, SyncHistory.DEFAULT_CAPACITY,
+        lastSuccesses(mirrors));
     List<SyncListener> listeners = new ArrayList<>(List.of(packCache.syncListener(),
-        metrics.syncListener()));
+        metrics.syncListener(), history));
     if (!routes.isEmpty()) {
       // only when someone listens: an event lists up to 10,000 refs on the syncing thread
       listeners.add(new SyncEventPublisher(config.region(), mirrors.store(), routes));
@@ -125,8 +138,17 @@ final class SyncEventFlow implements AutoCloseable {
     kafkaOut.ifPresent(k -> metrics.eventTransport(KAFKA, k::buffered,
         List.of("sent", "dropped"), List.of("synced", "level", "duplicate", "ignored", "own",
             "bad_signature", "malformed")));
-    return new SyncEventFlow(scheduler, webhooks, incoming, freshness, peers, kafkaOut,
-        kafkaIn);
+    return new SyncEventFlow(scheduler, webhooks, incoming, freshness, history, peers,
+        kafkaOut, kafkaIn);
+  }
+
+  /** When each mirror on disk last synced successfully, before this start. */
+  private static Map<MirrorName, Instant> lastSuccesses(Mirrors mirrors) {
+    Map<MirrorName, Instant> out = new HashMap<>();
+    for (MirrorName m : mirrors.names()) {
+      mirrors.store().state(m).flatMap(MirrorState::lastSuccess).ifPresent(t -> out.put(m, t));
+    }
+    return out;
   }
 
   /**

@@ -191,7 +191,7 @@ public final class AdminApi implements Endpoint {
     m.put("name", p.name().value());
     m.put("upstream", p.upstream().url());
     m.put("region", region);
-    m.put("state", state(state, schedule));
+    m.put("state", MirrorStatus.state(state, schedule));
     time(m, "lastSuccess", state.flatMap(MirrorState::lastSuccess));
     time(m, "lastAttempt", state.flatMap(MirrorState::lastAttempt));
     Optional<Instant> last = state.flatMap(MirrorState::lastSuccess);
@@ -239,24 +239,6 @@ public final class AdminApi implements Endpoint {
       ObjectNode ids = m.putObject("refs");
       refs.ids().forEach(ids::put);
     }
-  }
-
-  /**
-   * {@code syncing} while a sync runs, {@code new} before the first success, {@code held} when
-   * the last sync waits for an operator, {@code failing} after a failed one, else {@code ok}.
-   */
-  private static String state(Optional<MirrorState> state, MirrorSchedule schedule) {
-    if (schedule.running()) {
-      return "syncing";
-    }
-    if (state.isEmpty() || state.get().lastSuccess().isEmpty()
-        && state.get().lastError().isEmpty()) {
-      return "new";
-    }
-    if (state.get().held()) {
-      return "held";
-    }
-    return state.get().lastError().isPresent() ? "failing" : "ok";
   }
 
   private static ObjectNode conflict(TagConflict c) {

@@ -18,6 +18,7 @@ import io.gitedge.sync.SyncScheduler;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +30,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /api/v1/fleet} (admins only): this region's mirrors compared with every peer's. The
@@ -81,11 +83,37 @@ public final class FleetEndpoint implements Endpoint {
   public int serve(HttpCall call) throws IOException, GatewayException {
     AdminApi.requireAdmin(call.session().caller(), "the admin API's endpoints");
     call.require("GET", "gitedge: use GET here");
+    return AdminApi.json(call.response(), 200, json(compare(Optional.empty())));
+  }
+
+  /** Whether {@code peers.urls} names any region to compare with. */
+  boolean hasPeers() {
+    return !peers.isEmpty();
+  }
+
+  /**
+   * The fleet compared at one moment: every peer's answer, in {@code peers.urls} order, and every
+   * mirror's findings, by name.
+   */
+  record Report(List<RegionAnswer> answers, SortedMap<String, List<Finding>> findings,
+      boolean level, boolean diverged) {}
+
+  /**
+   * Asks every peer at once and compares each mirror with each answer.
+   *
+   * @param bound how long to wait for the peers at most: one that has not answered by then is
+   *     {@link RegionAnswer.Unanswered} (empty: as long as {@link FleetClient} allows)
+   */
+  Report compare(Optional<Duration> bound) throws IOException {
     List<CompletableFuture<RegionAnswer>> asked = new ArrayList<>();
     for (URI peer : peers) {
-      asked.add(client.map(c -> c.ask(peer)).orElseGet(() -> CompletableFuture.completedFuture(
+      CompletableFuture<RegionAnswer> answer = client.map(c -> c.ask(peer))
+          .orElseGet(() -> CompletableFuture.completedFuture(
           new RegionAnswer.Unanswered(peer, "peers.tokenFile is not set here, so the peers"
-              + " cannot be asked"))));
+              + " cannot be asked")));
+      asked.add(bound.map(b -> answer.completeOnTimeout(new RegionAnswer.Unanswered(peer,
+          "no answer within " + b.toSeconds() + "s"), b.toMillis(), TimeUnit.MILLISECONDS))
+          .orElse(answer));
     }
     Map<String, MirrorView> here = new TreeMap<>();
     Map<String, Ancestry> ancestry = new TreeMap<>();
@@ -104,36 +132,22 @@ public final class FleetEndpoint implements Endpoint {
       m.ifPresent(x -> ancestry.put(p.name().value(), new MirrorAncestry(x.repository())));
     }
     List<RegionAnswer> answers = asked.stream().map(CompletableFuture::join).toList();
-    return AdminApi.json(call.response(), 200, report(here, ancestry, answers));
+    return compare(here, ancestry, answers);
   }
 
-  private ObjectNode report(Map<String, MirrorView> here, Map<String, Ancestry> ancestry,
+  private Report compare(Map<String, MirrorView> here, Map<String, Ancestry> ancestry,
       List<RegionAnswer> answers) {
-    ObjectNode out = AdminApi.JSON.createObjectNode();
-    out.put("region", region);
-    ArrayNode regions = out.putArray("regions");
     SortedSet<String> names = new TreeSet<>(here.keySet());
     for (RegionAnswer a : answers) {
-      ObjectNode r = regions.addObject();
-      r.put("url", a.url().toString());
       if (a instanceof RegionAnswer.Answered ok) {
-        r.put("region", ok.region());
-        r.put("reachable", true);
-        r.putNull("error");
         names.addAll(ok.mirrors().keySet());
-      } else {
-        r.putNull("region");
-        r.put("reachable", false);
-        r.put("error", ((RegionAnswer.Unanswered) a).error());
       }
     }
     boolean level = true;
     boolean diverged = false;
-    ArrayNode mirrors = out.putArray("mirrors");
+    SortedMap<String, List<Finding>> findings = new TreeMap<>();
     for (String name : names) {
-      ObjectNode m = mirrors.addObject();
-      m.put("name", name);
-      ArrayNode list = m.putArray("findings");
+      List<Finding> list = new ArrayList<>();
       MirrorView mine = here.getOrDefault(name, MirrorView.notListed(region, name));
       for (RegionAnswer a : answers) {
         List<Finding> found = a instanceof RegionAnswer.Answered ok
@@ -144,12 +158,40 @@ public final class FleetEndpoint implements Endpoint {
         for (Finding f : found) {
           level &= f.kind() == Finding.Kind.LEVEL;
           diverged |= f.kind() == Finding.Kind.DIVERGED;
-          list.add(json(f));
+          list.add(f);
         }
       }
+      findings.put(name, List.copyOf(list));
     }
-    out.put("level", level);
-    out.put("diverged", diverged);
+    return new Report(answers, Collections.unmodifiableSortedMap(findings), level, diverged);
+  }
+
+  private ObjectNode json(Report report) {
+    ObjectNode out = AdminApi.JSON.createObjectNode();
+    out.put("region", region);
+    ArrayNode regions = out.putArray("regions");
+    for (RegionAnswer a : report.answers()) {
+      ObjectNode r = regions.addObject();
+      r.put("url", a.url().toString());
+      if (a instanceof RegionAnswer.Answered ok) {
+        r.put("region", ok.region());
+        r.put("reachable", true);
+        r.putNull("error");
+      } else {
+        r.putNull("region");
+        r.put("reachable", false);
+        r.put("error", ((RegionAnswer.Unanswered) a).error());
+      }
+    }
+    ArrayNode mirrors = out.putArray("mirrors");
+    report.findings().forEach((name, found) -> {
+      ObjectNode m = mirrors.addObject();
+      m.put("name", name);
+      ArrayNode list = m.putArray("findings");
+      found.forEach(f -> list.add(json(f)));
+    });
+    out.put("level", report.level());
+    out.put("diverged", report.diverged());
     return out;
   }
 

@@ -57,7 +57,7 @@ public final class HttpFrontDoor implements AutoCloseable {
   /** What the endpoints beyond git's own answer from. */
   public record Services(GatewayMetrics metrics, HookEndpoint hooks,
       Optional<PeerEventEndpoint> peerEvents, AdminApi admin, FleetEndpoint fleet,
-      Optional<GoProxy> goProxy) {}
+      Optional<GoProxy> goProxy, StatusPage status) {}
 
   /**
    * @param credentials the TLS key material, or empty for plain HTTP
@@ -122,6 +122,7 @@ public final class HttpFrontDoor implements AutoCloseable {
         Access.SIGNED, p));
     routes.prefix(HookEndpoint.PREFIX, "hook", Access.SIGNED, services.hooks())
         .exact(FleetEndpoint.PATH, "admin", Access.CALLER, services.fleet())
+        .exact(StatusPage.PATH, "admin", Access.CALLER, services.status())
         .prefix("/api/", "admin", Access.CALLER, services.admin());
     services.goProxy().ifPresent(p -> routes.prefix(GoProxyEndpoint.PREFIX, "goproxy",
         Access.CALLER, new GoProxyEndpoint(p)));

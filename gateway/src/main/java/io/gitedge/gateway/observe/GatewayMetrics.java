@@ -18,9 +18,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -48,6 +52,10 @@ public final class GatewayMetrics {
   private final Clock clock;
   private final Set<MirrorName> mirrors = ConcurrentHashMap.newKeySet();
   private final Activity activity = new Activity();
+  /** Each identity source's latest "unavailable" decision, for the status page. */
+  private final Map<String, Trouble> lastUnavailable = new ConcurrentHashMap<>();
+
+  private record Trouble(String reason, Instant at) {}
 
   public GatewayMetrics(String region, MirrorStore store, Collection<MirrorName> mirrors,
       Clock clock) {
@@ -168,6 +176,47 @@ public final class GatewayMetrics {
     decisionCounter(source, decision.outcome(), reason).increment();
     Timer.builder("gitedge_identity_source_latency").description("Time an identity source took")
         .tag("source", source).register(registry).record(latency);
+    if (decision instanceof Decision.Unavailable u) {
+      lastUnavailable.put(source, new Trouble(u.reason(), clock.instant()));
+    }
+  }
+
+  /**
+   * What one identity source decided since the start (read back from the decision counters),
+   * for the status page.
+   *
+   * @param lastUnavailable the reason code of its latest "unavailable" decision, and when
+   * @param cacheHitRatio its cache's hit ratio; empty for a source without a cache
+   */
+  public record IdentityTally(String source, long accepted, long rejected, long passed,
+      long unavailable, Optional<String> lastUnavailable, Optional<Instant> lastUnavailableAt,
+      OptionalDouble cacheHitRatio) {}
+
+  /** {@link IdentityTally} of {@code source} ({@code file}, {@code oidc}, ...). */
+  public IdentityTally identityTally(String source) {
+    Optional<Trouble> trouble = Optional.ofNullable(lastUnavailable.get(source));
+    Gauge ratio = registry.find("gitedge_identity_cache_hit_ratio").tag("source", source)
+        .gauge();
+    return new IdentityTally(source, decisions(source, "accept"), decisions(source, "reject"),
+        decisions(source, "pass"), decisions(source, "unavailable"),
+        trouble.map(Trouble::reason), trouble.map(Trouble::at),
+        ratio == null || Double.isNaN(ratio.value()) ? OptionalDouble.empty()
+            : OptionalDouble.of(ratio.value()));
+  }
+
+  private long decisions(String source, String outcome) {
+    return count(registry.find("gitedge_identity_decisions").tag("source", source)
+        .tag("outcome", outcome).counters());
+  }
+
+  /** Upload-pack requests counted so far for which the pack cache did {@code result}. */
+  public long packCacheRequests(PackCache.Result result) {
+    return count(registry.find("gitedge_pack_cache_requests").tag("result", result.label())
+        .counters());
+  }
+
+  private static long count(Collection<Counter> counters) {
+    return Math.round(counters.stream().mapToDouble(Counter::count).sum());
   }
 
   private Counter decisionCounter(String source, String outcome, String reason) {
