@@ -322,6 +322,24 @@ class DoctorTest {
   }
 
   @Test
+  void aPeerAndAKafkaBrokerThatAreDown_failEach_andTheTopicIsNotAsked() throws Exception {
+    int peerPort = closedPort();
+    int kafkaPort = closedPort();
+    Path config = config("fleet-down", c -> c.replace("urls: [" + peer.url() + "]",
+        "urls: [https://127.0.0.1:" + peerPort + "]") + "events:\n  kafka:\n"
+        + "    bootstrapServers: \"127.0.0.1:" + kafkaPort + "\"\n    secretFile: peer.secret\n");
+    Run r = doctor(config);
+    assertEquals(1, r.code(), r.describe());
+    assertEquals(2, r.failures().size(), r.describe());
+    r.line("FAIL  peer https://127.0.0.1:" + peerPort + ": no answer from /readyz: connection"
+        + " refused");
+    r.line("FAIL  Kafka broker 127.0.0.1:" + kafkaPort + ": nothing listens at 127.0.0.1:"
+        + kafkaPort + " (connection refused): check events.kafka.bootstrapServers");
+    r.line("ok    Kafka secret " + region.resolve("peer.secret") + ": readable");
+    assertTrue(r.lines().stream().noneMatch(l -> l.contains("Kafka topic")), r.describe());
+  }
+
+  @Test
   void aDataDirThatIsAFile_fails() throws Exception {
     Files.writeString(region.resolve("not-a-folder"), "x\n");
     Path config = config("data-file", c -> c.replace("dataDir: ./data",

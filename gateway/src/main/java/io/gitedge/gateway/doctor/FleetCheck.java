@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -117,31 +118,41 @@ final class FleetCheck {
   }
 
   /**
-   * A probe per bootstrap server and one for the topic.
+   * A probe of the bootstrap servers (a line each, asked at once) and then, when one of them
+   * accepts a connection, of the topic; with none up, the topic is not asked (its line would
+   * only wait out the timeout to say the same).
    *
-   * @param resolver where DNS lookups run ({@link Reach})
+   * @param executor where the servers are asked and DNS lookups run ({@link Reach})
    */
-  static List<Probe> kafka(GatewayConfig config, Duration timeout, Executor resolver) {
-    List<Probe> out = new ArrayList<>();
+  static List<Probe> kafka(GatewayConfig config, Duration timeout, Executor executor) {
     if (config.events().kafka().isEmpty()) {
-      return out;
+      return List.of();
     }
     KafkaConfig k = config.events().kafka().get();
-    for (String server : k.bootstrapServers()) {
-      int colon = server.lastIndexOf(':');
-      String host = server.substring(0, colon).replaceAll("^\\[|\\]$", "");
-      int port = Integer.parseInt(server.substring(colon + 1));
-      out.add(Probe.of("Kafka broker " + server, () -> {
-        Reach.Result r = Reach.check(host, port, false, Optional.empty(), timeout,
-            resolver);
-        return r.ok() ? Outcome.ok("Kafka broker " + server, "reachable (" + r.detail() + ")")
-            : Outcome.fail("Kafka broker " + server, r.detail()
-                + ": check events.kafka.bootstrapServers and that the broker is up");
-      }));
-    }
-    out.add(Probe.of("Kafka topic " + k.topic(), () -> topic(new KafkaClients(k,
-        config.region(), "doctor"), timeout)));
-    return out;
+    return List.of(new Probe("Kafka " + String.join(",", k.bootstrapServers()), () -> {
+      List<CompletableFuture<Outcome>> brokers = new ArrayList<>();
+      for (String server : k.bootstrapServers()) {
+        brokers.add(CompletableFuture.supplyAsync(() -> broker(server, timeout, executor),
+            executor));
+      }
+      List<Outcome> out = new ArrayList<>(brokers.stream().map(CompletableFuture::join)
+          .toList());
+      if (out.stream().anyMatch(o -> o.status() == Outcome.Status.OK)) {
+        out.add(topic(new KafkaClients(k, config.region(), "doctor"), timeout));
+      }
+      return out;
+    }));
+  }
+
+  private static Outcome broker(String server, Duration timeout, Executor resolver) {
+    String subject = "Kafka broker " + server;
+    int colon = server.lastIndexOf(':');
+    String host = server.substring(0, colon).replaceAll("^\\[|\\]$", "");
+    int port = Integer.parseInt(server.substring(colon + 1));
+    Reach.Result r = Reach.check(host, port, false, Optional.empty(), timeout, resolver);
+    return r.ok() ? Outcome.ok(subject, "reachable (" + r.detail() + ")")
+        : Outcome.fail(subject, r.detail() + ": check events.kafka.bootstrapServers and that"
+            + " the broker is up");
   }
 
   private static Outcome topic(KafkaClients clients, Duration timeout) {

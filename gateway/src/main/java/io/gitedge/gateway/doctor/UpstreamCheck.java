@@ -128,7 +128,10 @@ final class UpstreamCheck {
       return Outcome.ok(subject, n + " ref" + (n == 1 ? "" : "s") + " listed in "
           + Reach.ms(System.nanoTime() - t0));
     } catch (IOException e) {
-      return Outcome.fail(subject, explain(e.getMessage(), u.credentials().isPresent(),
+      // the line names the URL already: JGit's message names it twice more
+      String message = e.getMessage().replace("cannot list refs of " + u.url() + ": ", "")
+          .replace(u.url() + ": ", "");
+      return Outcome.fail(subject, explain(message, u.credentials().isPresent(),
           places.at(key + credentialsKey)));
     } catch (RuntimeException e) {
       return Outcome.fail(subject, "the listing failed: " + e);
