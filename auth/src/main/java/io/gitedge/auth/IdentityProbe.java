@@ -204,6 +204,13 @@ public final class IdentityProbe {
 
   /** What went wrong, in an operator's words where the cause is a common one. */
   static String describe(Throwable e) {
+    // an unknown host reaches java.net.http as a ConnectException caused by it: look for it first
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return "unknown host (DNS)";
+      }
+    }
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ConnectException) {
         return "connection refused (nothing listens there, or a firewall rejects it)";
@@ -213,9 +220,6 @@ public final class IdentityProbe {
       }
       if (t instanceof HttpTimeoutException) {
         return "connected, but no answer within the timeout";
-      }
-      if (t instanceof UnknownHostException) {
-        return "unknown host (DNS)";
       }
       if (t instanceof SSLException) {
         return "TLS failed: " + t.getMessage() + " (a private CA? set caFile)";

@@ -140,6 +140,13 @@ final class Reach {
 
   /** Why an HTTP client got no answer, in an operator's words where the cause is common. */
   static String describe(Throwable e) {
+    // an unknown host reaches java.net.http as a ConnectException caused by it: look for it first
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return "unknown host (DNS)";
+      }
+    }
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ConnectException) {
         return "connection refused (nothing listens there, or a firewall rejects it)";
@@ -149,10 +156,6 @@ final class Reach {
       }
       if (t instanceof java.net.http.HttpTimeoutException) {
         return "connected, but no answer within the timeout";
-      }
-      if (t instanceof UnknownHostException
-          || t instanceof java.nio.channels.UnresolvedAddressException) {
-        return "unknown host (DNS)";
       }
       if (t instanceof SSLException) {
         return "TLS failed: " + t.getMessage();
