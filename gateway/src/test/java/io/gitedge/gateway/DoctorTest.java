@@ -381,6 +381,26 @@ class DoctorTest {
   }
 
   @Test
+  void aCertificateExpiringWithin14Days_warns_andAWarningAloneExits0() throws Exception {
+    Requires.tools("openssl");
+    Path tls = Files.createDirectories(region.resolve("expiring-tls"));
+    ClientProcess.run(tls, ClientProcess.baseEnvironment(), List.of("openssl", "req", "-x509",
+        "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+        "tls.key", "-out", "tls.crt", "-days", "7", "-subj", "/CN=git.eu.example.com",
+        "-addext", "subjectAltName=DNS:git.eu.example.com"), null).assertOk();
+    Path config = config("expiring", c -> c.replace("certFile: tls/tls.crt",
+        "certFile: expiring-tls/tls.crt").replace("keyFile: tls/tls.key",
+        "keyFile: expiring-tls/tls.key"));
+    Run r = doctor(config);
+    assertEquals(0, r.code(), "a warning alone is not a failure:\n" + r.describe());
+    assertTrue(r.line("warn  TLS certificate " + tls.resolve("tls.crt") + ": CN=git.eu.example.com,"
+        + " names [git.eu.example.com], valid until ").endsWith(": expires within 14 days;"
+        + " renew it"), r.describe());
+    assertTrue(r.lines().get(r.lines().size() - 1).endsWith(" ok, 1 warning, 0 failed (the"
+        + " gateway can run; look at the warn lines)"), r.describe());
+  }
+
+  @Test
   void sshHostKeysOthersMayRead_fail() throws Exception {
     Path keys = Files.createDirectories(region.resolve("loose/keys"));
     for (String f : SshHostKeys.fileNames()) {
