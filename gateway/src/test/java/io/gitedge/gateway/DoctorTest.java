@@ -465,6 +465,8 @@ class DoctorTest {
       int seconds = Integer.parseInt(off.group(1));
       assertTrue(seconds >= 298 && seconds <= 302, "5 minutes, give or take: " + fail);
     } finally {
+      // faketime runs python as its child, which outlives it unless stopped too
+      server.descendants().forEach(ProcessHandle::destroy);
       server.destroy();
       server.waitFor();
     }
