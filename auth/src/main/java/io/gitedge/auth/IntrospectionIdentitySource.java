@@ -62,8 +62,7 @@ public final class IntrospectionIdentitySource implements IdentitySource {
           settings.clientSecretFile(), e.toString());
       return new Decision.Unavailable("source-unavailable");
     }
-    String basic = Base64.getEncoder().encodeToString((form(settings.clientId()) + ":"
-        + form(secret)).getBytes(StandardCharsets.UTF_8));
+    String basic = clientAuthorization(settings.clientId(), secret);
     HttpJson.Response r;
     try {
       r = http.postForm(settings.url(), basic,
@@ -106,7 +105,13 @@ public final class IntrospectionIdentitySource implements IdentitySource {
     return List.of();
   }
 
-  private static String form(String s) {
+  /** HTTP Basic credentials of the client, form-encoded first as RFC 6749 section 2.3.1 says. */
+  static String clientAuthorization(String clientId, String secret) {
+    return Base64.getEncoder().encodeToString((form(clientId) + ":" + form(secret))
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String form(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

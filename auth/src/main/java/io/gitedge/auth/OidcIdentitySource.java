@@ -190,7 +190,7 @@ public final class OidcIdentitySource implements IdentitySource {
     return "bad-claims";
   }
 
-  private static final class DiscoveryException extends Exception {
+  static final class DiscoveryException extends Exception {
     private static final long serialVersionUID = 1L;
 
     DiscoveryException(String m, Throwable cause) {
@@ -223,11 +223,17 @@ public final class OidcIdentitySource implements IdentitySource {
   }
 
   private URI jwksUri() throws DiscoveryException {
-    if (settings.jwksUri().isPresent()) {
-      return settings.jwksUri().get();
-    }
-    String base = settings.issuer().toString().replaceAll("/+$", "");
-    URI discovery = URI.create(base + "/.well-known/openid-configuration");
+    return settings.jwksUri().isPresent() ? settings.jwksUri().get() : discover(settings, http);
+  }
+
+  /**
+   * The JWKS URI named by the provider's discovery document, which must name the configured
+   * issuer (also {@link IdentityProbe#oidc}'s look at the provider).
+   *
+   * @throws DiscoveryException when the document cannot be had or does not fit
+   */
+  static URI discover(OidcConfig settings, HttpJson http) throws DiscoveryException {
+    URI discovery = discoveryUri(settings);
     try {
       HttpJson.Response r = http.get(discovery, Optional.empty());
       Object issuer = r.json().get("issuer");
@@ -244,6 +250,12 @@ public final class OidcIdentitySource implements IdentitySource {
     } catch (HttpJson.UnavailableException e) {
       throw new DiscoveryException(e.getMessage(), e);
     }
+  }
+
+  /** {@code <issuer>/.well-known/openid-configuration}. */
+  static URI discoveryUri(OidcConfig settings) {
+    String base = settings.issuer().toString().replaceAll("/+$", "");
+    return URI.create(base + "/.well-known/openid-configuration");
   }
 
   /**

@@ -71,6 +71,25 @@ public final class SshHostKeys {
     return new SshHostKeys(out);
   }
 
+  /**
+   * Loads the host keys from {@code dir} and generates none: for checking a gateway's keys
+   * without changing its folder.
+   *
+   * @throws KeyMaterialException when a key file is missing or cannot be read
+   */
+  public static SshHostKeys load(Path dir) throws KeyMaterialException {
+    List<HostKey> out = new ArrayList<>();
+    for (Spec s : SPECS) {
+      out.add(load(dir.resolve(s.file()), s));
+    }
+    return new SshHostKeys(out);
+  }
+
+  /** The names of the host key files in the keys folder, ed25519 first. */
+  public static List<String> fileNames() {
+    return SPECS.stream().map(Spec::file).toList();
+  }
+
   /** The keys, ed25519 first. */
   public List<HostKey> keys() {
     return keys;

@@ -34,7 +34,8 @@ public final class Main {
   static Cli.Command program() {
     return Cli.Command.group("gitedge", "A regional edge gateway serving read-only Git mirrors.",
         List.of(ServeCommand.command(), DemoCommand.command(), TokenCommand.command(),
-            KeysCommand.command(), VerifyCommand.command(), TrainCommand.command()));
+            KeysCommand.command(), VerifyCommand.command(), TrainCommand.command(),
+            DoctorCommand.command()));
   }
 
   static String version() {

@@ -79,7 +79,8 @@ public final class KafkaClients {
     return new KafkaConsumer<>(consumerSettings());
   }
 
-  Admin admin() {
+  /** A new admin client with these settings (the caller closes it). */
+  public Admin admin() {
     return Admin.create(adminSettings());
   }
 

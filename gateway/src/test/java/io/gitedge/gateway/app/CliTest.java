@@ -37,7 +37,7 @@ class CliTest {
   void help_listsTheCommands_andEachCommandItsOptions() {
     Run top = gitedge("--help");
     assertEquals(0, top.code());
-    for (String c : List.of("serve", "demo", "token", "keys", "verify", "train")) {
+    for (String c : List.of("serve", "demo", "token", "keys", "verify", "train", "doctor")) {
       assertTrue(top.out().contains("\n  " + c + " "), top.out());
     }
     Run serve = gitedge("serve", "-h");
