@@ -15,8 +15,8 @@ import java.util.Optional;
  * command's usage to stderr and exit 2.
  *
  * <p>Written here rather than taken from a library: the gateway's whole command line is a
- * handful of commands, and a starting gateway is measured to the millisecond. picocli, which did this
- * before, is built for Java 5, so the class-data-sharing archive cannot hold it, and building
+ * handful of commands, and a starting gateway is measured to the millisecond. picocli, which did
+ * this before, is built for Java 5, so the class-data-sharing archive cannot hold it, and building
  * its model took a quarter of a second of every start on two cores.
  */
 final class Cli {
