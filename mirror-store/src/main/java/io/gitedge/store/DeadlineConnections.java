@@ -77,7 +77,9 @@ final class DeadlineConnections implements HttpConnectionFactory, AutoCloseable 
             t.setDaemon(true);
             return t;
           });
-          watchdog.schedule(this::disconnectAll, deadline.remainingMillis(),
+          // a millisecond past it: the time left is rounded down, and a read the watchdog
+          // breaks before the deadline has passed would not be named after it
+          watchdog.schedule(this::disconnectAll, deadline.remainingMillis() + 1L,
               TimeUnit.MILLISECONDS);
         }
       }
