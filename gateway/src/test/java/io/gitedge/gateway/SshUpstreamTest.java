@@ -2,6 +2,7 @@ package io.gitedge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.gitedge.testing.Requires;
+import ch.qos.logback.classic.Level;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitedge.auth.AccessToken;
@@ -44,6 +45,8 @@ class SshUpstreamTest {
             rules:
               - repos: "github.com/acme/**"
                 groups: [eng]
+          sync:
+            progressInterval: 20ms
           upstreams:
             - prefix: github.com/acme
               url: %s
@@ -51,7 +54,8 @@ class SshUpstreamTest {
               repos: [lib]
           """.formatted(sshd.url(upstream.root().resolve("acme")), sshd.clientKey()));
 
-      try (GatewayApp app = GatewayApp.start(ConfigLoader.load(config))) {
+      try (LogCapture log = new LogCapture("io.gitedge.store", Level.INFO);
+          GatewayApp app = GatewayApp.start(ConfigLoader.load(config))) {
         assertTrue(app.syncNow(MirrorName.parse("github.com/acme/lib")).get(60, TimeUnit.SECONDS)
             .succeeded());
         ClientHome alice = ClientHome.create(dir.resolve("alice"))
@@ -63,6 +67,11 @@ class SshUpstreamTest {
 
         assertEquals(main, alice.git(work.resolve("lib"), "rev-parse", "HEAD").assertOk()
             .stdout().trim());
+        // progress every 20 ms: a sync over SSH (a key exchange, git upload-pack) takes longer,
+        // and its summary counts the bytes that came over the SSH channel
+        assertTrue(log.lines().stream().anyMatch(l -> l.matches("sync github\\.com/acme/lib"
+            + " received \\d+ objects, \\d+(\\.\\d)? (B|KiB) in \\d+\\.\\d s \\(.*/s\\)")),
+            "the bytes of an SSH upstream are counted: " + log.lines());
       }
       MirrorInvariants.check(dir.resolve("data/mirrors"));
     }

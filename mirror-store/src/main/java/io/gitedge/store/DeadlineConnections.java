@@ -34,19 +34,24 @@ import org.slf4j.LoggerFactory;
  * deadline (an upstream that drips bytes makes every read return, so no timeout trips); and at
  * the deadline a watchdog disconnects the connections still open, which ends a read blocked
  * inside the JDK, such as {@code getResponseCode()} reading headers a byte at a time. An error
- * after the deadline names it. {@link #close()} stops the watchdog.
+ * after the deadline names it. {@link #close()} stops the watchdog. Every byte read of an answer
+ * is counted for the sync's {@link SyncProgress} (one addition per read).
  */
 final class DeadlineConnections implements HttpConnectionFactory, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeadlineConnections.class);
 
   private final HttpConnectionFactory delegate;
   private final FetchDeadline deadline;
+  private final SyncTracker progress;
   private final Set<HttpURLConnection> open = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService watchdog; // guarded by this
 
-  DeadlineConnections(HttpConnectionFactory delegate, FetchDeadline deadline) {
+  DeadlineConnections(HttpConnectionFactory delegate, FetchDeadline deadline,
+      SyncTracker progress) {
     this.delegate = delegate;
     this.deadline = deadline;
+    this.progress = progress;
+    progress.countBytes();
   }
 
   @Override
@@ -72,7 +77,9 @@ final class DeadlineConnections implements HttpConnectionFactory, AutoCloseable 
             t.setDaemon(true);
             return t;
           });
-          watchdog.schedule(this::disconnectAll, deadline.remainingMillis(),
+          // a millisecond past it: the time left is rounded down, and a read the watchdog
+          // breaks before the deadline has passed would not be named after it
+          watchdog.schedule(this::disconnectAll, deadline.remainingMillis() + 1L,
               TimeUnit.MILLISECONDS);
         }
       }
@@ -186,7 +193,11 @@ final class DeadlineConnections implements HttpConnectionFactory, AutoCloseable 
         public int read() throws IOException {
           deadline.check();
           try {
-            return super.read();
+            int c = super.read();
+            if (c >= 0) {
+              progress.received(1);
+            }
+            return c;
           } catch (IOException e) {
             throw named(e);
           }
@@ -196,7 +207,11 @@ final class DeadlineConnections implements HttpConnectionFactory, AutoCloseable 
         public int read(byte[] b, int off, int len) throws IOException {
           deadline.check();
           try {
-            return super.read(b, off, len);
+            int n = super.read(b, off, len);
+            if (n > 0) {
+              progress.received(n);
+            }
+            return n;
           } catch (IOException e) {
             throw named(e);
           }

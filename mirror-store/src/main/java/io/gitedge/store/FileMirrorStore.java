@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +70,7 @@ final class FileMirrorStore implements MirrorStore {
   private final Map<MirrorName, MirrorState> states = new ConcurrentHashMap<>();
   private final Set<MirrorName> massDeleteApproved = ConcurrentHashMap.newKeySet();
   private final MirrorSync syncs;
+  private final ProgressLog progress;
 
   private FileMirrorStore(Path root, FileChannel lockChannel, FileLock lock, StoreConfig config,
       TagPins pins) {
@@ -78,6 +80,7 @@ final class FileMirrorStore implements MirrorStore {
     this.lock = lock;
     this.config = config;
     this.repacker = new Repacker(config.repackAfterPacks());
+    this.progress = new ProgressLog(config.progressInterval());
     this.syncs = new MirrorSync(root, repacker, pins, () -> aborting, new MirrorSync.States() {
       @Override
       public Optional<MirrorState> current(MirrorName name) {
@@ -217,13 +220,15 @@ final class FileMirrorStore implements MirrorStore {
     ReentrantLock l = syncLocks.computeIfAbsent(name, n -> new ReentrantLock());
     l.lock();
     Instant started = Instant.now();
+    SyncTracker tracker = progress.begin(name, started, upstream.url());
     boolean approved = massDeleteApproved.remove(name);
     Optional<Mirror> existing = Optional.empty();
     try {
       existing = find(name);
       SyncResult r;
       try {
-        r = syncs.attempt(name, existing, upstream, policy, approved, started, fetcher());
+        r = syncs.attempt(name, existing, upstream, policy, approved, started,
+            fetcher(tracker));
       } catch (SyncFailedException e) {
         if (upstream.fallback().isEmpty()) {
           throw e;
@@ -231,21 +236,30 @@ final class FileMirrorStore implements MirrorStore {
         Upstream fallback = upstream.fallback().get().withFleet(upstream.fleet());
         log.warn("sync {}: {}; syncing from the fallback {} instead", name, e.getMessage(),
             fallback.url());
-        r = syncs.attempt(name, existing, fallback, policy, approved, started, fetcher());
+        r = syncs.attempt(name, existing, fallback, policy, approved, started,
+            fetcher(tracker));
         upstream = fallback;
       }
-      log.info("sync {} from {}: {} ({} refs changed{}) in {} ms", name, upstream.url(),
-          r.outcome(), r.changes().size(), describe(r.changes()), r.duration().toMillis());
+      log.atInfo().addKeyValue("mirror", name.value()).addKeyValue("upstream", upstream.url())
+          .addKeyValue("outcome", r.outcome().name().toLowerCase(Locale.ROOT))
+          .addKeyValue("refsChanged", r.changes().size())
+          .addKeyValue("durationMs", r.duration().toMillis())
+          .log("sync {} from {}: {} ({} refs changed{}) in {} ms", name, upstream.url(),
+              r.outcome(), r.changes().size(), describe(r.changes()), r.duration().toMillis());
       return r;
     } catch (SyncFailedException | IOException | RuntimeException e) {
       String error = SyncFailedException.describe(e);
       recordState(name, state(name).orElse(MirrorState.none(upstream.url()))
           .failed(upstream.url(), started, error, false));
-      if (rootCause(e) instanceof RuntimeException) {
-        // not the upstream's doing: keep the trace for the bug report
-        log.warn("sync {} from {} failed, mirror unchanged: {}", name, upstream.url(), error, e);
-      } else {
-        log.warn("sync {} from {} failed, mirror unchanged: {}", name, upstream.url(), error);
+      var line = log.atWarn().addKeyValue("mirror", name.value())
+          .addKeyValue("upstream", upstream.url()).addKeyValue("outcome", "failed")
+          .addKeyValue("error", error)
+          .addKeyValue("durationMs", Duration.between(started, Instant.now()).toMillis());
+      // not the upstream's doing: keep the trace for the bug report
+      boolean bug = rootCause(e) instanceof RuntimeException;
+      (bug ? line.setCause(e) : line)
+          .log("sync {} from {} failed, mirror unchanged: {}", name, upstream.url(), error);
+      if (!bug) {
         log.debug("sync failure of {}", name, e);
       }
       if (existing.isPresent()) {
@@ -260,6 +274,7 @@ final class FileMirrorStore implements MirrorStore {
       return new SyncResult(name, SyncResult.Outcome.FAILED, List.of(), List.of(),
           Duration.between(started, Instant.now()), Optional.of(error), false);
     } finally {
+      progress.end(name, tracker);
       l.unlock();
     }
   }
@@ -285,9 +300,14 @@ final class FileMirrorStore implements MirrorStore {
   }
 
   /** The upstream side of one sync attempt, its time bound starting now. */
-  private MirrorFetcher fetcher() {
+  private MirrorFetcher fetcher(SyncTracker tracker) {
     return new MirrorFetcher(config.fetchTimeout(), config.ingest(), config.maxFetchTime(),
-        () -> aborting);
+        () -> aborting, tracker);
+  }
+
+  @Override
+  public Optional<SyncProgress> progress(MirrorName name) {
+    return progress.current(name);
   }
 
   /** Whether {@code dir}, with symbolic links followed, is under the root (absent: true). */
@@ -322,6 +342,7 @@ final class FileMirrorStore implements MirrorStore {
   @Override
   public void close() {
     closed = true;
+    progress.close();
     repositories.values().forEach(Repository::close);
     repositories.clear();
     try {

@@ -126,10 +126,11 @@ final class IngestCheck extends ObjectChecker {
   }
 
   /**
-   * Refuses a pack whose header announces more objects than allowed, before reading them; and
-   * cancels the fetch once the store aborts its syncs.
+   * Refuses a pack whose header announces more objects than allowed, before reading them;
+   * cancels the fetch once the store aborts its syncs; and tells {@code progress} how the fetch
+   * goes.
    */
-  ProgressMonitor monitor() {
+  ProgressMonitor monitor(SyncTracker progress) {
     return new ProgressMonitor() {
       @Override
       public void start(int totalTasks) {
@@ -137,6 +138,7 @@ final class IngestCheck extends ObjectChecker {
 
       @Override
       public void beginTask(String title, int totalWork) {
+        progress.beginTask(title, totalWork);
         // other tasks pass through here too, among them the upstream's own progress messages
         if (JGitText.get().receivingObjects.equals(title) && totalWork > limits.maxObjects()
             && exceeded == null) {
@@ -147,10 +149,12 @@ final class IngestCheck extends ObjectChecker {
 
       @Override
       public void update(int completed) {
+        progress.update(completed);
       }
 
       @Override
       public void endTask() {
+        progress.endTask();
       }
 
       @Override

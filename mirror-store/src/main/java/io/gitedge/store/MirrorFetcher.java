@@ -46,24 +46,33 @@ final class MirrorFetcher {
   private final IngestLimits limits;
   private final FetchDeadline deadline;
   private final BooleanSupplier aborted;
+  private final SyncTracker progress;
 
   /**
    * A fetcher for one sync: every upstream connection it opens may stay silent for
    * {@code timeout}, and all of them together must be done {@code maxTime} from now.
    *
    * @param aborted whether the store is aborting its syncs ({@link MirrorStore#abortSyncs})
+   * @param progress counts what the sync's conversations bring, for {@link SyncProgress}
    */
   MirrorFetcher(Duration timeout, IngestLimits limits, Duration maxTime,
-      BooleanSupplier aborted) {
+      BooleanSupplier aborted, SyncTracker progress) {
     this.timeout = timeout;
     this.limits = limits;
     this.deadline = FetchDeadline.in(maxTime);
     this.aborted = aborted;
+    this.progress = progress;
   }
 
-  /** A fetcher with the default time bound that is never aborted (listings). */
+  /** A fetcher with the default time bound that is never aborted nor watched (listings). */
   MirrorFetcher(Duration timeout, IngestLimits limits) {
-    this(timeout, limits, StoreConfig.DEFAULT_MAX_FETCH_TIME, () -> false);
+    this(timeout, limits, StoreConfig.DEFAULT_MAX_FETCH_TIME, () -> false,
+        SyncTracker.untracked());
+  }
+
+  /** The sync's progress, which its conversations update. */
+  SyncTracker progress() {
+    return progress;
   }
 
   /**
@@ -102,8 +111,9 @@ final class MirrorFetcher {
    */
   UpstreamConversation open(Repository local, Upstream upstream) throws SyncFailedException {
     checkNotAborted();
+    progress.phase(SyncProgress.Phase.LISTING);
     IngestCheck check = new IngestCheck(limits, aborted);
-    UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout, deadline);
+    UpstreamTransport ut = UpstreamTransport.open(local, upstream, timeout, deadline, progress);
     try {
       Transport t = ut.transport();
       t.setTagOpt(TagOpt.NO_TAGS);

@@ -75,6 +75,17 @@ public interface MirrorStore extends AutoCloseable {
   /** The recorded freshness of {@code name}, if it was ever synced. */
   Optional<MirrorState> state(MirrorName name);
 
+  /**
+   * How far the sync of {@code name} running now has got (phase, objects and bytes received,
+   * rate), for the operator's views; empty when none runs. Cheap: a snapshot of counters the
+   * sync keeps anyway, safe to call from any thread as often as a page is drawn. A sync still
+   * running after a few seconds also logs this periodically ({@link
+   * StoreConfig#progressInterval()}). A store that does not track its syncs says empty.
+   */
+  default Optional<SyncProgress> progress(MirrorName name) {
+    return Optional.empty();
+  }
+
   /** Releases repositories and the lock on the root. */
   @Override
   void close();

@@ -90,6 +90,7 @@ final class MirrorSync {
         changes = MirrorFetcher.apply(repo, creations(pinned, plan.commands()));
         MirrorFetcher.followHead(repo, remote);
         fetcher.checkNotAborted(); // a mirror not yet in place: its scratch folder just goes
+        fetcher.progress().phase(SyncProgress.Phase.REPACKING);
         repacker.gc(repo, true);
         digest = MirrorRefs.read(repo).digest();
         MirrorStateFile.write(scratch, MirrorState.none(upstream.url())
@@ -180,6 +181,7 @@ final class MirrorSync {
     try {
       MirrorFetcher.followHead(repo, remote);
       if (!changes.isEmpty() && !aborting.getAsBoolean()) {
+        fetcher.progress().phase(SyncProgress.Phase.REPACKING);
         repacker.maybeRepack(repo);
       }
     } catch (IOException | SyncFailedException | RuntimeException e) {

@@ -94,8 +94,10 @@ final class UpstreamConversation implements AutoCloseable {
     }
     fetcher.checkNotAborted();
     Set<String> packsBefore = packs(local);
+    SyncTracker progress = fetcher.progress();
+    progress.phase(SyncProgress.Phase.FETCHING);
     try {
-      connection.fetch(check.monitor(), wants, Set.of());
+      connection.fetch(check.monitor(progress), wants, Set.of());
     } catch (OutOfMemoryError e) {
       // JGit sizes its table of a pack's objects by the count in the pack's header before it
       // reads one, so a header announcing 2^31 objects fails that one allocation ("Requested
@@ -123,6 +125,7 @@ final class UpstreamConversation implements AutoCloseable {
         }
       }
     }
+    progress.phase(SyncProgress.Phase.CHECKING);
     String unsafe = missingObjects(wants);
     if (unsafe == null) {
       try (ObjectReader reader = local.newObjectReader()) {

@@ -59,9 +59,10 @@ final class UpstreamTransport implements AutoCloseable {
    * @param timeout how long a connection may stay silent
    * @param deadline when the sync must be done with the upstream (HTTP(S) upstreams; over SSH
    *     only {@code timeout} applies)
+   * @param progress counts the bytes read from an HTTP(S) or SSH upstream
    */
   static UpstreamTransport open(Repository local, Upstream upstream, Duration timeout,
-      FetchDeadline deadline) throws SyncFailedException {
+      FetchDeadline deadline, SyncTracker progress) throws SyncFailedException {
     Transport t;
     try {
       URIish url = new URIish(upstream.url());
@@ -82,7 +83,7 @@ final class UpstreamTransport implements AutoCloseable {
               + " is reached over SSH and needs an SSH key and a known_hosts file");
         }
         ssh = sessionFactory(key);
-        st.setSshSessionFactory(ssh);
+        st.setSshSessionFactory(new CountingSshSessions(ssh, progress));
       } else if (c instanceof Upstream.Token token) {
         String secret = readToken(token);
         t.setCredentialsProvider(new UsernamePasswordCredentialsProvider(token.username(),
@@ -103,7 +104,7 @@ final class UpstreamTransport implements AutoCloseable {
         HttpConnectionFactory base = upstream.trust().isPresent()
             ? new TrustingConnections(upstream.trust().get())
             : HttpTransport.getConnectionFactory();
-        bounded = new DeadlineConnections(base, deadline);
+        bounded = new DeadlineConnections(base, deadline, progress);
         http.setHttpConnectionFactory(bounded);
       }
       return new UpstreamTransport(t, ssh, bounded);

@@ -26,10 +26,12 @@ import java.util.Objects;
  *     with the same interval do not all hit the upstream at once; not read from the config file
  * @param maxFetchTime how long one sync may spend with its upstream however steadily bytes come
  *     (a slow drip never trips {@code fetchTimeout}); past it the sync fails and frees its worker
+ * @param progressInterval how often a long sync logs its progress (objects, bytes, rate): first
+ *     after 3 s (or this, if shorter), then at this interval
  */
 public record SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncWait,
     Duration backoffInitial, Duration readWait, IngestLimits ingest, double jitter,
-    Duration maxFetchTime) {
+    Duration maxFetchTime, Duration progressInterval) {
   private static final int DEFAULT_WORKERS = 4;
   private static final int MAX_WORKERS = 64;
   private static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofMinutes(2);
@@ -38,15 +40,24 @@ public record SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncW
   private static final Duration DEFAULT_READ_WAIT = Duration.ofSeconds(5);
   private static final double DEFAULT_JITTER = 0.1;
   private static final Duration DEFAULT_MAX_FETCH_TIME = StoreConfig.DEFAULT_MAX_FETCH_TIME;
+  private static final Duration DEFAULT_PROGRESS_INTERVAL = StoreConfig.DEFAULT_PROGRESS_INTERVAL;
 
   /**
    * What an absent {@code sync:} section means: 4 workers, 2 min fetch timeout, 30 s first-sync
    * wait, 5 s first retry, 5 s read wait, {@link IngestLimits#DEFAULT}, 10 % jitter, one hour
-   * per sync.
+   * per sync, a long sync's progress every 5 s.
    */
   public static final SyncConfig DEFAULT = new SyncConfig(DEFAULT_WORKERS, DEFAULT_FETCH_TIMEOUT,
       DEFAULT_FIRST_SYNC_WAIT, DEFAULT_BACKOFF_INITIAL, DEFAULT_READ_WAIT, IngestLimits.DEFAULT,
-      DEFAULT_JITTER, DEFAULT_MAX_FETCH_TIME);
+      DEFAULT_JITTER, DEFAULT_MAX_FETCH_TIME, DEFAULT_PROGRESS_INTERVAL);
+
+  /** With progress lines every 5 s. */
+  public SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncWait,
+      Duration backoffInitial, Duration readWait, IngestLimits ingest, double jitter,
+      Duration maxFetchTime) {
+    this(workers, fetchTimeout, firstSyncWait, backoffInitial, readWait, ingest, jitter,
+        maxFetchTime, DEFAULT_PROGRESS_INTERVAL);
+  }
 
   /** With the default {@code maxFetchTime} (one hour). */
   public SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncWait,
@@ -72,6 +83,11 @@ public record SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncW
     if (maxFetchTime.isNegative() || maxFetchTime.isZero()) {
       throw new IllegalArgumentException("maxFetchTime must be positive, got " + maxFetchTime);
     }
+    Objects.requireNonNull(progressInterval, "progressInterval");
+    if (progressInterval.isNegative() || progressInterval.isZero()) {
+      throw new IllegalArgumentException("progressInterval must be positive, got "
+          + progressInterval);
+    }
     if (jitter < 0 || jitter >= 1) {
       throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
     }
@@ -93,7 +109,9 @@ public record SyncConfig(int workers, Duration fetchTimeout, Duration firstSyncW
         keys.getOrDefault("readWait", ConfigNode::asDuration, DEFAULT_READ_WAIT),
         readIngest(keys), DEFAULT_JITTER,
         keys.getOrDefault("maxFetchTime", ConfigNode::asPositiveDuration,
-            DEFAULT_MAX_FETCH_TIME));
+            DEFAULT_MAX_FETCH_TIME),
+        keys.getOrDefault("progressInterval", ConfigNode::asPositiveDuration,
+            DEFAULT_PROGRESS_INTERVAL));
     keys.finish();
     return config;
   }

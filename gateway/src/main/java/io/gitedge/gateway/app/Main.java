@@ -1,5 +1,6 @@
 package io.gitedge.gateway.app;
 
+import io.gitedge.gateway.observe.LogFormat;
 import java.io.PrintStream;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,18 @@ public final class Main {
     return run(System.out, System.err, args);
   }
 
-  /** The same, writing to {@code out} and {@code err} (for running a command in-process). */
+  /**
+   * The same, writing to {@code out} and {@code err} (for running a command in-process). An
+   * unknown {@code GITEDGE_LOG_FORMAT} stops any command at once, exit 2: a log pipeline
+   * expecting JSON must not get text lines it cannot parse, nor the other way round.
+   */
   public static int run(PrintStream out, PrintStream err, String... args) {
+    try {
+      LogFormat.configured();
+    } catch (IllegalArgumentException e) {
+      err.println("gitedge: " + e.getMessage());
+      return 2;
+    }
     return Cli.run(program(), version(), args, out, err);
   }
 

@@ -44,7 +44,7 @@ record Mirrors(MirrorStore store, MirrorCatalog catalog, List<SyncPlan> plans,
     try {
       store = MirrorStore.open(new StoreConfig(config.mirrorsDir(), config.sync().fetchTimeout(),
           StoreConfig.DEFAULT_REPACK_AFTER_PACKS, config.sync().ingest(),
-          config.sync().maxFetchTime()), pins);
+          config.sync().maxFetchTime(), config.sync().progressInterval()), pins);
     } catch (IOException e) {
       throw config.origin().error("dataDir", e.getMessage(), e);
     }

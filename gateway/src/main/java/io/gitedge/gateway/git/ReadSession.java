@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Accounting: the request counts as in flight from {@link ReadPath#open} to {@link #finish},
  * which also counts it in the metrics ({@code gitedge_requests_total{door,service,status}}) and
- * writes the access log line {@code <door> <request> <status> <user> <bytes>B <ms>ms}. Used by
- * one thread.
+ * writes the access log line {@code <door> <request> <status> <user> <bytes>B <ms>ms} (in the
+ * JSON log format with the fields {@code door, request, service, status, caller, bytes,
+ * durationMs}). Used by one thread.
  */
 public final class ReadSession {
   private static final Logger log = LoggerFactory.getLogger(ReadSession.class);
@@ -323,8 +324,12 @@ public final class ReadSession {
     }
     finished = true;
     path.metrics.request(path.door.label(), service, status, bytes);
-    log.info("{} {} {} {} {}B {}ms", path.door.label(), request, status, user, bytes,
-        (System.nanoTime() - started) / 1_000_000);
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    // the same fields as key-values, for the JSON log format (the text line ignores them)
+    log.atInfo().addKeyValue("door", path.door.label()).addKeyValue("request", request)
+        .addKeyValue("service", service).addKeyValue("status", status)
+        .addKeyValue("caller", user).addKeyValue("bytes", bytes).addKeyValue("durationMs", ms)
+        .log("{} {} {} {} {}B {}ms", path.door.label(), request, status, user, bytes, ms);
     if (client) {
       path.metrics.activity().end(); // last: once nothing is in flight, everything is counted
     }

@@ -12,6 +12,7 @@ import io.gitedge.store.MirrorName;
 import io.gitedge.store.MirrorRefs;
 import io.gitedge.store.MirrorState;
 import io.gitedge.store.MirrorStore;
+import io.gitedge.store.SyncProgress;
 import io.gitedge.store.SyncResult;
 import io.gitedge.store.TagConflict;
 import io.gitedge.sync.MirrorSchedule;
@@ -27,6 +28,7 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,9 +49,11 @@ import org.slf4j.LoggerFactory;
  *                                          &amp;allowMassDelete=true approves a held sync
  * </pre>
  *
- * Answers are JSON; times are ISO-8601 UTC, ages whole seconds. Every mirror carries
- * {@code refsDigest} and {@code refCount} ({@link MirrorRefs}: the same digest in every region
- * means the same branches and tags), both null before its first sync. With {@code ?refs=true}
+ * Answers are JSON; times are ISO-8601 UTC, ages whole seconds. While a mirror syncs, its
+ * {@code progress} says how far the sync has got ({@link MirrorStore#progress}; null
+ * otherwise). Every mirror carries {@code refsDigest} and {@code refCount} ({@link MirrorRefs}:
+ * the same digest in every region means the same branches and tags), both null before its first
+ * sync. With {@code ?refs=true}
  * every mirror also carries {@code "goModules": {"<module>@<version>": "h1:...", ...}}: the
  * {@code go.sum} hash of every zip the Go module proxy's cache holds for a module in that mirror
  * ({@link ModuleHashes}), empty when the proxy is off or built none. The same version must have
@@ -210,6 +214,7 @@ public final class AdminApi implements Endpoint {
     p.freshness().ifPresentOrElse(f -> m.put("freshnessSeconds", f.toSeconds()),
         () -> m.putNull("freshnessSeconds"));
     m.put("syncing", schedule.running());
+    m.set("progress", store.progress(p.name()).map(AdminApi::progress).orElse(null));
     m.put("consecutiveFailures", schedule.consecutiveFailures());
     time(m, "nextSync", schedule.nextSync());
     refs(m, p.name(), withRefs.isPresent());
@@ -238,6 +243,31 @@ public final class AdminApi implements Endpoint {
     if (withRefs) {
       ObjectNode ids = m.putObject("refs");
       refs.ids().forEach(ids::put);
+    }
+  }
+
+  /**
+   * A running sync's {@code progress}: {@code phase}, {@code objects}, {@code totalObjects},
+   * {@code bytes}, {@code bytesPerSecond} (the last two null for a file:// upstream),
+   * {@code startedAt}, {@code elapsedSeconds}.
+   */
+  private static ObjectNode progress(SyncProgress p) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("phase", p.phase().label());
+    o.put("objects", p.objects());
+    number(o, "totalObjects", p.totalObjects());
+    number(o, "bytes", p.bytes());
+    number(o, "bytesPerSecond", p.bytesPerSecond());
+    o.put("startedAt", p.startedAt().toString());
+    o.put("elapsedSeconds", p.elapsed().toSeconds());
+    return o;
+  }
+
+  private static void number(ObjectNode o, String field, OptionalLong v) {
+    if (v.isPresent()) {
+      o.put(field, v.getAsLong());
+    } else {
+      o.putNull(field);
     }
   }
 

@@ -6,6 +6,7 @@ import io.gitedge.gateway.observe.GatewayMetrics;
 import io.gitedge.gateway.observe.SyncHistory;
 import io.gitedge.gateway.packcache.PackCache;
 import io.gitedge.store.MirrorStore;
+import io.gitedge.store.SyncProgress;
 import io.gitedge.sync.SyncPlan;
 import io.gitedge.sync.SyncScheduler;
 import java.io.IOException;
@@ -46,9 +47,8 @@ public final class StatusPage implements Endpoint {
    * One mirror's line.
    *
    * @param recent its last syncs, oldest first, for the chart
-   * @param progress how far a running sync has come ("12,345 objects, 48 MB, 6 MB/s"); empty
-   *     while nothing reports it. TODO(i17-progress): fill from the running sync's progress
-   *     once the admin API has it; {@link StatusHtml} shows it under the state already.
+   * @param progress how far a running sync has come ({@link SyncProgress#describe}: "receiving:
+   *     14 of 98 objects, 416.3 KiB at 448.0 KiB/s, 2 s so far"); empty while none runs
    */
   record Row(MirrorStatus status, List<SyncHistory.Entry> recent, Optional<String> progress) {}
 
@@ -114,7 +114,8 @@ public final class StatusPage implements Endpoint {
     for (SyncPlan p : scheduler.plans()) {
       MirrorStatus s = MirrorStatus.of(p, store.state(p.name()), scheduler.schedule(p.name()),
           now);
-      rows.add(new Row(s, history.recent(p.name()), Optional.empty()));
+      rows.add(new Row(s, history.recent(p.name()),
+          store.progress(p.name()).map(SyncProgress::describe)));
     }
     CacheGlance cache = new CacheGlance(packCacheConfig, packCache.memoryEntries(),
         packCache.memoryBytes(), packCache.diskEntries(), packCache.diskBytes(),

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.Logger;
 
@@ -14,7 +15,9 @@ import org.slf4j.Logger;
  * of the start-up time): one line per event on stderr, so that commands printing results
  * ({@code token create}, {@code demo}) keep stdout for what the user pastes; GitEdge's own
  * loggers at {@code GITEDGE_LOG_LEVEL} (environment or system property; default {@code info}),
- * everything else at {@code warn} (Kafka's clients at {@code error}).
+ * everything else at {@code warn} (Kafka's clients at {@code error}); as text for people, or with
+ * {@code GITEDGE_LOG_FORMAT=json} as one JSON object per line ({@link JsonLogEncoder}; an unknown
+ * format is text here, and {@code Main} refuses to start with it, see {@link LogFormat}).
  * {@code -Dlogback.configurationFile=FILE} replaces all of it.
  *
  * <p>Found by logback through {@code META-INF/services}.
@@ -28,10 +31,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     if (System.getProperty("logback.configurationFile") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY; // the operator's own file
     }
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(PATTERN);
-    encoder.start();
+    Encoder<ILoggingEvent> encoder = encoder(context, LogFormat.configuredOrText());
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);
     stderr.setName("STDERR");
@@ -46,6 +46,20 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     // the gateway's own lines say when Kafka goes away and comes back
     context.getLogger("org.apache.kafka").setLevel(Level.ERROR);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  private static Encoder<ILoggingEvent> encoder(LoggerContext context, LogFormat format) {
+    if (format == LogFormat.JSON) {
+      JsonLogEncoder json = new JsonLogEncoder();
+      json.setContext(context);
+      json.start();
+      return json;
+    }
+    PatternLayoutEncoder text = new PatternLayoutEncoder();
+    text.setContext(context);
+    text.setPattern(PATTERN);
+    text.start();
+    return text;
   }
 
   private static String level() {
