@@ -446,4 +446,38 @@ class KafkaEventsTest {
     await(() -> commit.equals(served(us, "refs/heads/main")),
         "us did not read the new topic from its start");
   }
+
+  /**
+   * {@code gitedge doctor} asks the real broker: the broker and the topic each get an ok line;
+   * with the topic deleted (the gateway stopped first, so nothing creates it again) the topic
+   * line warns, since a gateway creates its topic at start where it may.
+   */
+  @Test
+  void doctor_asksTheRealBrokerForTheTopic_andWarnsWhenItIsGone() throws Exception {
+    GatewayHarness eu = gateway("eu", "eu", null);
+    awaitReading(eu, 1);
+    Path config = eu.configFile();
+    String topicLine = "Kafka topic " + topic + " at ";
+
+    List<String> up = doctor(config);
+    assertTrue(up.stream().anyMatch(l -> l.startsWith("ok    Kafka broker ")), up::toString);
+    assertTrue(up.stream().anyMatch(l -> l.startsWith("ok    " + topicLine)
+        && l.contains(": exists, ")), up::toString);
+
+    eu.close();
+    gateways.remove(eu);
+    broker.deleteTopic(topic);
+    List<String> gone = doctor(config);
+    assertTrue(gone.stream().anyMatch(l -> l.startsWith("warn  " + topicLine)
+        && l.contains(": does not exist")), gone::toString);
+  }
+
+  /** What {@code gitedge doctor --config config} printed, line by line. */
+  private static List<String> doctor(Path config) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.gitedge.gateway.app.Main.run(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
+            StandardCharsets.UTF_8), "doctor", "--config", config.toString());
+    return out.toString(StandardCharsets.UTF_8).lines().toList();
+  }
 }
