@@ -202,8 +202,12 @@ public final class IdentityProbe {
     return b;
   }
 
-  /** What went wrong, in an operator's words where the cause is a common one. */
-  static String describe(Throwable e) {
+  /**
+   * Why an HTTP exchange got no answer, in an operator's words where the cause is a common one
+   * (unknown host, refused, timed out, TLS): for identity sources here, and for the other hosts
+   * {@code gitedge doctor} asks.
+   */
+  public static String describe(Throwable e) {
     // an unknown host reaches java.net.http as a ConnectException caused by it: look for it first
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof UnknownHostException
@@ -225,6 +229,6 @@ public final class IdentityProbe {
         return "TLS failed: " + t.getMessage() + " (a private CA? set caFile)";
       }
     }
-    return e.getMessage();
+    return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 }

@@ -1,5 +1,6 @@
 package io.gitedge.gateway.doctor;
 
+import io.gitedge.auth.IdentityProbe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,7 +64,7 @@ final class ClockCheck {
           .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.discarding());
     } catch (IOException e) {
-      return Outcome.warn(subject, "not compared: no answer (" + Reach.describe(e) + ")");
+      return Outcome.warn(subject, "not compared: no answer (" + IdentityProbe.describe(e) + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Outcome.warn(subject, "not compared: interrupted");

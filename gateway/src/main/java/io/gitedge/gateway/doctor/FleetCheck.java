@@ -1,5 +1,6 @@
 package io.gitedge.gateway.doctor;
 
+import io.gitedge.auth.IdentityProbe;
 import io.gitedge.gateway.config.GatewayConfig;
 import io.gitedge.gateway.config.KafkaConfig;
 import io.gitedge.gateway.config.PeersConfig;
@@ -93,7 +94,7 @@ final class FleetCheck {
       status = http.send(HttpRequest.newBuilder(readyz).timeout(timeout).GET().build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
-      return Outcome.fail(subject, "no answer from /readyz: " + Reach.describe(e)
+      return Outcome.fail(subject, "no answer from /readyz: " + IdentityProbe.describe(e)
           + "; check peers.urls (and peers.caFile for a private CA)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -138,31 +138,6 @@ final class Reach {
     return c;
   }
 
-  /** Why an HTTP client got no answer, in an operator's words where the cause is common. */
-  static String describe(Throwable e) {
-    // an unknown host reaches java.net.http as a ConnectException caused by it: look for it first
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof UnknownHostException
-          || t instanceof java.nio.channels.UnresolvedAddressException) {
-        return "unknown host (DNS)";
-      }
-    }
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException) {
-        return "connection refused (nothing listens there, or a firewall rejects it)";
-      }
-      if (t instanceof java.net.http.HttpConnectTimeoutException) {
-        return "no connection within the timeout (host down, or a firewall drops packets)";
-      }
-      if (t instanceof java.net.http.HttpTimeoutException) {
-        return "connected, but no answer within the timeout";
-      }
-      if (t instanceof SSLException) {
-        return "TLS failed: " + t.getMessage();
-      }
-    }
-    return String.valueOf(e);
-  }
 
   static String ms(long nanos) {
     return TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
