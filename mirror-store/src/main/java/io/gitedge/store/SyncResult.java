@@ -28,7 +28,12 @@ public record SyncResult(MirrorName name, Outcome outcome, List<RefChange> chang
     /** Nothing changed: the upstream would have deleted more than half the refs. */
     HELD,
     /** Nothing changed because the sync failed. */
-    FAILED
+    FAILED;
+
+    /** Whether a sync that ended so brought the mirror level with its upstream. */
+    public boolean succeeded() {
+      return this == CREATED || this == UPDATED || this == UNCHANGED;
+    }
   }
 
   public SyncResult {
@@ -41,7 +46,6 @@ public record SyncResult(MirrorName name, Outcome outcome, List<RefChange> chang
   }
 
   public boolean succeeded() {
-    return outcome == Outcome.CREATED || outcome == Outcome.UPDATED
-        || outcome == Outcome.UNCHANGED;
+    return outcome.succeeded();
   }
 }

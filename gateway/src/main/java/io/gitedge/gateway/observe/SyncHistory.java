@@ -45,8 +45,7 @@ public final class SyncHistory implements SyncListener {
 
     /** Whether the sync brought the mirror level with its upstream. */
     public boolean succeeded() {
-      return outcome == SyncResult.Outcome.CREATED || outcome == SyncResult.Outcome.UPDATED
-          || outcome == SyncResult.Outcome.UNCHANGED;
+      return outcome.succeeded();
     }
   }
 
